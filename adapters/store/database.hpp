@@ -1,0 +1,83 @@
+#pragma once
+// The database behind pactwatch: a pool of SOCI sessions on SQLite (embedded default) or MySQL/MariaDB.
+// Every call here blocks; the server runs them on its worker pool, never on an I/O thread.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "adapters/store/database_url.hpp"
+#include "domain/result.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace pactwatch::store {
+
+/** Counters the /metrics endpoint exposes. */
+struct PoolStats {
+  std::size_t size = 0;     ///< sessions in the pool
+  std::size_t in_use = 0;   ///< sessions lent out right now
+  std::size_t waiting = 0;  ///< callers blocked waiting for a session
+};
+
+/** One applied or pending migration, as `migrate` and /readyz report it. */
+struct MigrationState {
+  std::string version;  ///< "0001"
+  std::string name;     ///< "init"
+  bool applied = false;
+};
+
+/** Where the schema stands against the migration files on disk. */
+struct MigrationStatus {
+  std::vector<MigrationState> migrations;
+  bool at_head() const;  ///< every file applied and no applied migration changed
+  std::vector<std::string> problems;  ///< e.g. "0002_ledger.sql changed after it was applied"
+};
+
+class Database {
+ public:
+  /** A session borrowed from the pool; returns itself when destroyed. */
+  class Lease {
+   public:
+    Lease(Database& db, std::size_t index);
+    Lease(Lease&& other) noexcept;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease();
+    soci::session& operator*() const;
+    soci::session* operator->() const { return &**this; }
+
+   private:
+    Database* db_;
+    std::size_t index_;
+  };
+
+  /**
+   * Opens `pool_size` sessions. SQLite gets WAL, foreign_keys=ON, synchronous=FULL and a busy timeout;
+   * its parent directory is created. `sql_dir` holds sqlite/ and mysql/ with NNNN_name.sql files.
+   */
+  static domain::Result<std::unique_ptr<Database>> open(const DatabaseUrl& url, std::size_t pool_size,
+                                                        std::string sql_dir);
+  ~Database();
+
+  /** Blocks until a session is free. */
+  Lease acquire();
+  PoolStats stats() const;
+  Backend backend() const;
+
+  /** A round trip to the server (SELECT 1). */
+  domain::Result<void> ping();
+  /** Applies pending migrations in order, each in a transaction; refuses when an applied file changed. */
+  domain::Result<MigrationStatus> migrate();
+  /** Compares schema_migrations with the files, without changing anything. */
+  domain::Result<MigrationStatus> migration_status();
+
+ private:
+  struct Impl;
+  explicit Database(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pactwatch::store

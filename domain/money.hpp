@@ -1,0 +1,60 @@
+#pragma once
+// Money (金额): an integer count of fen (分, 1/100 of the currency unit) plus an ISO 4217 currency.
+// Never a floating-point number. The trading platform sends 万元 (ten thousand yuan) with decimals;
+// those are converted exactly from their decimal text.
+
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "domain/result.hpp"
+
+namespace pactwatch::domain {
+
+/** An ISO 4217 alphabetic code: three upper-case ASCII letters. */
+class Currency {
+ public:
+  /** Accepts exactly three letters A-Z; anything else is an `invalid` error naming the text. */
+  static Result<Currency> parse(std::string_view code);
+  static constexpr Currency cny() { return Currency{'C', 'N', 'Y'}; }
+
+  std::string_view code() const { return {code_.data(), code_.size()}; }
+  friend constexpr bool operator==(const Currency&, const Currency&) = default;
+  friend constexpr auto operator<=>(const Currency&, const Currency&) = default;
+
+ private:
+  constexpr Currency(char a, char b, char c) : code_{a, b, c} {}
+  std::array<char, 3> code_;
+};
+
+/** An exact amount of money. */
+struct Money {
+  std::int64_t fen = 0;
+  Currency currency = Currency::cny();
+
+  /**
+   * Parses decimal text in the currency unit (yuan): "1234.56", "-3", "0.5". At most two decimals
+   * (trailing zeros beyond them are accepted); no exponent, no sign other than a leading '-', no
+   * spaces, no thousands separators, no NaN/Inf; overflow of int64 fen is rejected. The error message
+   * says which of these it was.
+   */
+  static Result<Money> parse(std::string_view decimal_text, Currency currency = Currency::cny());
+
+  /** Parses decimal text in 万元 (10,000 yuan): "12.3456" is exactly 123456 yuan. At most six decimals. */
+  static Result<Money> parse_wanyuan(std::string_view decimal_text, Currency currency = Currency::cny());
+
+  static constexpr Money yuan(std::int64_t y, Currency c = Currency::cny()) { return Money{y * 100, c}; }
+
+  /** "1234.56", always with exactly two decimals, '-' for negatives. Round-trips through parse(). */
+  std::string to_decimal() const;
+
+  friend bool operator==(const Money&, const Money&) = default;
+};
+
+/** Sum and difference of amounts in one currency; a currency mismatch or overflow is an `invalid` error. */
+Result<Money> add(const Money& a, const Money& b);
+Result<Money> subtract(const Money& a, const Money& b);
+
+}  // namespace pactwatch::domain
