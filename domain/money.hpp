@@ -39,16 +39,24 @@ struct Money {
    * (trailing zeros beyond them are accepted); no exponent, no sign other than a leading '-', no
    * spaces, no thousands separators, no NaN/Inf; overflow of int64 fen is rejected. The error message
    * says which of these it was.
+   *
+   * Strict like a bank: a '.' needs a digit on both sides ("1." and ".5" are rejected; write "1" and
+   * "0.5"). Leading zeros ("007.50") are unambiguous and accepted; "-0" is zero.
    */
   static Result<Money> parse(std::string_view decimal_text, Currency currency = Currency::cny());
 
-  /** Parses decimal text in 万元 (10,000 yuan): "12.3456" is exactly 123456 yuan. At most six decimals. */
+  /**
+   * Parses decimal text in 万元 (10,000 yuan): "12.3456" is exactly 123456 yuan. At most six decimals
+   * (one fen); otherwise the same grammar and errors as parse().
+   */
   static Result<Money> parse_wanyuan(std::string_view decimal_text, Currency currency = Currency::cny());
 
   static constexpr Money yuan(std::int64_t y, Currency c = Currency::cny()) { return Money{y * 100, c}; }
 
   /** "1234.56", always with exactly two decimals, '-' for negatives. Round-trips through parse(). */
   std::string to_decimal() const;
+  /** "12.345600" in 万元, always with exactly six decimals. Round-trips through parse_wanyuan(). */
+  std::string to_wanyuan_decimal() const;
 
   friend bool operator==(const Money&, const Money&) = default;
 };

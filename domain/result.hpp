@@ -26,6 +26,8 @@ struct Error {
   static Error invalid(std::string field, std::string message) {
     return Error{ErrorCode::invalid, std::move(message), std::move(field)};
   }
+  /** Equal when kind, message and field are equal (lets tests compare whole Results). */
+  friend bool operator==(const Error&, const Error&) = default;
 };
 
 template <class T>
