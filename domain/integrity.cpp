@@ -1,0 +1,118 @@
+#include "domain/integrity.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "domain/identifiers.hpp"
+
+namespace pactwatch::domain {
+
+namespace {
+
+double score_of(const IntegrityScore& s, const EvaluationPolicy& p) {
+  const double rate_part = s.kept_rate ? *s.kept_rate * 100.0 : 100.0;
+  return p.kept_rate_weight * rate_part + p.penalty_weight * std::max(0.0, 100.0 - s.penalty_points);
+}
+
+void rank(std::vector<IntegrityScore>& list) {
+  std::sort(list.begin(), list.end(), [](const IntegrityScore& a, const IntegrityScore& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return a.subject_id < b.subject_id;
+  });
+  for (std::size_t i = 0; i < list.size(); ++i)
+    list[i].rank = static_cast<int>(i) + 1;
+}
+
+/** Due and kept counts per body from the government-side commitments due in the window. */
+void count_commitments(const Ledger& l, const std::unordered_map<std::string_view, std::size_t>& body_index,
+                       std::vector<IntegrityScore>& out, Date window_start, Date as_of) {
+  const FactIndex ix = index_facts(l);
+  std::vector<std::uint32_t> scratch;
+  scratch.reserve(64);
+  for (std::uint32_t i = 0; i < l.commitments.size(); ++i) {
+    ix.prefetch(i + 8, l.facts);
+    const Commitment& c = l.commitments[i];
+    if (c.obligor_side != ObligorSide::government) continue;
+    const CommitmentState s = evaluate_commitment(c, ix.of(i), l.facts, as_of, scratch);
+    if (s.effective_due < window_start || s.effective_due > as_of) continue;
+    const bool kept = s.completed_by(s.deadline) || s.excused_by(s.deadline);
+    if (!kept && s.deadline >= as_of) continue;  // still within its grace
+    auto it = body_index.find(c.obligor_id);
+    if (it == body_index.end()) continue;
+    ++out[it->second].due;
+    if (kept) ++out[it->second].kept;
+  }
+}
+
+}  // namespace
+
+bool unrepaired_on(const Breach& b, Date as_of) {
+  if (!b.recorded_on || *b.recorded_on > as_of) return false;
+  if (b.repaired_on && *b.repaired_on <= as_of) return false;
+  if (b.voided_on && *b.voided_on <= as_of) return false;
+  return b.state != BreachState::dismissed;
+}
+
+IntegrityReport integrity_index(std::span<const Body> bodies, const Ledger& l,
+                                std::span<const Breach> breaches, std::span<const std::string> regions,
+                                const EvaluationPolicy& p, Date as_of) {
+  IntegrityReport r;
+  r.as_of = as_of;
+  r.bodies.resize(bodies.size());
+  std::unordered_map<std::string_view, std::size_t> body_index;
+  body_index.reserve(bodies.size());
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    r.bodies[i].subject_id = bodies[i].id;
+    body_index.emplace(bodies[i].id, i);
+  }
+  count_commitments(l, body_index, r.bodies, add_days(as_of, -p.window_days + 1), as_of);
+  for (const Breach& b : breaches) {
+    if (b.obligor_side != ObligorSide::government || !unrepaired_on(b, as_of)) continue;
+    auto it = body_index.find(b.obligor_id);
+    if (it == body_index.end()) continue;
+    r.bodies[it->second].penalty_points += p.integrity_penalty_points[static_cast<int>(b.severity)];
+    r.bodies[it->second].breaches.push_back(b.id);
+  }
+  for (IntegrityScore& s : r.bodies) {
+    if (s.due > 0) s.kept_rate = static_cast<double>(s.kept) / s.due;
+    s.score = score_of(s, p);
+    std::sort(s.breaches.begin(), s.breaches.end());
+  }
+  for (const std::string& code : regions) {
+    IntegrityScore region;
+    region.subject_id = code;
+    const auto parsed = RegionCode::parse(code);
+    int members = 0;
+    for (std::size_t i = 0; i < bodies.size(); ++i) {
+      const auto body_region = RegionCode::parse(bodies[i].region);
+      if (!parsed || !body_region || !parsed->contains(*body_region)) continue;
+      ++members;
+      region.due += r.bodies[i].due;
+      region.kept += r.bodies[i].kept;
+      region.penalty_points += r.bodies[i].penalty_points;
+    }
+    if (members > 0) region.penalty_points /= members;
+    if (region.due > 0) region.kept_rate = static_cast<double>(region.kept) / region.due;
+    region.score = score_of(region, p);
+    r.regions.push_back(std::move(region));
+  }
+  rank(r.bodies);
+  rank(r.regions);
+  return r;
+}
+
+std::vector<IntegrityReport> integrity_series(std::span<const Body> bodies, const Ledger& l,
+                                              std::span<const Breach> breaches,
+                                              std::span<const std::string> regions, const EvaluationPolicy& p,
+                                              Date as_of, int months) {
+  using namespace std::chrono;
+  std::vector<IntegrityReport> out;
+  for (int k = months - 1; k >= 0; --k) {
+    const year_month ym = year_month{as_of.year(), as_of.month()} - std::chrono::months{k};
+    const Date month_end = k == 0 ? as_of : Date{ym / last};
+    out.push_back(integrity_index(bodies, l, breaches, regions, p, month_end));
+  }
+  return out;
+}
+
+}  // namespace pactwatch::domain

@@ -1,0 +1,123 @@
+#include "domain/integrity.hpp"
+
+#include <gtest/gtest.h>
+
+#include "tests/fakes/ledger_builder.hpp"
+
+namespace pactwatch::domain {
+namespace {
+
+using testing::LedgerBuilder;
+using testing::ymd;
+
+const Date kAsOf = ymd(2026, 6, 30);
+
+class IntegrityIndex : public ::testing::Test {
+ protected:
+  std::vector<Body> bodies{Body{"G1", "楚雄市财政局", "532301", BodyKind::department, ""},
+                           Body{"G2", "楚雄市鹿城镇", "532301", BodyKind::township, ""},
+                           Body{"G3", "双柏县财政局", "532322", BodyKind::department, ""}};
+  std::vector<std::string> regions{"532300", "532301", "532322"};
+  std::vector<Breach> breaches;
+  Ledger ledger;
+
+  void SetUp() override {
+    LedgerBuilder b;
+    b.agreement("P1", AgreementKind::pledge, "G1", "");
+    // G1: four due in the window, three kept; one outside the window; one still within its grace.
+    b.commitment("C1", "P1", ObligorSide::government, "G1", CommitmentKind::pledge, ymd(2026, 1, 10));
+    b.fact("F1", "C1", FactKind::fulfilled, ymd(2026, 1, 10));
+    b.commitment("C2", "P1", ObligorSide::government, "G1", CommitmentKind::pledge, ymd(2026, 2, 10));
+    b.fact("F2", "C2", FactKind::fulfilled, ymd(2026, 2, 1));
+    b.commitment("C3", "P1", ObligorSide::government, "G1", CommitmentKind::pledge, ymd(2026, 3, 10))
+        .grace_days = 5;
+    b.fact("F3", "C3", FactKind::fulfilled, ymd(2026, 3, 15));
+    b.commitment("C4", "P1", ObligorSide::government, "G1", CommitmentKind::pledge, ymd(2026, 4, 10));
+    b.fact("F4", "C4", FactKind::fulfilled, ymd(2026, 4, 11));
+    b.commitment("C5", "P1", ObligorSide::government, "G1", CommitmentKind::pledge, ymd(2025, 6, 30));
+    b.commitment("C6", "P1", ObligorSide::government, "G1", CommitmentKind::pledge, ymd(2026, 6, 28))
+        .grace_days = 5;
+    // G3: one kept.
+    b.agreement("P3", AgreementKind::pledge, "G3", "");
+    b.commitment("C7", "P3", ObligorSide::government, "G3", CommitmentKind::pledge, ymd(2026, 5, 1));
+    b.fact("F7", "C7", FactKind::fulfilled, ymd(2026, 5, 1));
+    ledger = b.build();
+
+    breaches.push_back(recorded("B1", "G1", Severity::serious, ymd(2026, 5, 1)));
+    Breach repaired = recorded("B2", "G3", Severity::severe, ymd(2025, 1, 1));
+    repaired.state = BreachState::repaired;
+    repaired.repaired_on = ymd(2026, 2, 1);
+    breaches.push_back(repaired);
+  }
+
+  static Breach recorded(std::string id, std::string body, Severity s, Date on) {
+    Breach b;
+    b.id = std::move(id);
+    b.obligor_side = ObligorSide::government;
+    b.obligor_id = std::move(body);
+    b.severity = s;
+    b.state = BreachState::recorded;
+    b.recorded_on = on;
+    return b;
+  }
+  static const IntegrityScore& of(const std::vector<IntegrityScore>& list, const std::string& id) {
+    for (const auto& s : list) {
+      if (s.subject_id == id) return s;
+    }
+    throw std::runtime_error("no " + id);
+  }
+};
+
+// Verifies a body's index: kept-promise rate of government commitments due in the window (grace counted,
+// the still-in-grace one left out), penalty points of unrepaired records, weights 0.7 / 0.3.
+TEST_F(IntegrityIndex, PerBody) {
+  const IntegrityReport r = integrity_index(bodies, ledger, breaches, regions, EvaluationPolicy{}, kAsOf);
+  const IntegrityScore& g1 = of(r.bodies, "G1");
+  EXPECT_EQ(g1.due, 4);
+  EXPECT_EQ(g1.kept, 3);
+  EXPECT_DOUBLE_EQ(*g1.kept_rate, 0.75);
+  EXPECT_DOUBLE_EQ(g1.penalty_points, 15);  // one serious record
+  EXPECT_DOUBLE_EQ(g1.score, 0.7 * 75 + 0.3 * 85);
+  EXPECT_EQ(g1.breaches, std::vector<std::string>{"B1"});
+  const IntegrityScore& g2 = of(r.bodies, "G2");
+  EXPECT_FALSE(g2.kept_rate);
+  EXPECT_DOUBLE_EQ(g2.score, 100);
+  EXPECT_DOUBLE_EQ(of(r.bodies, "G3").penalty_points, 0);  // repaired before as_of
+}
+
+// Verifies the ranking (ties by id) and the regions: pooled counts, mean penalty per body, containment
+// of counties in the prefecture.
+TEST_F(IntegrityIndex, RankingAndRegions) {
+  const IntegrityReport r = integrity_index(bodies, ledger, breaches, regions, EvaluationPolicy{}, kAsOf);
+  ASSERT_EQ(r.bodies.size(), 3u);
+  EXPECT_EQ(r.bodies[0].subject_id, "G2");
+  EXPECT_EQ(r.bodies[1].subject_id, "G3");
+  EXPECT_EQ(r.bodies[2].subject_id, "G1");
+  EXPECT_EQ(r.bodies[2].rank, 3);
+  const IntegrityScore& chuxiong = of(r.regions, "532301");
+  EXPECT_EQ(chuxiong.due, 4);
+  EXPECT_DOUBLE_EQ(chuxiong.penalty_points, 7.5);  // 15 points over two bodies
+  EXPECT_DOUBLE_EQ(chuxiong.score, 0.7 * 75 + 0.3 * 92.5);
+  const IntegrityScore& prefecture = of(r.regions, "532300");
+  EXPECT_EQ(prefecture.due, 5);
+  EXPECT_EQ(prefecture.kept, 4);
+  EXPECT_EQ(of(r.regions, "532322").rank, 1);
+  EXPECT_EQ(chuxiong.rank, 3);
+}
+
+// Verifies the monthly series: one report per month end, the last on as_of, each judged on its own date
+// (B2 still unrepaired at the end of January, B1 not yet recorded at the end of April).
+TEST_F(IntegrityIndex, MonthlySeries) {
+  const auto series = integrity_series(bodies, ledger, breaches, regions, EvaluationPolicy{}, kAsOf, 6);
+  ASSERT_EQ(series.size(), 6u);
+  EXPECT_EQ(series[0].as_of, ymd(2026, 1, 31));
+  EXPECT_EQ(series[3].as_of, ymd(2026, 4, 30));
+  EXPECT_EQ(series[5].as_of, kAsOf);
+  EXPECT_DOUBLE_EQ(of(series[0].bodies, "G3").penalty_points, 30);
+  EXPECT_DOUBLE_EQ(of(series[1].bodies, "G3").penalty_points, 0);
+  EXPECT_DOUBLE_EQ(of(series[3].bodies, "G1").penalty_points, 0);
+  EXPECT_EQ(of(series[0].bodies, "G1").due, 2);  // C5 (2025-06-30) still in the window; C1 kept
+}
+
+}  // namespace
+}  // namespace pactwatch::domain
