@@ -172,6 +172,7 @@ struct Fact {
   std::optional<Money> amount;      ///< fulfilled: the amount performed
   std::optional<Money> new_amount;  ///< amended: the new amount
   std::string corrects;             ///< id of the fact this one supersedes; empty if none
+  std::string note;  ///< free text kept with the fact (an amendment's rationale, a failure's category)
   std::string id;
   std::string commitment_id;
   // amended, revoked: the legality of a change (seed 三(四)); terminated: its grounds.
