@@ -1,0 +1,68 @@
+#pragma once
+// SHA-256 digests and their text forms (lower-case hex, base64) for the trail.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/result.hpp"
+
+struct evp_md_ctx_st;
+
+namespace pactwatch::trail {
+
+/** A SHA-256 digest: an entry hash, a Merkle node or a root. */
+using Hash = std::array<std::uint8_t, 32>;
+
+/** The all-zero hash: the genesis prev_hash of the first entry. */
+inline constexpr Hash kZeroHash{};
+
+/**
+ * A reusable SHA-256 context. OpenSSL 3's one-shot SHA256() looks the algorithm up on every call, which
+ * costs about as much as hashing a whole entry; a context kept across calls avoids that. Not thread-safe:
+ * use one per thread (thread_hasher()).
+ */
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
+  /** Digest of the concatenation of the given byte ranges. */
+  Hash digest(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b = {},
+              std::span<const std::uint8_t> c = {}, std::span<const std::uint8_t> d = {});
+
+ private:
+  evp_md_ctx_st* ctx_;
+};
+
+/** The calling thread's hasher. */
+Sha256& thread_hasher();
+
+inline std::span<const std::uint8_t> bytes_of(std::string_view s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+/** SHA-256 of a byte string. */
+inline Hash sha256(std::string_view data) {
+  return thread_hasher().digest(bytes_of(data));
+}
+
+/** 64 lower-case hex digits. */
+std::string to_hex(const Hash& h);
+/** Appends the 64 lower-case hex digits of `h` to `out` (no temporary string). */
+void append_hex(const Hash& h, std::string& out);
+/** Exactly 64 hex digits (either case); anything else is ErrorCode::invalid. */
+domain::Result<Hash> hash_from_hex(std::string_view text);
+
+/** Standard base64 (RFC 4648 §4) with padding. */
+std::string base64_encode(std::span<const std::uint8_t> data);
+/** Strict standard base64 with padding; whitespace or other alphabets are ErrorCode::invalid. */
+domain::Result<std::vector<std::uint8_t>> base64_decode(std::string_view text);
+
+}  // namespace pactwatch::trail

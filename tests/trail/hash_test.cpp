@@ -1,0 +1,53 @@
+#include "adapters/trail/hash.hpp"
+
+#include <gtest/gtest.h>
+
+namespace pactwatch::trail {
+namespace {
+
+// Verifies SHA-256 against the FIPS 180-2 "abc" vector and the empty string.
+TEST(Sha256, KnownVectors) {
+  EXPECT_EQ(to_hex(sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(to_hex(sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+// Verifies that digesting several ranges equals digesting their concatenation.
+TEST(Sha256, PartsEqualConcatenation) {
+  Sha256 sha;
+  EXPECT_EQ(sha.digest(bytes_of("ab"), bytes_of(""), bytes_of("c")), sha256("abc"));
+}
+
+// Verifies hex round trips and that malformed hex is rejected rather than truncated.
+TEST(Hex, RoundTripAndStrictness) {
+  const Hash h = sha256("x");
+  EXPECT_EQ(hash_from_hex(to_hex(h)), h);
+  EXPECT_FALSE(hash_from_hex(to_hex(h).substr(1)).has_value());
+  std::string bad = to_hex(h);
+  bad[10] = 'g';
+  EXPECT_FALSE(hash_from_hex(bad).has_value());
+}
+
+// Verifies base64 against RFC 4648 §10 vectors and rejects non-canonical or foreign text.
+TEST(Base64, Rfc4648VectorsAndStrictness) {
+  const std::pair<std::string, std::string> vectors[] = {{"", ""},
+                                                         {"f", "Zg=="},
+                                                         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"},
+                                                         {"foob", "Zm9vYg=="},
+                                                         {"fooba", "Zm9vYmE="},
+                                                         {"foobar", "Zm9vYmFy"}};
+  for (const auto& [plain, encoded] : vectors) {
+    EXPECT_EQ(base64_encode(bytes_of(plain)), encoded);
+    auto decoded = base64_decode(encoded);
+    ASSERT_TRUE(decoded.has_value()) << encoded;
+    EXPECT_EQ(std::string(decoded->begin(), decoded->end()), plain);
+  }
+  EXPECT_FALSE(base64_decode("Zg=").has_value());
+  EXPECT_FALSE(base64_decode("Zh==").has_value());  // non-zero bits under the padding
+  EXPECT_FALSE(base64_decode("Z=g=").has_value());
+  EXPECT_FALSE(base64_decode("Zm9v\n").has_value());
+  EXPECT_FALSE(base64_decode("Zm-_").has_value());
+}
+
+}  // namespace
+}  // namespace pactwatch::trail
