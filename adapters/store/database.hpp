@@ -2,6 +2,7 @@
 // The database behind pactwatch: a pool of SOCI sessions on SQLite (embedded default) or MySQL/MariaDB.
 // Every call here blocks; the server runs them on its worker pool, never on an I/O thread.
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -33,10 +34,24 @@ struct MigrationState {
 /** Where the schema stands against the migration files on disk. */
 struct MigrationStatus {
   std::vector<MigrationState> migrations;
-  bool at_head() const;  ///< every file applied and no applied migration changed
-  std::vector<std::string> problems;  ///< e.g. "0002_ledger.sql changed after it was applied"
+  bool at_head() const;                  ///< every file applied and no applied migration changed
+  std::vector<std::string> problems;     ///< e.g. "0002_ledger.sql changed after it was applied"
+  std::vector<std::string> applied_now;  ///< files migrate() applied in this call, in order
+  /** The pending files, in the order migrate() would apply them. */
+  std::vector<std::string> pending() const;
 };
 
+/** How Database::open sets up its sessions. */
+struct DatabaseOptions {
+  std::size_t pool_size = 4;                      ///< sessions opened up front
+  std::chrono::milliseconds busy_timeout{5'000};  ///< SQLite: how long a writer waits for the lock
+  std::string sql_dir;                            ///< holds sqlite/ and mysql/; empty: the source tree's sql/
+};
+
+/**
+ * The database: a fixed pool of SOCI sessions (SOCI sessions are not thread-safe, so each caller borrows
+ * one through a Lease), the migrations and the health probe. Thread-safe; every call blocks.
+ */
 class Database {
  public:
   /** A session borrowed from the pool; returns itself when destroyed. */
@@ -60,6 +75,8 @@ class Database {
    */
   static domain::Result<std::unique_ptr<Database>> open(const DatabaseUrl& url, std::size_t pool_size,
                                                         std::string sql_dir);
+  static domain::Result<std::unique_ptr<Database>> open(const DatabaseUrl& url,
+                                                        const DatabaseOptions& options);
   ~Database();
 
   /** Blocks until a session is free. */
@@ -67,9 +84,14 @@ class Database {
   PoolStats stats() const;
   Backend backend() const;
 
+  /** The directory holding this backend's NNNN_name.sql files. */
+  const std::string& migrations_dir() const;
   /** A round trip to the server (SELECT 1). */
   domain::Result<void> ping();
-  /** Applies pending migrations in order, each in a transaction; refuses when an applied file changed. */
+  /**
+   * Applies pending migrations in order, each in a transaction; refuses (`conflict`, naming the file) when
+   * an applied file changed or disappeared. A failed statement is `invalid` naming file and statement.
+   */
   domain::Result<MigrationStatus> migrate();
   /** Compares schema_migrations with the files, without changing anything. */
   domain::Result<MigrationStatus> migration_status();

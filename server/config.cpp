@@ -1,0 +1,416 @@
+#include "server/config.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+namespace pactwatch::server {
+namespace {
+
+using domain::Result;
+
+/** What is wrong with a value, or nothing when it was accepted. */
+using Problem = std::optional<std::string>;
+using Setter = Problem (*)(Config&, std::string_view);
+
+/** A configuration key: its documented default, description and how it is applied. */
+struct KeyDef {
+  ConfigKeyInfo info;
+  Setter apply;
+};
+
+template <class T>
+Problem parse_whole(std::string_view text, T min, T max, T& out) {
+  unsigned long long value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec == std::errc::invalid_argument || ptr != end) {
+    return "'" + std::string(text) + "' is not a whole number";
+  }
+  if (ec == std::errc::result_out_of_range || value < static_cast<unsigned long long>(min) ||
+      value > static_cast<unsigned long long>(max)) {
+    return std::string(text) + " is out of range " + std::to_string(min) + "-" + std::to_string(max);
+  }
+  out = static_cast<T>(value);
+  return std::nullopt;
+}
+
+template <class T, T Min, T Max, T Config::*Field>
+Problem set_number(Config& c, std::string_view v) {
+  return parse_whole<T>(v, Min, Max, c.*Field);
+}
+template <class T, T Min, T Max, T HttpOptions::*Field>
+Problem set_http_number(Config& c, std::string_view v) {
+  return parse_whole<T>(v, Min, Max, c.http.*Field);
+}
+template <long long Min, long long Max, std::chrono::milliseconds HttpOptions::*Field>
+Problem set_http_ms(Config& c, std::string_view v) {
+  long long ms = 0;
+  if (auto p = parse_whole<long long>(v, Min, Max, ms)) return p;
+  c.http.*Field = std::chrono::milliseconds{ms};
+  return std::nullopt;
+}
+
+Problem parse_bool(std::string_view v, bool& out) {
+  static constexpr std::array<std::string_view, 4> kTrue = {"true", "yes", "on", "1"};
+  static constexpr std::array<std::string_view, 4> kFalse = {"false", "no", "off", "0"};
+  if (std::ranges::find(kTrue, v) != kTrue.end()) {
+    out = true;
+  } else if (std::ranges::find(kFalse, v) != kFalse.end()) {
+    out = false;
+  } else {
+    return "'" + std::string(v) + "' is not true or false";
+  }
+  return std::nullopt;
+}
+
+Problem set_listen(Config& c, std::string_view v) {
+  std::string_view host;
+  std::string_view port;
+  if (!v.empty() && v.front() == '[') {
+    const auto close = v.find(']');
+    if (close == std::string_view::npos || close + 1 >= v.size() || v[close + 1] != ':') {
+      return "'" + std::string(v) + "' is not HOST:PORT (IPv6 as [::1]:8080)";
+    }
+    host = v.substr(1, close - 1);
+    port = v.substr(close + 2);
+  } else {
+    const auto colon = v.rfind(':');
+    if (colon == std::string_view::npos || v.find(':') != colon) {
+      return "'" + std::string(v) + "' is not HOST:PORT (IPv6 as [::1]:8080)";
+    }
+    host = v.substr(0, colon);
+    port = v.substr(colon + 1);
+  }
+  if (host.empty()) return "missing host in '" + std::string(v) + "' (e.g. 127.0.0.1:8080)";
+  unsigned value = 0;
+  const auto* end = port.data() + port.size();
+  const auto [ptr, ec] = std::from_chars(port.data(), end, value);
+  if (port.empty() || ec != std::errc{} || ptr != end || value > 65535) {
+    return "port " + std::string(port) + " is out of range 0-65535";
+  }
+  c.http.host = std::string(host);
+  c.http.port = static_cast<std::uint16_t>(value);
+  return std::nullopt;
+}
+
+Problem set_database(Config& c, std::string_view v) {
+  auto url = store::DatabaseUrl::parse(v);
+  if (!url) return url.error().message;
+  c.database = std::move(*url);
+  return std::nullopt;
+}
+
+Problem set_busy_timeout(Config& c, std::string_view v) {
+  long long ms = 0;
+  if (auto p = parse_whole<long long>(v, 0, 600'000, ms)) return p;
+  c.db_busy_timeout = std::chrono::milliseconds{ms};
+  return std::nullopt;
+}
+
+Problem set_log_level(Config& c, std::string_view v) {
+  static constexpr std::array<std::string_view, 7> kLevels = {"trace", "debug",    "info", "warn",
+                                                              "error", "critical", "off"};
+  if (std::ranges::find(kLevels, v) == kLevels.end()) {
+    return "'" + std::string(v) + "' is not one of trace, debug, info, warn, error, critical, off";
+  }
+  c.log_level = std::string(v);
+  return std::nullopt;
+}
+
+Problem set_log_format(Config& c, std::string_view v) {
+  if (v != "json") return "'" + std::string(v) + "' is not a known format (json)";
+  c.log_format = std::string(v);
+  return std::nullopt;
+}
+
+template <std::string Config::*Field>
+Problem set_path(Config& c, std::string_view v) {
+  if (v.empty()) return "must not be empty";
+  c.*Field = std::string(v);
+  return std::nullopt;
+}
+
+Problem set_auto_migrate(Config& c, std::string_view v) {
+  return parse_bool(v, c.auto_migrate);
+}
+Problem set_access_log(Config& c, std::string_view v) {
+  return parse_bool(v, c.http.access_log);
+}
+
+constexpr std::size_t kMaxSize = std::numeric_limits<std::uint32_t>::max();
+
+// The single list of keys: file spelling, default, description. config/pactwatch.conf and
+// docs/CONFIGURATION.md document the same list (a CLI test checks the shipped file against it).
+const std::array<KeyDef, 21> kKeys = {{
+    {{"listen", "127.0.0.1:8080", "HOST:PORT to listen on; port 0 picks a free port"}, set_listen},
+    {{"database", "sqlite:var/pactwatch.db",
+      "sqlite:PATH or mysql://USER[:PASS]@HOST[:PORT]/DB[?socket=PATH]"},
+     set_database},
+    {{"db_pool_size", "4", "pooled database sessions (1-256)"},
+     set_number<std::size_t, 1, 256, &Config::db_pool_size>},
+    {{"db_busy_timeout_ms", "5000", "SQLite: how long a writer waits for the file lock (0-600000)"},
+     set_busy_timeout},
+    {{"io_threads", "2", "threads serving network I/O (1-64)"},
+     set_http_number<unsigned, 1, 64, &HttpOptions::io_threads>},
+    {{"worker_threads", "4", "threads running blocking work such as database calls (1-256)"},
+     set_http_number<unsigned, 1, 256, &HttpOptions::worker_threads>},
+    {{"max_header_bytes", "8192", "largest request header block; larger: 431 (1024-1048576)"},
+     set_http_number<std::size_t, 1024, 1024 * 1024, &HttpOptions::max_header_bytes>},
+    {{"max_body_bytes", "1048576", "largest request body; larger: 413 (1-1073741824)"},
+     set_http_number<std::size_t, 1, 1024 * 1024 * 1024, &HttpOptions::max_body_bytes>},
+    {{"header_timeout_ms", "10000", "deadline to receive a request's headers (1-3600000)"},
+     set_http_ms<1, 3'600'000, &HttpOptions::header_timeout>},
+    {{"body_timeout_ms", "30000", "deadline to receive a body once its headers are in (1-3600000)"},
+     set_http_ms<1, 3'600'000, &HttpOptions::body_timeout>},
+    {{"idle_timeout_ms", "60000", "keep-alive idle time before a connection is closed (1-3600000)"},
+     set_http_ms<1, 3'600'000, &HttpOptions::idle_timeout>},
+    {{"shutdown_grace_ms", "10000", "time in-flight requests get to finish on SIGTERM (0-600000)"},
+     set_http_ms<0, 600'000, &HttpOptions::shutdown_grace>},
+    {{"max_connections", "10000", "open connections beyond which new ones are closed at once (1-1000000)"},
+     set_http_number<std::size_t, 1, 1'000'000, &HttpOptions::max_connections>},
+    {{"max_pending_blocking", "1024",
+      "requests queued or running on the worker threads; beyond it: 503 (1-1000000)"},
+     set_http_number<std::size_t, 1, 1'000'000, &HttpOptions::max_pending_blocking>},
+    {{"access_log", "true", "one JSON log line per request (true|false)"}, set_access_log},
+    {{"log_level", "info", "trace|debug|info|warn|error|critical|off"}, set_log_level},
+    {{"log_format", "json", "json: one JSON object per line on stderr"}, set_log_format},
+    {{"calendar_file", "config/calendar/cn-2025-2026.csv", "official working-day calendar (CSV)"},
+     set_path<&Config::calendar_file>},
+    {{"sql_dir", "sql", "directory holding sqlite/ and mysql/ migrations"}, set_path<&Config::sql_dir>},
+    {{"data_dir", "var", "directory for files the service keeps (keys, exports); created on start"},
+     set_path<&Config::data_dir>},
+    {{"auto_migrate", "false", "serve applies pending migrations before listening (true|false)"},
+     set_auto_migrate},
+}};
+
+const std::vector<const KeyDef*>& all_keys() {
+  static const std::vector<const KeyDef*> keys = [] {
+    std::vector<const KeyDef*> v;
+    for (const auto& k : kKeys)
+      v.push_back(&k);
+    return v;
+  }();
+  return keys;
+}
+
+const KeyDef* find_key(std::string_view key) {
+  for (const KeyDef* k : all_keys()) {
+    if (k->info.key == key) return k;
+  }
+  return nullptr;
+}
+
+std::unexpected<domain::Error> config_error(std::string key, std::string message) {
+  return std::unexpected(domain::Error::invalid(std::move(key), std::move(message)));
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
+  return s;
+}
+
+/** Parses `key = value` lines; '#' starts a comment at the beginning of a line or after whitespace. */
+Result<std::map<std::string, ValueOrigin>> parse_file(std::string_view text, std::string_view file_name) {
+  std::map<std::string, ValueOrigin> values;
+  std::map<std::string, int> line_of;
+  int line_no = 0;
+  std::istringstream in{std::string(text)};
+  for (std::string raw; std::getline(in, raw);) {
+    ++line_no;
+    std::string_view line = raw;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      if (line[i] == '#' && (i == 0 || std::isspace(static_cast<unsigned char>(line[i - 1])))) {
+        line = line.substr(0, i);
+        break;
+      }
+    }
+    line = trim(line);
+    if (line.empty()) continue;
+    const std::string where = std::string(file_name) + ":" + std::to_string(line_no);
+    const auto eq = line.find('=');
+    if (eq == std::string_view::npos) {
+      return config_error("config", where + ": expected 'key = value', got '" + std::string(line) + "'");
+    }
+    const std::string key(trim(line.substr(0, eq)));
+    if (find_key(key) == nullptr) {
+      return config_error(key, key + " (" + where + "): unknown key; see docs/CONFIGURATION.md");
+    }
+    if (line_of.contains(key)) {
+      return config_error(key,
+                          key + " (" + where + "): set twice, also on line " + std::to_string(line_of[key]));
+    }
+    line_of[key] = line_no;
+    values[key] = ValueOrigin{std::string(trim(line.substr(eq + 1))), where};
+  }
+  return values;
+}
+
+std::string redact_database(const std::string& text) {
+  auto url = store::DatabaseUrl::parse(text);
+  return url ? url->redacted() : text;
+}
+
+}  // namespace
+
+std::string env_name(std::string_view key) {
+  std::string name = "PACTWATCH_";
+  for (const char c : key)
+    name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  return name;
+}
+
+std::span<const ConfigKeyInfo> config_keys() {
+  static const std::vector<ConfigKeyInfo> infos = [] {
+    std::vector<ConfigKeyInfo> v;
+    for (const KeyDef* k : all_keys())
+      v.push_back(k->info);
+    return v;
+  }();
+  return infos;
+}
+
+Result<CommandLine> parse_command_line(std::span<const std::string> args) {
+  CommandLine cl;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      cl.help = true;
+      continue;
+    }
+    if (arg == "--version") {
+      cl.version = true;
+      continue;
+    }
+    if (!arg.starts_with("--")) {
+      if (!cl.command.empty()) {
+        return config_error("command line", "unexpected argument '" + arg + "' after command " + cl.command);
+      }
+      if (arg != "serve" && arg != "migrate" && arg != "check-config") {
+        return config_error("command line",
+                            "unknown command '" + arg + "' (serve, migrate, check-config; see --help)");
+      }
+      cl.command = arg;
+      continue;
+    }
+    std::string name = arg.substr(2);
+    std::optional<std::string> value;
+    if (const auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    std::string key = name;
+    std::ranges::replace(key, '-', '_');
+    if (key != "config" && (find_key(key) == nullptr || name.find('_') != std::string::npos)) {
+      return config_error("command line", "unknown option --" + name + " (see --help)");
+    }
+    if (!value) {
+      if (i + 1 >= args.size()) return config_error(key, "--" + name + " needs a value");
+      value = args[++i];
+    }
+    if (key == "config") {
+      cl.config_file = *value;
+    } else {
+      cl.options.emplace_back(key, *value);
+    }
+  }
+  return cl;
+}
+
+ConfigFileChoice choose_config_file(const CommandLine& command_line, const Environment& env) {
+  if (command_line.config_file) return {*command_line.config_file, true};
+  if (const auto it = env.find("PACTWATCH_CONFIG"); it != env.end() && !it->second.empty()) {
+    return {it->second, true};
+  }
+  return {std::string(kDefaultConfigFile), false};
+}
+
+Result<LoadedConfig> build_config(const CommandLine& command_line, const Environment& env,
+                                  std::optional<std::string_view> file_text, std::string_view file_name) {
+  LoadedConfig loaded;
+  for (const KeyDef* k : all_keys()) {
+    loaded.origins[std::string(k->info.key)] = ValueOrigin{std::string(k->info.default_value), "default"};
+  }
+  if (file_text) {
+    loaded.file = std::string(file_name);
+    auto values = parse_file(*file_text, file_name);
+    if (!values) return std::unexpected(values.error());
+    for (auto& [key, origin] : *values)
+      loaded.origins[key] = std::move(origin);
+  }
+  // Empty variables count as unset, as a deployment tool passing "" means "not configured".
+  for (const auto& [name, value] : env) {
+    if (!name.starts_with("PACTWATCH_") || value.empty()) continue;
+    bool known = name == "PACTWATCH_CONFIG" || name.starts_with("PACTWATCH_TEST_");
+    for (const KeyDef* k : all_keys()) {
+      if (env_name(k->info.key) == name) {
+        loaded.origins[std::string(k->info.key)] = ValueOrigin{value, name};
+        known = true;
+      }
+    }
+    // The environment is shared with other programs, so an unknown variable is a warning, not an error.
+    if (!known) loaded.warnings.push_back("unknown environment variable " + name + " ignored");
+  }
+  for (const auto& [key, value] : command_line.options) {
+    std::string flag = "--" + key;
+    std::ranges::replace(flag, '_', '-');
+    loaded.origins[key] = ValueOrigin{value, flag};
+  }
+  for (const KeyDef* k : all_keys()) {
+    auto& origin = loaded.origins[std::string(k->info.key)];
+    if (auto problem = k->apply(loaded.config, origin.value)) {
+      return config_error(std::string(k->info.key),
+                          std::string(k->info.key) + " (from " + origin.source + "): " + *problem);
+    }
+  }
+  loaded.origins["database"].value = loaded.config.database.redacted();
+  return loaded;
+}
+
+Result<LoadedConfig> load_config(const CommandLine& command_line, const Environment& env) {
+  const ConfigFileChoice choice = choose_config_file(command_line, env);
+  std::ifstream in(choice.path, std::ios::binary);
+  if (!in.is_open()) {
+    if (!choice.required) return build_config(command_line, env, std::nullopt, {});
+    return config_error("config", "config (" + choice.path + "): cannot read the file");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return config_error("config", "config (" + choice.path + "): cannot read the file");
+  const std::string contents = std::move(text).str();
+  return build_config(command_line, env, contents, choice.path);
+}
+
+std::string describe_config(const LoadedConfig& loaded) {
+  std::string out = "# pactwatch effective configuration (command line > environment > file > default)\n";
+  out += "# config file: " + (loaded.file.empty() ? std::string("none") : loaded.file) + "\n";
+  for (const auto& w : loaded.warnings)
+    out += "# warning: " + w + "\n";
+  for (const KeyDef* k : all_keys()) {
+    const auto& origin = loaded.origins.at(std::string(k->info.key));
+    const std::string value = k->info.key == "database" ? redact_database(origin.value) : origin.value;
+    out += std::string(k->info.key) + " = " + value + "  # " + origin.source + "\n";
+  }
+  return out;
+}
+
+Environment environment_from(char** envp) {
+  Environment env;
+  for (char** e = envp; e != nullptr && *e != nullptr; ++e) {
+    const std::string_view entry(*e);
+    const auto eq = entry.find('=');
+    if (eq == std::string_view::npos) continue;
+    env.emplace(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+  }
+  return env;
+}
+
+}  // namespace pactwatch::server

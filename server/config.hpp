@@ -1,0 +1,109 @@
+#pragma once
+// pactwatch's configuration: every key an operator can set, where each value came from, and the rules that
+// turn text into typed values. Precedence: command line > environment (PACTWATCH_<KEY>) > config file >
+// defaults. Loading is a pure function of (arguments, environment, file text) so that it can be tested
+// without a process; load_config() only adds reading the file. docs/CONFIGURATION.md lists every key.
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapters/store/database_url.hpp"
+#include "domain/result.hpp"
+#include "server/http_options.hpp"
+
+namespace pactwatch::server {
+
+/** Everything pactwatch reads at start, typed and validated. Defaults are the documented ones. */
+struct Config {
+  HttpOptions http;                                  ///< listen address, threads, limits, timeouts
+  store::DatabaseUrl database;                       ///< parsed from the `database` key
+  std::size_t db_pool_size = 4;                      ///< pooled database sessions
+  std::chrono::milliseconds db_busy_timeout{5'000};  ///< SQLite busy timeout
+  std::string log_level = "info";                    ///< trace|debug|info|warn|error|critical|off
+  std::string log_format = "json";                   ///< json: one JSON object per line
+  std::string calendar_file = "config/calendar/cn-2025-2026.csv";  ///< official working-day calendar
+  std::string sql_dir = "sql";                                     ///< holds sqlite/ and mysql/ migrations
+  std::string data_dir = "var";  ///< files the service keeps (keys, exports)
+  bool auto_migrate = false;     ///< serve applies pending migrations itself
+};
+
+/** Where a value came from, for check-config and error messages. */
+struct ValueOrigin {
+  std::string value;   ///< the text as given
+  std::string source;  ///< "default", "--listen", "PACTWATCH_LISTEN", "config/pactwatch.conf:12"
+};
+
+/** The subcommand and options of one invocation. */
+struct CommandLine {
+  std::string command;  ///< "serve", "migrate", "check-config"; empty with --help or --version alone
+  bool help = false;
+  bool version = false;
+  std::optional<std::string> config_file;                    ///< --config FILE
+  std::vector<std::pair<std::string, std::string>> options;  ///< key (file spelling) and value, in order
+};
+
+/** Environment variables by name (only PACTWATCH_* ones matter). */
+using Environment = std::map<std::string, std::string, std::less<>>;
+
+/** The configuration file to read: --config, else PACTWATCH_CONFIG, else the default path. */
+struct ConfigFileChoice {
+  std::string path;
+  bool required = false;  ///< false only for the default path, which may be absent
+};
+
+/** A loaded configuration with the origin of every key and non-fatal remarks. */
+struct LoadedConfig {
+  Config config;
+  std::map<std::string, ValueOrigin> origins;  ///< every key, database password redacted
+  std::string file;                            ///< the file read, empty when none was
+  std::vector<std::string> warnings;           ///< e.g. an unknown PACTWATCH_ variable
+};
+
+/** The default configuration file, relative to the working directory. */
+inline constexpr std::string_view kDefaultConfigFile = "config/pactwatch.conf";
+
+/**
+ * Parses the arguments after the program name: a command, --help, --version, --config FILE, and
+ * `--key VALUE` or `--key=VALUE` for every configuration key (dashes for underscores, e.g. --db-pool-size).
+ * An unknown option or a missing value is an `invalid` error whose message is the one line to print.
+ */
+domain::Result<CommandLine> parse_command_line(std::span<const std::string> args);
+
+ConfigFileChoice choose_config_file(const CommandLine& command_line, const Environment& env);
+
+/**
+ * Merges defaults, the file text (nullopt: no file), the environment and the command line, then
+ * validates every key. A bad value is an `invalid` error with `field` = the key and a one-line message
+ * that names the key, where the value came from and what is wrong.
+ */
+domain::Result<LoadedConfig> build_config(const CommandLine& command_line, const Environment& env,
+                                          std::optional<std::string_view> file_text,
+                                          std::string_view file_name);
+
+/** choose_config_file + reading it + build_config. An unreadable required file is an error naming it. */
+domain::Result<LoadedConfig> load_config(const CommandLine& command_line, const Environment& env);
+
+/** The effective configuration as `key = value  # source` lines (password redacted), for check-config. */
+std::string describe_config(const LoadedConfig& loaded);
+
+/** The process environment as an Environment. */
+Environment environment_from(char** envp);
+
+/** Every configuration key with its default and a one-line description, for --help and docs. */
+struct ConfigKeyInfo {
+  std::string_view key;
+  std::string_view default_value;
+  std::string_view description;
+};
+std::span<const ConfigKeyInfo> config_keys();
+
+/** `listen` -> `PACTWATCH_LISTEN`. */
+std::string env_name(std::string_view key);
+
+}  // namespace pactwatch::server
