@@ -34,6 +34,10 @@ void set_up_session(soci::session& sql, Backend backend, std::chrono::millisecon
     // Set before the pragmas: switching to WAL needs the lock another pooled session may hold.
     auto* native = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
     sqlite3_busy_timeout(native->conn_, static_cast<int>(busy_timeout.count()));
+    // Without the query planner stability guarantee SQLite compiles every statement with `LIKE :param`
+    // (the region scope of every ledger read) twice: once on prepare, again on the first step after the
+    // parameter is bound. Our region patterns never qualify for the LIKE index optimization anyway.
+    sqlite3_db_config(native->conn_, SQLITE_DBCONFIG_ENABLE_QPSG, 1, nullptr);
   }
   for (const std::string_view statement : sql_text(backend).session_setup)
     sql << std::string(statement);

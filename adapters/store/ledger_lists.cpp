@@ -1,0 +1,240 @@
+// The ledger's lists (keyset pagination by id) and the whole-scope reads detection uses.
+#include <soci/soci.h>
+
+#include <climits>
+
+#include "adapters/store/ledger_rows.hpp"
+#include "adapters/store/ledger_sql.hpp"
+#include "adapters/store/ledger_store.hpp"
+#include "adapters/store/soci_errors.hpp"
+
+namespace pactwatch::store {
+
+namespace d = pactwatch::domain;
+using d::Result;
+using detail::Query;
+
+namespace {
+
+/** Reads up to limit + 1 rows to learn whether another page follows. */
+template <class T, class Row>
+Page<T> read_page(Query& query, Row& row, int limit) {
+  Page<T> page;
+  auto st = query.into(row).run();
+  while (st.fetch()) {
+    if (static_cast<int>(page.items.size()) == limit) {
+      page.more = true;
+      break;
+    }
+    page.items.push_back(row.get());
+  }
+  return page;
+}
+
+template <class F>
+auto guarded(Database& database, std::string_view what, F&& read)
+    -> decltype(read(std::declval<soci::session&>())) {
+  auto lease = database.acquire();
+  try {
+    return read(*lease);
+  } catch (...) {
+    return std::unexpected(map_current_exception(what));
+  }
+}
+
+/** Fills the posts of a page of officials with one range query. */
+void attach_posts(soci::session& sql, const LedgerSql& text, std::vector<Stored<d::Official>>& officials) {
+  if (officials.empty()) return;
+  auto posts = detail::read_posts(sql, text, officials.front().entity.id, officials.back().entity.id);
+  for (auto& o : officials)
+    o.entity.posts = std::move(posts[o.entity.id]);
+}
+
+/** Fills the stages and assignments of a page of agreements with two range queries. */
+void attach_stages(soci::session& sql, const LedgerSql& text, std::vector<Stored<d::Agreement>>& agreements) {
+  if (agreements.empty()) return;
+  std::vector<Stored<d::Agreement>*> pointers;
+  for (auto& a : agreements)
+    pointers.push_back(&a);
+  detail::read_stages(sql, text, agreements.front().entity.id, agreements.back().entity.id, pointers);
+}
+
+}  // namespace
+
+Result<Page<d::Body>> LedgerStore::bodies(const d::Scope& scope, const BodyFilter& f, const Window& w) {
+  return guarded(database_, "listing bodies", [&](soci::session& sql) -> Result<Page<d::Body>> {
+    const std::string scope_like = region_like(scope.region), region = region_like(f.region);
+    const int limit = w.limit + 1;
+    detail::BodyRow row;
+    Query q(sql, ledger_sql(database_.backend()).list_bodies);
+    q.use(scope_like, "scope")
+        .use(region, "region")
+        .use(f.kind, "kind")
+        .use(f.kind, "kind_")
+        .use(f.parent_id, "parent")
+        .use(f.parent_id, "parent_")
+        .use(w.after, "after")
+        .use(limit, "limit");
+    return read_page<d::Body>(q, row, w.limit);
+  });
+}
+
+Result<Page<d::Official>> LedgerStore::officials(const d::Scope& scope, const OfficialFilter& f,
+                                                 const Window& w) {
+  return guarded(database_, "listing officials", [&](soci::session& sql) -> Result<Page<d::Official>> {
+    const auto& text = ledger_sql(database_.backend());
+    const std::string scope_like = region_like(scope.region), region = region_like(f.region);
+    const int limit = w.limit + 1;
+    detail::OfficialRow row;
+    Query q(sql, text.list_officials);
+    q.use(scope_like, "scope")
+        .use(scope_like, "scope_")
+        .use(region, "region")
+        .use(region, "region_")
+        .use(f.body_id, "body")
+        .use(f.body_id, "body_")
+        .use(w.after, "after")
+        .use(limit, "limit");
+    auto page = read_page<d::Official>(q, row, w.limit);
+    attach_posts(sql, text, page.items);
+    return page;
+  });
+}
+
+Result<Page<d::Organization>> LedgerStore::organizations(const OrganizationFilter& f, const Window& w) {
+  return guarded(database_, "listing organizations",
+                 [&](soci::session& sql) -> Result<Page<d::Organization>> {
+                   const int sme = f.sme ? (*f.sme ? 1 : 0) : -1;
+                   const int limit = w.limit + 1;
+                   detail::OrganizationRow row;
+                   Query q(sql, ledger_sql(database_.backend()).list_organizations);
+                   q.use(f.credit_code, "code")
+                       .use(f.credit_code, "code_")
+                       .use(sme, "sme")
+                       .use(sme, "sme_")
+                       .use(w.after, "after")
+                       .use(limit, "limit");
+                   return read_page<d::Organization>(q, row, w.limit);
+                 });
+}
+
+Result<Page<d::Agreement>> LedgerStore::agreements(const d::Scope& scope, const AgreementFilter& f,
+                                                   const Window& w) {
+  return guarded(database_, "listing agreements", [&](soci::session& sql) -> Result<Page<d::Agreement>> {
+    const auto& text = ledger_sql(database_.backend());
+    const std::string scope_like = region_like(scope.region), region = region_like(f.region);
+    const int limit = w.limit + 1;
+    detail::AgreementRow row;
+    Query q(sql, text.list_agreements);
+    q.use(scope_like, "scope").use(region, "region");
+    q.use(f.kind, "kind").use(f.kind, "kind_").use(f.body_id, "body").use(f.body_id, "body_");
+    q.use(f.counterparty_id, "counterparty").use(f.counterparty_id, "counterparty_");
+    q.use(f.platform_project_code, "ppc").use(f.platform_project_code, "ppc_");
+    q.use(f.unified_deal_code, "udc")
+        .use(f.unified_deal_code, "udc_")
+        .use(f.ocid, "ocid")
+        .use(f.ocid, "ocid_");
+    q.use(f.signed_after, "signed_after").use(f.signed_after, "signed_after_");
+    q.use(f.signed_before, "signed_before").use(f.signed_before, "signed_before_");
+    q.use(w.after, "after").use(limit, "limit");
+    auto page = read_page<d::Agreement>(q, row, w.limit);
+    attach_stages(sql, text, page.items);
+    return page;
+  });
+}
+
+Result<Page<d::Commitment>> LedgerStore::commitments(const d::Scope& scope, const CommitmentFilter& f,
+                                                     const Window& w) {
+  return guarded(database_, "listing commitments", [&](soci::session& sql) -> Result<Page<d::Commitment>> {
+    const std::string scope_like = region_like(scope.region), region = region_like(f.region);
+    const int limit = w.limit + 1;
+    detail::CommitmentRow row;
+    Query q(sql, ledger_sql(database_.backend()).list_commitments);
+    q.use(scope_like, "scope").use(region, "region").use(f.kind, "kind").use(f.kind, "kind_");
+    q.use(f.agreement_id, "agreement").use(f.agreement_id, "agreement_");
+    q.use(f.obligor_side, "side").use(f.obligor_side, "side_").use(f.obligor_id, "obligor");
+    q.use(f.obligor_id, "obligor_").use(f.stage, "stage").use(f.stage, "stage_");
+    q.use(f.due_after, "due_after").use(f.due_after, "due_after_");
+    q.use(f.due_before, "due_before").use(f.due_before, "due_before_");
+    q.use(w.after, "after").use(limit, "limit");
+    return read_page<d::Commitment>(q, row, w.limit);
+  });
+}
+
+Result<Page<d::Fact>> LedgerStore::facts(const d::Scope& scope, const FactFilter& f, const Window& w) {
+  return guarded(database_, "listing facts", [&](soci::session& sql) -> Result<Page<d::Fact>> {
+    const std::string scope_like = region_like(scope.region), region = region_like(f.region);
+    const int limit = w.limit + 1;
+    detail::FactRow row;
+    Query q(sql, ledger_sql(database_.backend()).list_facts);
+    q.use(scope_like, "scope").use(region, "region").use(f.kind, "kind").use(f.kind, "kind_");
+    q.use(f.commitment_id, "commitment").use(f.commitment_id, "commitment_");
+    q.use(f.agreement_id, "agreement").use(f.agreement_id, "agreement_");
+    q.use(w.after, "after").use(limit, "limit");
+    return read_page<d::Fact>(q, row, w.limit);
+  });
+}
+
+Result<std::vector<RegionRow>> LedgerStore::regions(const std::string& within, const Window& w) {
+  return guarded(database_, "listing regions", [&](soci::session& sql) -> Result<std::vector<RegionRow>> {
+    const std::string like = region_like(within);
+    const int limit = w.limit;
+    RegionRow row;
+    std::string parent;
+    soci::indicator parent_ind = soci::i_ok;
+    soci::statement st =
+        (sql.prepare << std::string(ledger_sql(database_.backend()).list_regions), soci::use(like, "within"),
+         soci::use(w.after, "after"), soci::use(limit, "limit"), soci::into(row.code), soci::into(row.name),
+         soci::into(parent, parent_ind), soci::into(row.level));
+    st.execute(false);
+    std::vector<RegionRow> rows;
+    while (st.fetch()) {
+      row.parent_code = parent_ind == soci::i_null ? std::string{} : parent;
+      rows.push_back(row);
+    }
+    return rows;
+  });
+}
+
+namespace {
+/** Walks every page of a list; detection reads whole scopes. */
+template <class T, class List>
+Result<std::vector<T>> all_of(List&& list) {
+  std::vector<T> out;
+  Window w;
+  w.limit = 1000;
+  for (;;) {
+    auto page = list(w);
+    if (!page) return std::unexpected(page.error());
+    for (auto& s : page->items)
+      out.push_back(std::move(s.entity));
+    if (!page->more || out.empty()) return out;
+    w.after = out.back().id;
+  }
+}
+}  // namespace
+
+Result<std::vector<d::Body>> LedgerStore::all_bodies(const d::Scope& scope) {
+  return all_of<d::Body>([&](const Window& w) { return bodies(scope, {}, w); });
+}
+
+Result<std::vector<d::Official>> LedgerStore::all_officials(const d::Scope& scope) {
+  return all_of<d::Official>([&](const Window& w) { return officials(scope, {}, w); });
+}
+
+Result<d::Ledger> LedgerStore::load_ledger(const d::Scope& scope) {
+  auto agreement_list = all_of<d::Agreement>([&](const Window& w) { return agreements(scope, {}, w); });
+  if (!agreement_list) return std::unexpected(agreement_list.error());
+  auto commitment_list = all_of<d::Commitment>([&](const Window& w) { return commitments(scope, {}, w); });
+  if (!commitment_list) return std::unexpected(commitment_list.error());
+  auto fact_list = all_of<d::Fact>([&](const Window& w) { return facts(scope, {}, w); });
+  if (!fact_list) return std::unexpected(fact_list.error());
+  // Organizations are shared by all regions; only the ones these agreements name are needed, but the
+  // set is small and link_ledger ignores the others.
+  auto organization_list = all_of<d::Organization>([&](const Window& w) { return organizations({}, w); });
+  if (!organization_list) return std::unexpected(organization_list.error());
+  return d::link_ledger(std::move(*organization_list), std::move(*agreement_list),
+                        std::move(*commitment_list), std::move(*fact_list));
+}
+
+}  // namespace pactwatch::store

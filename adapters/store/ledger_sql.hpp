@@ -1,0 +1,38 @@
+#pragma once
+// Every SQL statement of the ledger store, one named constant per statement. The DML is standard SQL that
+// SQLite and MySQL/MariaDB both accept, written once in ledger_sql_common.hpp; ledger_sql_sqlite.cpp and
+// ledger_sql_mysql.cpp add what differs per backend. Values are always bound (":name"), never concatenated.
+// Optional filters are written `(:x = '' OR col = :x_)`, with the same value bound under both names; region
+// containment is `region LIKE :scope` with a pattern from region_like() ("%" matches every region).
+
+#include <string_view>
+
+#include "adapters/store/database_url.hpp"
+
+namespace pactwatch::store {
+
+/** The ledger's SQL text of one backend. */
+struct LedgerSql {
+  std::string_view begin_write;  ///< opens a write transaction (SQLite takes the write lock at once)
+  std::string_view commit;
+  std::string_view rollback;
+
+  std::string_view select_body, list_bodies, insert_body, update_body;
+  std::string_view select_official, list_officials, select_posts_range, insert_official, update_official,
+      bump_official, insert_post, close_post;
+  std::string_view select_organization, list_organizations, insert_organization, update_organization;
+  std::string_view select_agreement, list_agreements, select_stages_range, select_assignments_range,
+      insert_agreement, update_agreement, bump_agreement, insert_stage, insert_assignment, earliest_due;
+  std::string_view select_commitment, list_commitments, insert_commitment, update_commitment;
+  std::string_view select_fact, list_facts, insert_fact;
+  std::string_view select_region, list_regions;
+  std::string_view select_idempotency, insert_idempotency;
+};
+
+const LedgerSql& ledger_sqlite_sql();
+const LedgerSql& ledger_mysql_sql();
+inline const LedgerSql& ledger_sql(Backend backend) {
+  return backend == Backend::sqlite ? ledger_sqlite_sql() : ledger_mysql_sql();
+}
+
+}  // namespace pactwatch::store

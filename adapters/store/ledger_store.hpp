@@ -1,0 +1,239 @@
+#pragma once
+// The ledger in the database (DESIGN §2): bodies, officials with their posts, organizations, agreements
+// with stages and assignments, commitments and facts. Reads are confined to a region scope; every write
+// runs in ONE transaction opened by LedgerStore::write(), which also stores the Idempotency-Key answer
+// and is the single place where the accountability trail (issue #6) appends its entry: see
+// LedgerTransaction::record_change().
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/store/database.hpp"
+#include "domain/ledger.hpp"
+#include "domain/model.hpp"
+#include "domain/ports.hpp"
+#include "domain/result.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace pactwatch::store {
+
+/** Who writes, why, and when: passed to every write so that the trail can name the actor. */
+struct WriteContext {
+  std::string token_id;    ///< the API token's id (never its secret)
+  std::string actor_name;  ///< the token's name
+  std::string role;        ///< supervisor, platform, auditor, admin
+  std::string request_id;  ///< X-Request-Id of the HTTP request
+  std::string reason;      ///< free text from the client (X-Reason), may be empty
+  std::string now;         ///< RFC 3339 UTC instant the rows are stamped with (created_at, updated_at)
+};
+
+/** An entity as stored: the domain value plus its version (the ETag) and timestamps. */
+template <class T>
+struct Stored {
+  T entity;
+  std::int64_t version = 1;
+  std::string created_at;
+  std::string updated_at;
+};
+
+/** One page of a list in id order; `more` says whether rows follow the last item. */
+template <class T>
+struct Page {
+  std::vector<Stored<T>> items;
+  bool more = false;
+};
+
+/** Keyset pagination: rows with an id greater than `after`, at most `limit` of them. */
+struct Window {
+  std::string after;
+  int limit = 50;
+};
+
+/** List filters; an empty string means "no condition". Region filters use containment (532300 ⊇ 532301). */
+struct BodyFilter {
+  std::string region, kind, parent_id;
+};
+struct OfficialFilter {
+  std::string region, body_id;
+};
+struct OrganizationFilter {
+  std::string credit_code;
+  std::optional<bool> sme;
+};
+struct AgreementFilter {
+  std::string region, kind, body_id, counterparty_id, platform_project_code, unified_deal_code, ocid;
+  std::string signed_after, signed_before;  ///< inclusive bounds on signed_on
+};
+struct CommitmentFilter {
+  std::string region, kind, agreement_id, obligor_side, obligor_id, stage;
+  std::string due_after, due_before;  ///< inclusive bounds on due
+};
+struct FactFilter {
+  std::string region, kind, commitment_id, agreement_id;
+};
+
+/** A GB/T 2260 region row (read-only reference data). */
+struct RegionRow {
+  std::string code, name, parent_code, level;
+};
+
+/** The answer to a POST, kept for Idempotency-Key replays. */
+struct StoredResponse {
+  int status = 201;
+  std::string body;
+  std::string etag;
+  std::string location;
+};
+
+/** An Idempotency-Key as stored: keys are per token. */
+struct IdempotencyKey {
+  std::string token_id, key, method, route, request_sha256;
+};
+/** A stored idempotent answer and the request it answered. */
+struct IdempotencyRecord {
+  IdempotencyKey key;
+  StoredResponse response;
+};
+
+/** One ledger change, as the trail will record it: the entity's state before (null on create) and after. */
+struct ChangeRecord {
+  std::string action;       ///< "create", "update", "append_post", "close_post", "append_assignment", ...
+  std::string entity_type;  ///< "body", "official", "organization", "agreement", "commitment", "fact"
+  std::string entity_id;
+  nlohmann::json before;  ///< the API representation before the change; null when created
+  nlohmann::json after;   ///< the API representation after the change
+};
+
+/**
+ * The writes and the reads of one open transaction. Only LedgerStore::write() creates one. Reads take a
+ * scope: an entity outside it is `not_found`, as if it did not exist.
+ */
+class LedgerTransaction {
+ public:
+  LedgerTransaction(soci::session& sql, const WriteContext& context);
+
+  domain::Result<Stored<domain::Body>> body(const domain::Scope& scope, const std::string& id);
+  domain::Result<Stored<domain::Official>> official(const domain::Scope& scope, const std::string& id);
+  domain::Result<Stored<domain::Organization>> organization(const std::string& id);
+  domain::Result<Stored<domain::Agreement>> agreement(const domain::Scope& scope, const std::string& id);
+  domain::Result<Stored<domain::Commitment>> commitment(const domain::Scope& scope, const std::string& id);
+  domain::Result<Stored<domain::Fact>> fact(const domain::Scope& scope, const std::string& id);
+  /** The earliest due date of the agreement's commitments, if it has any. */
+  domain::Result<std::optional<std::string>> earliest_due(const std::string& agreement_id);
+
+  domain::Result<Stored<domain::Body>> insert_body(const domain::Body& body);
+  domain::Result<Stored<domain::Body>> update_body(const Stored<domain::Body>& before,
+                                                   const domain::Body& after);
+  /** Inserts the official and its posts (seq 1, 2, … in order). */
+  domain::Result<Stored<domain::Official>> insert_official(const domain::Official& official);
+  domain::Result<Stored<domain::Official>> update_official(const Stored<domain::Official>& before,
+                                                           const domain::Official& after);
+  /** Appends a post; posts are history and never rewritten. */
+  domain::Result<Stored<domain::Official>> append_post(const Stored<domain::Official>& before,
+                                                       const domain::Post& post);
+  /** Sets `to` of post number `seq` (1-based), which must still be open. */
+  domain::Result<Stored<domain::Official>> close_post(const Stored<domain::Official>& before, int seq,
+                                                      domain::Date to);
+  domain::Result<Stored<domain::Organization>> insert_organization(const domain::Organization& organization);
+  domain::Result<Stored<domain::Organization>> update_organization(const Stored<domain::Organization>& before,
+                                                                   const domain::Organization& after);
+  /** Inserts the agreement and its (empty) stages. */
+  domain::Result<Stored<domain::Agreement>> insert_agreement(const domain::Agreement& agreement);
+  domain::Result<Stored<domain::Agreement>> update_agreement(const Stored<domain::Agreement>& before,
+                                                             const domain::Agreement& after);
+  /** Appends an assignment to a stage (creating the stage); the caller checked overlaps. */
+  domain::Result<Stored<domain::Agreement>> append_assignment(const Stored<domain::Agreement>& before,
+                                                              domain::StageKind stage,
+                                                              const domain::Assignment& assignment);
+  domain::Result<Stored<domain::Commitment>> insert_commitment(const domain::Commitment& commitment);
+  domain::Result<Stored<domain::Commitment>> update_commitment(const Stored<domain::Commitment>& before,
+                                                               const domain::Commitment& after);
+  domain::Result<Stored<domain::Fact>> insert_fact(const domain::Fact& fact);
+
+  /** Hook for stores that write in this same transaction (breach store, issue #5): the open session. */
+  soci::session& session() { return sql_; }
+  /** Hook (issue #5): who writes; the breach store stamps its rows and history with it. */
+  const WriteContext& context() const { return context_; }
+  /** Hook (issue #5): records a change written through session() exactly like the ledger's own writes. */
+  domain::Result<void> record_external_change(ChangeRecord change) {
+    return record_change(std::move(change));
+  }
+
+ private:
+  /**
+   * Every write above ends here, inside the transaction. Issue #6 appends the hash-chained trail entry
+   * with ONE call in its body (LedgerTransaction has the session and the WriteContext it needs).
+   */
+  domain::Result<void> record_change(ChangeRecord change);
+  /** Raises the version of a row from `expected`; a row changed meanwhile is a `conflict`. */
+  domain::Result<void> bump_version(std::string_view statement, const std::string& id, std::int64_t expected);
+
+  soci::session& sql_;
+  const WriteContext& context_;
+};
+
+/** The ledger store on a Database. Thread-safe: each call borrows its own session. */
+class LedgerStore {
+ public:
+  explicit LedgerStore(Database& database);
+
+  /**
+   * Runs `work` in one transaction; when `idempotency` is set, stores `work`'s answer under that key in the
+   * same transaction. Commits when `work` succeeds, rolls back otherwise. A duplicate idempotency key (a
+   * concurrent request with the same key) is a `conflict`.
+   */
+  domain::Result<StoredResponse> write(
+      const WriteContext& context, const std::optional<IdempotencyKey>& idempotency,
+      const std::function<domain::Result<StoredResponse>(LedgerTransaction&)>& work);
+  /** The stored answer for a token's key, if any. */
+  domain::Result<std::optional<IdempotencyRecord>> idempotent_response(const std::string& token_id,
+                                                                       const std::string& key);
+
+  domain::Result<Stored<domain::Body>> body(const domain::Scope& scope, const std::string& id);
+  domain::Result<Stored<domain::Official>> official(const domain::Scope& scope, const std::string& id);
+  domain::Result<Stored<domain::Organization>> organization(const std::string& id);
+  domain::Result<Stored<domain::Agreement>> agreement(const domain::Scope& scope, const std::string& id);
+  domain::Result<Stored<domain::Commitment>> commitment(const domain::Scope& scope, const std::string& id);
+  domain::Result<Stored<domain::Fact>> fact(const domain::Scope& scope, const std::string& id);
+  domain::Result<RegionRow> region(const std::string& code);
+
+  domain::Result<Page<domain::Body>> bodies(const domain::Scope& scope, const BodyFilter& filter,
+                                            const Window& w);
+  domain::Result<Page<domain::Official>> officials(const domain::Scope& scope, const OfficialFilter& filter,
+                                                   const Window& w);
+  domain::Result<Page<domain::Organization>> organizations(const OrganizationFilter& filter, const Window& w);
+  domain::Result<Page<domain::Agreement>> agreements(const domain::Scope& scope,
+                                                     const AgreementFilter& filter, const Window& w);
+  domain::Result<Page<domain::Commitment>> commitments(const domain::Scope& scope,
+                                                       const CommitmentFilter& filter, const Window& w);
+  domain::Result<Page<domain::Fact>> facts(const domain::Scope& scope, const FactFilter& filter,
+                                           const Window& w);
+  /** Regions within `within` (containment; empty: all), by code after `w.after`. */
+  domain::Result<std::vector<RegionRow>> regions(const std::string& within, const Window& w);
+
+  /** LedgerReader-shaped reads for detection: everything in scope, linked. */
+  domain::Result<domain::Ledger> load_ledger(const domain::Scope& scope);
+  domain::Result<std::vector<domain::Body>> all_bodies(const domain::Scope& scope);
+  domain::Result<std::vector<domain::Official>> all_officials(const domain::Scope& scope);
+
+  /** Prepared statements kept per pooled session (SQLite) for the hottest read, GET /agreements/{id}. */
+  struct ReadCache;
+
+ private:
+  Database& database_;
+  std::shared_ptr<ReadCache> cache_;
+};
+
+/** The LIKE pattern for the regions a code contains: "532300" → "5323%", "532301" → "532301%", "" → "%". */
+std::string region_like(std::string_view region);
+
+}  // namespace pactwatch::store

@@ -1,0 +1,175 @@
+// /api/v1/facts: what happened to a commitment (履约事实). Append-only: there is no PATCH or DELETE route
+// (the router answers 405); a correction is a new fact whose `corrects` names a fact of the same commitment.
+// The platform role may append facts (fact_write) but not read the ledger; supervisors may do both.
+#include "server/api/api_support.hpp"
+#include "server/api/ledger_routes.hpp"
+
+namespace pactwatch::server::api {
+namespace {
+
+namespace d = pactwatch::domain;
+using nlohmann::json;
+
+const std::set<std::string, std::less<>> kFields{"commitment_id",
+                                                 "kind",
+                                                 "on",
+                                                 "reason",
+                                                 "terminated_by",
+                                                 "counterparty_loss",
+                                                 "score",
+                                                 "new_due",
+                                                 "amount",
+                                                 "new_amount",
+                                                 "corrects",
+                                                 "legal_basis",
+                                                 "competent_authority",
+                                                 "procedure_reference",
+                                                 "compensation_decision",
+                                                 "lawful_grounds"};
+constexpr std::string_view kKinds =
+    "fulfilled, acceptance_passed, acceptance_failed, amended, revoked, refused, not_performed, terminated, "
+    "judgment_issued, judgment_fulfilled";
+constexpr std::string_view kReasons =
+    "none, government_turnover, personnel_change, restructuring, public_interest, legal_change, "
+    "force_majeure, other";
+
+std::optional<d::Fact> parse_fact(const Api& api, const json& object, std::vector<FieldError>& errors) {
+  FieldReader r(object, errors, {}, 2000);
+  (void)api;
+  r.reject_unknown(kFields);
+  d::Fact f;
+  auto commitment_id = r.text("commitment_id", Need::required);
+  auto kind = r.enumeration<d::FactKind>("kind", Need::required, store::parse_fact_kind, kKinds);
+  auto on = r.date("on", Need::required);
+  auto reason = r.enumeration<d::ReasonCode>("reason", Need::optional, store::parse_reason_code, kReasons);
+  auto terminated_by = r.enumeration<d::ObligorSide>("terminated_by", Need::optional,
+                                                     store::parse_obligor_side, "government, counterparty");
+  auto loss = r.boolean("counterparty_loss", Need::optional);
+  auto score = r.integer("score", Need::optional, 0, 100);
+  auto new_due = r.date("new_due", Need::optional);
+  auto amount = r.money("amount", Need::optional);
+  auto new_amount = r.money("new_amount", Need::optional);
+  auto corrects = r.text("corrects", Need::optional);
+  for (auto [name, target] :
+       {std::pair{"legal_basis", &f.legal_basis}, std::pair{"competent_authority", &f.competent_authority},
+        std::pair{"procedure_reference", &f.procedure_reference},
+        std::pair{"compensation_decision", &f.compensation_decision},
+        std::pair{"lawful_grounds", &f.lawful_grounds}}) {
+    *target = r.text(name, Need::optional).value_or("");
+  }
+  if (kind) {
+    using K = d::FactKind;
+    const bool acceptance = *kind == K::acceptance_passed || *kind == K::acceptance_failed;
+    const bool with_reason = *kind == K::revoked || *kind == K::refused || *kind == K::not_performed;
+    if (score && !acceptance) r.error("score", "applies only to acceptance facts");
+    if (amount && *kind != K::fulfilled && *kind != K::judgment_fulfilled) {
+      r.error("amount", "applies only to fulfilled and judgment_fulfilled facts");
+    }
+    if (new_amount && *kind != K::amended) r.error("new_amount", "applies only to amended facts");
+    if (new_due && *kind != K::amended && *kind != K::judgment_issued) {
+      r.error("new_due", "applies only to amended and judgment_issued facts");
+    }
+    if (*kind == K::amended && !new_due && !new_amount && !r.has_error("new_due") &&
+        !r.has_error("new_amount")) {
+      r.error("new_due", "an amended fact needs new_due or new_amount");
+    }
+    if (*kind == K::judgment_issued && !new_due && !r.has_error("new_due")) {
+      r.error("new_due", "a judgment_issued fact needs the performance deadline in new_due");
+    }
+    if (*kind == K::terminated && !terminated_by && !r.has_error("terminated_by")) {
+      r.error("terminated_by", "a terminated fact needs the side that ended the agreement");
+    }
+    if (terminated_by && *kind != K::terminated) r.error("terminated_by", "applies only to terminated facts");
+    if (reason && *reason != d::ReasonCode::none && !with_reason) {
+      r.error("reason", "applies only to revoked, refused and not_performed facts");
+    }
+    if (with_reason && !reason && !r.has_error("reason"))
+      r.error("reason", "is required for this kind of fact");
+  }
+  if (amount && amount->fen < 0) r.error("amount", "must not be negative");
+  if (new_amount && new_amount->fen < 0) r.error("new_amount", "must not be negative");
+  if (!errors.empty()) return std::nullopt;
+  f.commitment_id = *commitment_id;
+  f.kind = *kind;
+  f.on = *on;
+  f.reason = reason.value_or(d::ReasonCode::none);
+  f.terminated_by = terminated_by;
+  f.counterparty_loss = loss.value_or(false);
+  f.score = score;
+  f.new_due = new_due;
+  f.amount = amount;
+  f.new_amount = new_amount;
+  f.corrects = corrects.value_or("");
+  return f;
+}
+
+Response list(Api& api, const Request& request, const Principal& principal) {
+  auto params = list_params(api, request, {"region", "kind", "commitment_id", "agreement_id"});
+  store::FactFilter f;
+  f.region = region_filter(request, "region", params.errors);
+  f.kind = enum_filter(request, "kind", store::parse_fact_kind, kKinds, params.errors);
+  f.commitment_id = text_filter(request, "commitment_id");
+  f.agreement_id = text_filter(request, "agreement_id");
+  if (!params.errors.empty()) return validation_problem(request, std::move(params.errors));
+  auto page = api.store.facts(scope_of(principal), f, params.window);
+  if (!page) return read_error(request, page.error());
+  return page_response(*page);
+}
+
+Response get(Api& api, const Request& request, const Principal& principal) {
+  auto fact = api.store.fact(scope_of(principal), std::string(request.param("id")));
+  if (!fact) return read_error(request, fact.error());
+  return entity_response(200, store::to_json(*fact), fact->version);
+}
+
+Response create(Api& api, const Request& request, const Principal& principal) {
+  auto parsed = parse_object(request);
+  if (auto* problem = std::get_if<Response>(&parsed)) return *problem;
+  std::vector<FieldError> errors;
+  auto fact = parse_fact(api, std::get<json>(parsed), errors);
+  if (!fact) return validation_problem(request, std::move(errors));
+  fact->id = new_id("fct");
+  // Where a fact came from follows from who sent it; clients do not claim it.
+  fact->source = principal.role == Role::platform ? d::FactSource::platform : d::FactSource::manual;
+  auto response = idempotent_post(
+      api, request, principal,
+      [&](store::LedgerTransaction& tx, std::vector<FieldError>& errs) -> d::Result<store::StoredResponse> {
+        const auto scope = scope_of(principal);
+        auto commitment = tx.commitment(scope, fact->commitment_id);
+        if (!commitment && commitment.error().code == d::ErrorCode::not_found) {
+          errs.push_back({"commitment_id", "names no commitment " + fact->commitment_id});
+        }
+        if (!fact->corrects.empty()) {
+          auto corrected = tx.fact(scope, fact->corrects);
+          if (!corrected) {
+            if (corrected.error().code == d::ErrorCode::not_found)
+              errs.push_back({"corrects", "names no fact " + fact->corrects});
+          } else if (corrected->entity.commitment_id != fact->commitment_id) {
+            errs.push_back({"corrects", "names a fact of another commitment"});
+          }
+        }
+        if (!errs.empty()) return d::fail(d::ErrorCode::invalid, "invalid fact");
+        auto stored = tx.insert_fact(*fact);
+        if (!stored) return std::unexpected(stored.error());
+        return stored_entity(201, store::to_json(*stored), stored->version, entity_path("facts", fact->id));
+      });
+  // Issue #5: detection runs on the commitment the new fact touches.
+  if (response.status == 201 && api.options.after_fact)
+    api.options.after_fact(request, principal, fact->commitment_id);
+  return response;
+}
+
+}  // namespace
+
+void add_fact_routes(Router& router, const Authenticator& auth, std::shared_ptr<Api> api) {
+  const std::string base = std::string(kApiPrefix) + "/facts";
+  router.get(base, auth.guard(Permission::ledger_read,
+                              [api](const Request& r, const Principal& p) { return list(*api, r, p); }));
+  router.post(base, auth.guard(Permission::fact_write,
+                               [api](const Request& r, const Principal& p) { return create(*api, r, p); }));
+  router.get(base + "/{id}", auth.guard(Permission::ledger_read, [api](const Request& r, const Principal& p) {
+    return get(*api, r, p);
+  }));
+}
+
+}  // namespace pactwatch::server::api
