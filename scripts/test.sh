@@ -18,6 +18,11 @@ mapfile -t sources < <(find domain adapters server tests bench -type f \( -name 
 format_status=0
 clang-format --dry-run --Werror "${sources[@]}" || format_status=$?
 
+echo "== OpenAPI lint (@redocly/cli from npm, pinned by tools/openapi/package-lock.json)"
+# Fails the run when server/api/openapi.json is not a valid OpenAPI 3.1 document (rules: tools/openapi/redocly.yaml).
+(cd tools/openapi && npm ci --no-audit --no-fund --loglevel=error >/dev/null &&
+  npx --no-install redocly lint --config redocly.yaml ../../server/api/openapi.json)
+
 echo "== build ($BUILD_DIR)"
 # Release at -O2, as scripts/run.sh (GCC 12 at -O3 reports false -Wrestrict errors in std::string).
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DPACTWATCH_BUILD_TESTS=ON -DPACTWATCH_BUILD_BENCH=ON >/dev/null

@@ -142,12 +142,26 @@ Problem set_auto_migrate(Config& c, std::string_view v) {
 Problem set_access_log(Config& c, std::string_view v) {
   return parse_bool(v, c.http.access_log);
 }
+Problem set_publish_official_names(Config& c, std::string_view v) {
+  return parse_bool(v, c.publish_official_names);
+}
+Problem set_detection_time(Config& c, std::string_view v) {
+  const bool ok =
+      v == "off" ||
+      (v.size() == 5 && v[2] == ':' && std::isdigit(static_cast<unsigned char>(v[0])) &&
+       std::isdigit(static_cast<unsigned char>(v[1])) && std::isdigit(static_cast<unsigned char>(v[3])) &&
+       std::isdigit(static_cast<unsigned char>(v[4])) && (v[0] - '0') * 10 + (v[1] - '0') < 24 &&
+       (v[3] - '0') * 10 + (v[4] - '0') < 60);
+  if (!ok) return "'" + std::string(v) + "' is not HH:MM (00:00-23:59) or off";
+  c.detection_time = std::string(v);
+  return std::nullopt;
+}
 
 constexpr std::size_t kMaxSize = std::numeric_limits<std::uint32_t>::max();
 
 // The single list of keys: file spelling, default, description. config/pactwatch.conf and
 // docs/CONFIGURATION.md document the same list (a CLI test checks the shipped file against it).
-const std::array<KeyDef, 21> kKeys = {{
+const std::array<KeyDef, 28> kKeys = {{
     {{"listen", "127.0.0.1:8080", "HOST:PORT to listen on; port 0 picks a free port"}, set_listen},
     {{"database", "sqlite:var/pactwatch.db",
       "sqlite:PATH or mysql://USER[:PASS]@HOST[:PORT]/DB[?socket=PATH]"},
@@ -187,6 +201,25 @@ const std::array<KeyDef, 21> kKeys = {{
      set_path<&Config::data_dir>},
     {{"auto_migrate", "false", "serve applies pending migrations before listening (true|false)"},
      set_auto_migrate},
+    {{"publish_official_names", "true",
+      "public breach list shows name and post of officials on recorded breaches (true|false)"},
+     set_publish_official_names},
+    {{"complaints_per_hour", "5", "anonymous complaints accepted per client address per hour (1-10000)"},
+     set_number<int, 1, 10'000, &Config::complaints_per_hour>},
+    {{"detection_time", "02:00", "daily detection run in serve, HH:MM Asia/Shanghai, or off"},
+     set_detection_time},
+    {{"rectification_working_days", "15",
+      "deadline of an order to rectify that names none (1-250 working days)"},
+     set_number<int, 1, 250, &Config::rectification_working_days>},
+    {{"trail_key_file", "var/trail/checkpoint-key.pem",
+      "Ed25519 key that signs trail checkpoints (PKCS#8 PEM, mode 0600); generated on first start"},
+     set_path<&Config::trail_key_file>},
+    {{"trail_checkpoint_entries", "1000",
+      "sign a trail checkpoint once this many entries are unsigned (1-10000000)"},
+     set_number<std::uint64_t, 1, 10'000'000, &Config::trail_checkpoint_entries>},
+    {{"trail_checkpoint_seconds", "60",
+      "or once the oldest unsigned trail entry is this many seconds old (1-86400)"},
+     set_number<int, 1, 86'400, &Config::trail_checkpoint_seconds>},
 }};
 
 const std::vector<const KeyDef*>& all_keys() {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <span>
@@ -31,6 +32,16 @@ struct Config {
   std::string sql_dir = "sql";                                     ///< holds sqlite/ and mysql/ migrations
   std::string data_dir = "var";  ///< files the service keeps (keys, exports)
   bool auto_migrate = false;     ///< serve applies pending migrations itself
+  // Breach workflow (issue #5, docs/WORKFLOW.md).
+  bool publish_official_names = true;    ///< public breach list names the officials of recorded breaches
+  int complaints_per_hour = 5;           ///< anonymous complaints accepted per client address per hour
+  std::string detection_time = "02:00";  ///< daily detection run in `serve` (HH:MM Asia/Shanghai) or "off"
+  int rectification_working_days = 15;   ///< deadline of an order to rectify when the order names none
+  // Accountability trail (issue #6, docs/TRAIL.md §8).
+  std::string trail_key_file =
+      "var/trail/checkpoint-key.pem";             ///< checkpoint signing key, made on first start
+  std::uint64_t trail_checkpoint_entries = 1000;  ///< sign a checkpoint once this many entries are unsigned
+  int trail_checkpoint_seconds = 60;              ///< or once the oldest unsigned entry is this old
 };
 
 /** Where a value came from, for check-config and error messages. */

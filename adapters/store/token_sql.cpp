@@ -1,0 +1,40 @@
+// The token store's SQL for SQLite and MySQL/MariaDB. The statements are the same text on both backends
+// today; they are kept apart so that either can change without touching the other.
+#include "adapters/store/token_sql.hpp"
+
+namespace pactwatch::store {
+namespace {
+
+constexpr TokenSql kSqlite{
+    .insert =
+        "INSERT INTO api_tokens (id, name, role, region, token_sha256, created_at, revoked_at)"
+        " VALUES (:id, :name, :role, :region, :sha, :created_at, NULL)",
+    .select_by_id = "SELECT id, name, role, region, created_at, revoked_at FROM api_tokens WHERE id = :id",
+    .select_active_by_hash =
+        "SELECT id, name, role, region, created_at, revoked_at FROM api_tokens"
+        " WHERE token_sha256 = :sha AND revoked_at IS NULL",
+    .select_all =
+        "SELECT id, name, role, region, created_at, revoked_at FROM api_tokens ORDER BY created_at, id",
+    .revoke = "UPDATE api_tokens SET revoked_at = :revoked_at WHERE id = :id AND revoked_at IS NULL",
+};
+
+constexpr TokenSql kMysql{
+    .insert =
+        "INSERT INTO api_tokens (id, name, role, region, token_sha256, created_at, revoked_at)"
+        " VALUES (:id, :name, :role, :region, :sha, :created_at, NULL)",
+    .select_by_id = "SELECT id, name, role, region, created_at, revoked_at FROM api_tokens WHERE id = :id",
+    .select_active_by_hash =
+        "SELECT id, name, role, region, created_at, revoked_at FROM api_tokens"
+        " WHERE token_sha256 = :sha AND revoked_at IS NULL",
+    .select_all =
+        "SELECT id, name, role, region, created_at, revoked_at FROM api_tokens ORDER BY created_at, id",
+    .revoke = "UPDATE api_tokens SET revoked_at = :revoked_at WHERE id = :id AND revoked_at IS NULL",
+};
+
+}  // namespace
+
+const TokenSql& token_sql(Backend backend) {
+  return backend == Backend::sqlite ? kSqlite : kMysql;
+}
+
+}  // namespace pactwatch::store

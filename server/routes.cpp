@@ -1,0 +1,40 @@
+#include "server/routes.hpp"
+
+#include <memory>
+#include <stdexcept>
+
+#include "adapters/store/token_store.hpp"
+#include "server/api/ledger_routes.hpp"
+#include "server/api/sync_routes.hpp"
+#include "server/openapi.hpp"
+
+namespace pactwatch::server {
+
+void build_router(Router& router, Metrics& metrics, SystemProbes probes, const Authenticator& auth,
+                  store::Database& database, TrailOptions trail, WorkflowOptions workflow) {
+  register_system_routes(router, metrics, std::move(probes));
+  register_openapi_route(router);
+  api::ApiOptions ledger_options;
+  ledger_options.after_fact = fact_detection_hook(database, workflow);  // issue #5: detection on new facts
+  add_ledger_routes(router, auth, database, std::move(ledger_options));
+  add_trail_routes(router, auth, database, std::move(trail));
+  add_sync_routes(router, auth, database);                           // issue #7
+  add_workflow_routes(router, auth, database, std::move(workflow));  // issue #5
+}
+
+TokenLookup store_token_lookup(store::Database& database, TokenCacheOptions cache) {
+  auto tokens = std::make_shared<store::TokenStore>(database);
+  TokenLookup direct = [tokens](std::string_view hash) -> std::optional<Principal> {
+    auto found = tokens->find_active(std::string(hash));
+    // Authenticator::guard answers 503 when the lookup throws: the token is not at fault.
+    if (!found) throw std::runtime_error(found.error().message);
+    if (!found->has_value()) return std::nullopt;
+    const store::TokenRecord& t = **found;
+    auto role = parse_role(t.role);
+    if (!role) return std::nullopt;  // the schema forbids this; refuse rather than guess
+    return Principal{t.id, t.name, *role, t.region};
+  };
+  return cached_token_lookup(std::move(direct), cache);
+}
+
+}  // namespace pactwatch::server

@@ -1,0 +1,27 @@
+#pragma once
+// Every route the executable serves, registered in one place so that main.cpp and the tests that compare
+// the router with the OpenAPI document (tests/api/openapi_test.cpp) build the very same table.
+
+#include "adapters/store/database.hpp"
+#include "server/api/trail_routes.hpp"
+#include "server/api/workflow_routes.hpp"
+#include "server/auth.hpp"
+#include "server/metrics.hpp"
+#include "server/router.hpp"
+#include "server/system_routes.hpp"
+
+namespace pactwatch::server {
+
+/**
+ * Adds the system routes (/healthz, /readyz, /metrics, /api/v1/version), GET /openapi.json and the ledger
+ * routes under /api/v1, and the trail's (`trail` carries its key). `metrics`, `auth` and `database` must
+ * outlive the router. `workflow` configures the breach workflow's routes and the detection after each new
+ * fact (issue #5).
+ */
+void build_router(Router& router, Metrics& metrics, SystemProbes probes, const Authenticator& auth,
+                  store::Database& database, TrailOptions trail = {}, WorkflowOptions workflow = {});
+
+/** The TokenLookup the executable uses: the token store, cached for `TokenCacheOptions::ttl`. */
+TokenLookup store_token_lookup(store::Database& database, TokenCacheOptions cache = {});
+
+}  // namespace pactwatch::server
