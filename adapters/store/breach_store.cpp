@@ -1,0 +1,444 @@
+#include "adapters/store/breach_store.hpp"
+
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <tuple>
+#include <utility>
+
+#include "adapters/store/breach_json.hpp"
+#include "adapters/store/breach_sql.hpp"
+#include "adapters/store/ledger_rows.hpp"
+#include "adapters/store/soci_errors.hpp"
+#include "domain/responsibility.hpp"
+
+namespace pactwatch::store {
+
+namespace d = pactwatch::domain;
+namespace q = breach_sql;
+using d::ErrorCode;
+using d::Result;
+using detail::Query;
+using nlohmann::json;
+
+namespace {
+
+/** NULL for an empty text. */
+struct Nullable {
+  std::string value;
+  soci::indicator ind;
+  explicit Nullable(std::string text)
+      : value(std::move(text)), ind(value.empty() ? soci::i_null : soci::i_ok) {}
+};
+
+/** The columns of PW_BREACH_COLS, bound with soci::into. */
+struct BreachRow {
+  std::string id, record, created_at, updated_at, body_id, region, complaint_id;
+  long long version = 0;
+  soci::indicator complaint_ind = soci::i_null;
+  void bind(soci::details::prepare_temp_type& prep) {
+    prep, soci::into(id), soci::into(record), soci::into(version), soci::into(created_at),
+        soci::into(updated_at), soci::into(body_id), soci::into(region),
+        soci::into(complaint_id, complaint_ind);
+  }
+  Result<StoredBreach> get() const {
+    auto parsed = json::parse(record, nullptr, false);
+    if (parsed.is_discarded()) return d::fail(ErrorCode::invalid, "stored breach " + id + " is not JSON");
+    auto breach = breach_from_json(parsed);
+    if (!breach) return std::unexpected(breach.error());
+    StoredBreach s;
+    s.breach = std::move(*breach);
+    s.body_id = body_id;
+    s.region = region;
+    s.complaint_id = complaint_ind == soci::i_null ? std::string{} : complaint_id;
+    s.version = version;
+    s.created_at = created_at;
+    s.updated_at = updated_at;
+    return s;
+  }
+};
+
+Result<std::vector<StoredBreach>> read_rows(Query& query) {
+  BreachRow row;
+  auto st = query.into(row).run();
+  std::vector<StoredBreach> out;
+  while (st.fetch()) {
+    auto stored = row.get();
+    if (!stored) return std::unexpected(stored.error());
+    out.push_back(std::move(*stored));
+    row.complaint_ind = soci::i_null;
+  }
+  return out;
+}
+
+void read_details(soci::session& sql, StoredBreach& b) {
+  {
+    TracedOfficial o;
+    soci::statement st =
+        (sql.prepare << std::string(q::officials_of), soci::use(b.breach.id, "id"), soci::into(o.official_id),
+         soci::into(o.role), soci::into(o.basis), soci::into(o.title));
+    st.execute(false);
+    while (st.fetch())
+      b.officials.push_back(o);
+  }
+  HistoryEntry h;
+  soci::indicator from_ind = soci::i_null;
+  int seq = 0;
+  soci::statement st =
+      (sql.prepare << std::string(q::history_of), soci::use(b.breach.id, "id"), soci::into(seq),
+       soci::into(h.action), soci::into(h.actor), soci::into(h.reason), soci::into(h.from_state, from_ind),
+       soci::into(h.to_state), soci::into(h.as_of), soci::into(h.at), soci::into(h.note));
+  st.execute(false);
+  while (st.fetch()) {
+    HistoryEntry e = h;
+    e.seq = seq;
+    if (from_ind == soci::i_null) e.from_state.clear();
+    b.history.push_back(std::move(e));
+  }
+}
+
+Result<StoredBreach> read_one(soci::session& sql, const std::string& scope_like, const std::string& id) {
+  Query query(sql, q::select_breach);
+  query.use(id, "id").use(scope_like, "scope");
+  auto rows = read_rows(query);
+  if (!rows) return std::unexpected(rows.error());
+  if (rows->empty()) return d::fail(ErrorCode::not_found, "no breach " + id, "id");
+  StoredBreach b = std::move(rows->front());
+  read_details(sql, b);
+  return b;
+}
+
+void append_history(soci::session& sql, const std::string& breach_id, const HistoryEntry& h) {
+  long long seq = 1;
+  {
+    soci::indicator ind = soci::i_ok;
+    soci::statement st =
+        (sql.prepare << std::string(q::next_history_seq), soci::use(breach_id, "id"), soci::into(seq, ind));
+    st.execute(true);
+  }
+  const int seq_int = static_cast<int>(seq);
+  Nullable from(h.from_state);
+  Query(sql, q::insert_history)
+      .use(breach_id, "breach_id")
+      .use(seq_int, "seq")
+      .use(h.action, "action")
+      .use(h.actor, "actor")
+      .use(h.reason, "reason")
+      .use(from.value, from.ind, "from_state")
+      .use(h.to_state, "to_state")
+      .use(h.as_of, "as_of")
+      .use(h.at, "at")
+      .use(h.note, "detail")
+      .exec();
+}
+
+/** Inserts the breach row with its evidence, officials and opening history entry; records the change. */
+Result<StoredBreach> insert(LedgerTransaction& tx, const d::Breach& b, const FindingToOpen& where,
+                            const std::string& complaint_id, const std::string& opening_action,
+                            const std::string& opening_reason) {
+  soci::session& sql = tx.session();
+  const WriteContext& ctx = tx.context();
+  Nullable key(b.key), commitment(b.commitment_id), agreement(b.agreement_id), complaint(complaint_id);
+  long long committed_fen = b.committed ? b.committed->fen : 0;
+  long long shortfall_fen = b.shortfall ? b.shortfall->fen : 0;
+  soci::indicator committed_ind = b.committed ? soci::i_ok : soci::i_null;
+  soci::indicator shortfall_ind = b.shortfall ? soci::i_ok : soci::i_null;
+  Nullable currency(b.committed ? std::string(b.committed->currency.code()) : std::string{});
+  const std::string rule(to_string(b.rule)), severity(to_string(b.severity)), state(to_string(b.state)),
+      side(to_string(b.obligor_side)), due = d::format_date(b.due), detected = d::format_date(b.detected_on);
+  const std::string record = breach_to_json(b).dump();
+  const int days_late = b.days_late;
+  Query(sql, q::insert_breach)
+      .use(b.id, "id")
+      .use(key.value, key.ind, "breach_key")
+      .use(rule, "rule")
+      .use(severity, "severity")
+      .use(state, "state")
+      .use(side, "obligor_side")
+      .use(b.obligor_id, "obligor_id")
+      .use(where.body_id, "body_id")
+      .use(where.region, "region")
+      .use(commitment.value, commitment.ind, "commitment_id")
+      .use(agreement.value, agreement.ind, "agreement_id")
+      .use(committed_fen, committed_ind, "committed_fen")
+      .use(shortfall_fen, shortfall_ind, "shortfall_fen")
+      .use(currency.value, currency.ind, "currency")
+      .use(due, "due")
+      .use(days_late, "days_late")
+      .use(detected, "detected_on")
+      .use(complaint.value, complaint.ind, "complaint_id")
+      .use(record, "record")
+      .use(ctx.now, "now")
+      .use(ctx.now, "now_")
+      .exec();
+  for (const auto& fact_id : b.evidence)
+    Query(sql, q::insert_evidence).use(b.id, "breach_id").use(fact_id, "fact_id").exec();
+  for (const auto& o : where.officials) {
+    Query(sql, q::insert_official)
+        .use(b.id, "breach_id")
+        .use(o.official_id, "official_id")
+        .use(o.role, "role")
+        .use(o.basis, "basis")
+        .use(o.title, "title")
+        .exec();
+  }
+  HistoryEntry h;
+  h.action = opening_action;
+  h.actor = ctx.actor_name;
+  h.reason = opening_reason;
+  h.to_state = state;
+  h.as_of = detected;
+  h.at = ctx.now;
+  h.note = b.summary;
+  append_history(sql, b.id, h);
+  auto stored = read_one(sql, "%", b.id);
+  if (!stored) return stored;
+  if (auto r = tx.record_external_change({opening_action, "breach", b.id, nullptr, to_json(*stored)}); !r)
+    return std::unexpected(r.error());
+  return stored;
+}
+
+std::string_view basis_name(d::ResponsibilityBasis basis) {
+  switch (basis) {
+    case d::ResponsibilityBasis::stage_assignment:
+      return "stage_assignment";
+    case d::ResponsibilityBasis::body_head:
+      return "body_head";
+    case d::ResponsibilityBasis::committed:
+      return "committed";
+  }
+  return "committed";
+}
+
+template <class F>
+auto guarded(Database& database, std::string_view what, F&& read)
+    -> decltype(read(std::declval<soci::session&>())) {
+  auto lease = database.acquire();
+  try {
+    return read(*lease);
+  } catch (...) {
+    return std::unexpected(map_current_exception(what));
+  }
+}
+
+}  // namespace
+
+std::vector<TracedOfficial> traced_officials(const d::Commitment& commitment, const d::Agreement& agreement,
+                                             std::span<const d::Official> officials, d::Date due) {
+  const auto r = d::trace_responsibility(commitment, agreement, officials, due);
+  std::vector<TracedOfficial> out;
+  for (const auto& p : r.performing)
+    out.push_back({p.official_id, "performing", std::string(basis_name(p.basis)), p.role});
+  for (const auto& c : r.committing)
+    out.push_back({c.official_id, "committing", std::string(basis_name(c.basis)), c.role});
+  return out;
+}
+
+json to_json(const StoredBreach& s) {
+  json j = breach_to_json(s.breach);
+  j["body_id"] = s.body_id;
+  j["region"] = s.region;
+  j["complaint_id"] = s.complaint_id.empty() ? json(nullptr) : json(s.complaint_id);
+  j["version"] = s.version;
+  j["created_at"] = s.created_at;
+  j["updated_at"] = s.updated_at;
+  if (!s.officials.empty() || !s.history.empty()) {
+    auto officials = json::array();
+    for (const auto& o : s.officials)
+      officials.push_back(
+          {{"official_id", o.official_id}, {"role", o.role}, {"basis", o.basis}, {"title", o.title}});
+    auto history = json::array();
+    for (const auto& h : s.history) {
+      history.push_back({{"seq", h.seq},
+                         {"action", h.action},
+                         {"actor", h.actor},
+                         {"reason", h.reason},
+                         {"from", h.from_state.empty() ? json(nullptr) : json(h.from_state)},
+                         {"to", h.to_state},
+                         {"as_of", h.as_of},
+                         {"at", h.at},
+                         {"note", h.note}});
+    }
+    j["officials"] = std::move(officials);
+    j["history"] = std::move(history);
+  }
+  return j;
+}
+
+Result<OpenOutcome> BreachStore::open_findings(LedgerTransaction& tx, std::span<const FindingToOpen> findings,
+                                               const std::function<std::string()>& new_id,
+                                               d::Date detected_on) {
+  OpenOutcome outcome;
+  soci::session& sql = tx.session();
+  for (const auto& f : findings) {
+    const std::string key = f.finding.key();
+    std::string existing;
+    soci::indicator ind = soci::i_null;
+    soci::statement st =
+        (sql.prepare << std::string(q::select_by_key), soci::use(key, "key"), soci::into(existing, ind));
+    st.execute(false);
+    if (st.fetch()) {
+      ++outcome.already_open;
+      continue;
+    }
+    d::Breach b = d::open_breach(f.finding, new_id(), detected_on);
+    for (const auto& o : f.officials) {
+      if (o.role == "performing") b.performing_officials.push_back(o.official_id);
+      if (o.role == "committing" && b.committing_official.empty()) b.committing_official = o.official_id;
+    }
+    auto stored = insert(tx, b, f, {}, "detect", "rule " + std::string(to_string(b.rule)) + " found " + key);
+    if (!stored) return std::unexpected(stored.error());
+    outcome.opened.push_back(stored->breach);
+  }
+  return outcome;
+}
+
+Result<StoredBreach> BreachStore::open_complaint(LedgerTransaction& tx, const Complaint& c,
+                                                 const FindingToOpen& candidate,
+                                                 const std::string& breach_id) {
+  soci::session& sql = tx.session();
+  d::Breach b = d::open_breach(candidate.finding, breach_id, candidate.finding.occurred_on);
+  b.key.clear();  // a complaint is no rule finding: it never blocks or duplicates detection
+  b.summary = "投诉举报 " + c.id + ": " + c.subject;
+  Nullable ref(c.agreement_ref), name(c.contact_name), phone(c.contact_phone), email(c.contact_email);
+  Query(sql, q::insert_complaint)
+      .use(c.id, "id")
+      .use(breach_id, "breach_id")
+      .use(c.subject, "subject")
+      .use(c.description, "description")
+      .use(ref.value, ref.ind, "agreement_ref")
+      .use(name.value, name.ind, "contact_name")
+      .use(phone.value, phone.ind, "contact_phone")
+      .use(email.value, email.ind, "contact_email")
+      .use(c.client_address, "client_address")
+      .use(c.created_at, "created_at")
+      .exec();
+  return insert(tx, b, candidate, c.id, "complaint", "complaint " + c.id + " filed by the public");
+}
+
+Result<StoredBreach> BreachStore::read(LedgerTransaction& tx, const d::Scope& scope, const std::string& id) {
+  return read_one(tx.session(), region_like(scope.region), id);
+}
+
+Result<StoredBreach> BreachStore::save_transition(LedgerTransaction& tx, const d::Transition& t,
+                                                  d::BreachState expected_state,
+                                                  std::int64_t expected_version) {
+  soci::session& sql = tx.session();
+  const d::Breach& b = t.breach;
+  auto before = read_one(sql, "%", b.id);
+  if (!before) return before;
+  const std::string severity(to_string(b.severity)), state(to_string(b.state)),
+      expected(to_string(expected_state)), record = breach_to_json(b).dump();
+  Nullable deadline(b.rectification_deadline ? d::format_date(*b.rectification_deadline) : std::string{});
+  Nullable recorded(b.recorded_on ? d::format_date(*b.recorded_on) : std::string{});
+  Nullable repaired(b.repaired_on ? d::format_date(*b.repaired_on) : std::string{});
+  Nullable objection(b.objection_from ? std::string(to_string(*b.objection_from)) : std::string{});
+  const long long version = expected_version;
+  const long long changed = Query(sql, q::update_breach)
+                                .use(severity, "severity")
+                                .use(state, "state")
+                                .use(deadline.value, deadline.ind, "deadline")
+                                .use(recorded.value, recorded.ind, "recorded_on")
+                                .use(repaired.value, repaired.ind, "repaired_on")
+                                .use(objection.value, objection.ind, "objection_from")
+                                .use(record, "record")
+                                .use(tx.context().now, "now")
+                                .use(b.id, "id")
+                                .use(expected, "expected_state")
+                                .use(version, "version")
+                                .exec();
+  if (changed != 1)
+    return d::fail(ErrorCode::conflict, "breach " + b.id + " was changed by another request meanwhile");
+  HistoryEntry h;
+  h.action = std::string(to_string(t.change.action));
+  h.actor = t.change.actor;
+  h.reason = t.change.reason;
+  h.from_state = std::string(to_string(t.change.from));
+  h.to_state = std::string(to_string(t.change.to));
+  h.as_of = d::format_date(t.change.as_of);
+  h.at = tx.context().now;
+  h.note = t.change.note;
+  append_history(sql, b.id, h);
+  auto after = read_one(sql, "%", b.id);
+  if (!after) return after;
+  if (auto r = tx.record_external_change({h.action, "breach", b.id, to_json(*before), to_json(*after)}); !r)
+    return std::unexpected(r.error());
+  return after;
+}
+
+Result<StoredBreach> BreachStore::breach(const d::Scope& scope, const std::string& id) {
+  return guarded(database_, "reading a breach",
+                 [&](soci::session& sql) { return read_one(sql, region_like(scope.region), id); });
+}
+
+Result<Page<d::Breach>> BreachStore::list(const d::Scope& scope, const BreachFilter& f, const Window& w,
+                                          std::vector<StoredBreach>* rows) {
+  return guarded(database_, "listing breaches", [&](soci::session& sql) -> Result<Page<d::Breach>> {
+    const std::string scope_like = region_like(scope.region), region = region_like(f.region);
+    const int limit = w.limit + 1;
+    Query query(sql, q::list_breaches);
+    query.use(scope_like, "scope").use(region, "region");
+    // Both names carry the same value: `(:x = '' OR col = :x_)`.
+    const std::array<std::tuple<const char*, const char*, const std::string*>, 8> binds{{
+        {"state", "state_", &f.state},
+        {"severity", "severity_", &f.severity},
+        {"rule", "rule_", &f.rule},
+        {"obligor", "obligor_", &f.obligor_id},
+        {"body", "body_", &f.body_id},
+        {"official", "official_", &f.official_id},
+        {"dfrom", "dfrom_", &f.detected_from},
+        {"dto", "dto_", &f.detected_to},
+    }};
+    for (const auto& [name, second, value] : binds)
+      query.use(*value, name).use(*value, second);
+    query.use(w.after, "after").use(limit, "limit");
+    auto all = read_rows(query);
+    if (!all) return std::unexpected(all.error());
+    Page<d::Breach> page;
+    if (static_cast<int>(all->size()) > w.limit) {
+      page.more = true;
+      all->resize(static_cast<std::size_t>(w.limit));
+    }
+    for (const auto& s : *all)
+      page.items.push_back({s.breach, s.version, s.created_at, s.updated_at});
+    if (rows) *rows = std::move(*all);
+    return page;
+  });
+}
+
+Result<std::vector<StoredBreach>> BreachStore::all(const d::Scope& scope) {
+  return guarded(database_, "reading breaches", [&](soci::session& sql) -> Result<std::vector<StoredBreach>> {
+    const std::string scope_like = region_like(scope.region);
+    Query query(sql, q::all_breaches);
+    query.use(scope_like, "scope");
+    return read_rows(query);
+  });
+}
+
+Result<std::vector<StoredBreach>> BreachStore::traced_to(const d::Scope& scope,
+                                                         const std::string& official_id) {
+  return guarded(database_, "reading breaches of an official",
+                 [&](soci::session& sql) -> Result<std::vector<StoredBreach>> {
+                   const std::string scope_like = region_like(scope.region);
+                   Query query(sql, q::traced_to);
+                   query.use(scope_like, "scope").use(official_id, "official");
+                   auto rows = read_rows(query);
+                   if (!rows) return rows;
+                   for (auto& b : *rows)
+                     read_details(sql, b);
+                   return rows;
+                 });
+}
+
+Result<int> BreachStore::complaints_since(const std::string& client_address, const std::string& since) {
+  return guarded(database_, "counting complaints", [&](soci::session& sql) -> Result<int> {
+    long long count = 0;
+    sql << std::string(q::count_complaints), soci::use(client_address, "address"), soci::use(since, "since"),
+        soci::into(count);
+    return static_cast<int>(count);
+  });
+}
+
+}  // namespace pactwatch::store

@@ -1,0 +1,42 @@
+#pragma once
+// The breach workflow over HTTP (issue #5; DESIGN §3-§5): detection runs, breach lists and records, the
+// legal lifecycle's transitions, and the answers built on breaches. main.cpp calls add_workflow_routes()
+// once; `pactwatch detect --as-of DATE` (server/cli_detect.hpp) runs the same detection as the API.
+
+#include <functional>
+
+#include "adapters/store/database.hpp"
+#include "domain/calendar.hpp"
+#include "domain/date.hpp"
+#include "domain/policy.hpp"
+#include "server/auth.hpp"
+#include "server/router.hpp"
+
+namespace pactwatch::server {
+
+/** What the workflow needs beyond the database: policy, calendar, clock and the public limits. */
+struct WorkflowOptions {
+  domain::DomainPolicy policy;                                          ///< thresholds, periods, weights
+  domain::WorkingCalendar calendar = domain::WorkingCalendar::plain();  ///< official working days
+  std::function<domain::Date()> today;  ///< the date in Asia/Shanghai; empty: the system clock
+  bool publish_official_names = true;   ///< public list shows the name/post of officials on recorded breaches
+  int complaints_per_hour = 5;          ///< anonymous complaints accepted per client address per hour
+  std::size_t complaint_max_bytes = 16 * 1024;  ///< a larger complaint body is a 413
+  int public_cache_seconds = 300;               ///< Cache-Control max-age of the public breach list
+};
+
+/** The calendar date in Asia/Shanghai (UTC+8, no daylight saving) of the system clock. */
+domain::Date shanghai_today();
+
+/**
+ * The ledger API's after_fact hook (server/api/api_support.hpp): runs detection as of today for the
+ * commitment a new fact touches and opens what it finds. A failure is logged; the fact stays appended.
+ */
+std::function<void(const Request&, const Principal&, const std::string&)> fact_detection_hook(
+    store::Database& database, WorkflowOptions options);
+
+/** Adds every workflow route. `database` must outlive the router. */
+void add_workflow_routes(Router& router, const Authenticator& auth, store::Database& database,
+                         WorkflowOptions options);
+
+}  // namespace pactwatch::server

@@ -1,0 +1,79 @@
+#pragma once
+// What the workflow handlers share: the stores, the options, detection as one callable step (used by the
+// API, the fact hook and `pactwatch detect`), and small helpers (dates, CSV with a UTF-8 BOM).
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/store/breach_store.hpp"
+#include "adapters/store/ledger_store.hpp"
+#include "server/api/api_support.hpp"
+#include "server/api/workflow_routes.hpp"
+
+namespace pactwatch::server::api {
+
+/** The same options under the api namespace (server/cli_sync.cpp spells them so). */
+using WorkflowOptions = server::WorkflowOptions;
+
+/** The state every workflow handler shares. */
+struct Workflow {
+  store::Database& database;
+  store::LedgerStore ledger;
+  store::BreachStore breaches;
+  Api api;
+  WorkflowOptions options;
+
+  Workflow(store::Database& db, WorkflowOptions opts)
+      : database(db), ledger(db), breaches(db), api{ledger, ApiOptions{}}, options(std::move(opts)) {}
+  domain::Date today() const { return options.today ? options.today() : shanghai_today(); }
+};
+
+/** What one detection run found and opened. */
+struct DetectionSummary {
+  domain::Date as_of{};
+  int findings = 0;  ///< findings as of the date (new or already on file)
+  int opened = 0;    ///< breaches opened by this run
+  int warnings = 0;
+  std::map<std::string, int> by_rule, by_severity;          ///< over all findings
+  std::map<std::string, int> new_by_rule, new_by_severity;  ///< over the opened breaches
+  std::vector<std::string> opened_ids;
+
+  nlohmann::json to_json() const;
+};
+
+/**
+ * Runs every rule over the ledger in `scope` as of `as_of` and opens a `detected` breach (with its
+ * trace-back officials) for each finding not on file, in one transaction. `commitments`, when given,
+ * restricts what is opened to findings about those commitments (the fact hook).
+ */
+domain::Result<DetectionSummary> run_detection(Workflow& wf, const store::WriteContext& context,
+                                               const domain::Scope& scope, domain::Date as_of,
+                                               const std::vector<std::string>* commitments = nullptr);
+
+/** The domain breaches of stored ones. */
+std::vector<domain::Breach> plain(const std::vector<store::StoredBreach>& stored);
+
+/** A `text/csv; charset=utf-8` response with a UTF-8 BOM (so that Excel shows the Chinese text). */
+Response csv_response(const std::vector<std::string>& header,
+                      const std::vector<std::vector<std::string>>& rows, const std::string& filename);
+/** One CSV field, quoted when it holds a comma, quote or line break; formula-leading text is defused. */
+std::string csv_field(std::string_view text);
+/** True when the client asked for CSV: ?format=csv or an Accept of text/csv. */
+bool wants_csv(const Request& request);
+
+/** `as_of` from the query (default today); adds a 422 entry when malformed. */
+domain::Date as_of_param(const Workflow& wf, const Request& request, std::vector<FieldError>& errors);
+
+// One registration function per resource file.
+void add_detection_routes(Router& router, const Authenticator& auth, std::shared_ptr<Workflow> wf);
+void add_breach_routes(Router& router, const Authenticator& auth, std::shared_ptr<Workflow> wf);
+void add_evaluation_routes(Router& router, const Authenticator& auth, std::shared_ptr<Workflow> wf);
+void add_complaint_routes(Router& router, const Authenticator& auth, std::shared_ptr<Workflow> wf);
+void add_public_breach_routes(Router& router, std::shared_ptr<Workflow> wf);
+
+}  // namespace pactwatch::server::api
