@@ -1,0 +1,250 @@
+// TrailStore's checkpoints, proofs and verification (docs/TRAIL.md §4-§6), over trail_nodes,
+// trail_checkpoints and a streamed read of trail_entries.
+
+#include <soci/soci.h>
+
+#include <utility>
+
+#include "adapters/store/trail_rows.hpp"
+#include "adapters/store/trail_store.hpp"
+
+namespace pactwatch::store {
+
+namespace d = pactwatch::domain;
+using d::ErrorCode;
+using d::Result;
+using detail::guarded;
+using detail::trail_text;
+
+namespace {
+
+std::optional<trail::SignedCheckpoint> checkpoint_of_size(soci::session& sql, std::uint64_t tree_size) {
+  const long long size = static_cast<long long>(tree_size);
+  auto prep = (sql.prepare << std::string(trail_text(sql).select_checkpoint), soci::use(size, "tree_size"));
+  auto found = detail::read_checkpoints(prep);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+/** Ends the snapshot transaction however verification leaves. */
+class Snapshot {
+ public:
+  explicit Snapshot(soci::session& sql) : sql_(sql) {
+    const auto& q = trail_text(sql);
+    for (auto s : {q.begin_snapshot_1, q.begin_snapshot_2})
+      if (!s.empty()) sql_ << std::string(s);
+  }
+  ~Snapshot() {
+    try {
+      sql_ << std::string(trail_text(sql_).end_snapshot);
+    } catch (...) {
+      // The connection is gone: the server ended the read-only transaction itself.
+    }
+  }
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+
+ private:
+  soci::session& sql_;
+};
+
+}  // namespace
+
+Result<std::pair<std::vector<trail::SignedCheckpoint>, bool>> TrailStore::checkpoints(std::uint64_t before,
+                                                                                      int limit) {
+  using Answer = std::pair<std::vector<trail::SignedCheckpoint>, bool>;
+  return guarded("listing trail checkpoints", [&]() -> Result<Answer> {
+    auto lease = database_.acquire();
+    const long long bound =
+        before == 0 ? std::numeric_limits<long long>::max() : static_cast<long long>(before);
+    const int fetch = limit + 1;
+    auto prep = (lease->prepare << std::string(trail_text(*lease).select_checkpoints_before),
+                 soci::use(bound, "before"), soci::use(fetch, "limit"));
+    auto items = detail::read_checkpoints(prep);
+    const bool more = items.size() > static_cast<std::size_t>(limit);
+    if (more) items.resize(static_cast<std::size_t>(limit));
+    return Answer{std::move(items), more};
+  });
+}
+
+Result<std::optional<trail::SignedCheckpoint>> TrailStore::checkpoint(std::uint64_t tree_size) {
+  return guarded("reading a trail checkpoint", [&]() -> Result<std::optional<trail::SignedCheckpoint>> {
+    auto lease = database_.acquire();
+    return checkpoint_of_size(*lease, tree_size);
+  });
+}
+
+Result<std::optional<trail::SignedCheckpoint>> TrailStore::latest_checkpoint() {
+  return guarded("reading the latest trail checkpoint",
+                 [&]() -> Result<std::optional<trail::SignedCheckpoint>> {
+                   auto lease = database_.acquire();
+                   auto prep = (lease->prepare << std::string(trail_text(*lease).select_latest_checkpoint));
+                   auto found = detail::read_checkpoints(prep);
+                   if (found.empty()) return std::nullopt;
+                   return std::move(found.front());
+                 });
+}
+
+Result<std::optional<trail::SignedCheckpoint>> TrailStore::take_checkpoint(const trail::SigningKey& key,
+                                                                           d::Instant now) {
+  return guarded("taking a trail checkpoint", [&]() -> Result<std::optional<trail::SignedCheckpoint>> {
+    auto lease = database_.acquire();
+    soci::session& sql = *lease;
+    const auto& q = trail_text(sql);
+    const detail::HeadRow head = detail::read_head(sql, false);
+    if (head.seq == 0) return std::nullopt;
+    auto prep = (sql.prepare << std::string(q.select_latest_checkpoint));
+    const auto latest = detail::read_checkpoints(prep);
+    if (!latest.empty() && latest.front().checkpoint.tree_size >= head.seq) return std::nullopt;
+    // The nodes of every entry up to the head were written with it, in its transaction.
+    const detail::DbMerkleSource source(sql, head.seq);
+    auto root = trail::merkle_root(source, head.seq);
+    if (!root) return std::unexpected(root.error());
+    const auto signed_checkpoint = key.sign(trail::Checkpoint{head.seq, *root, d::format_instant(now)});
+    long long size = static_cast<long long>(head.seq);
+    std::string root_hex = trail::to_hex(*root);
+    std::string signature = trail::base64_encode(signed_checkpoint.signature);
+    try {
+      sql << std::string(q.insert_checkpoint), soci::use(size, "tree_size"), soci::use(root_hex, "root_hash"),
+          soci::use(signed_checkpoint.checkpoint.time, "time"), soci::use(signature, "signature"),
+          soci::use(signed_checkpoint.key_id, "key_id");
+    } catch (...) {
+      const auto error = map_current_exception("storing a trail checkpoint");
+      if (error.code != ErrorCode::conflict) return std::unexpected(error);
+      return checkpoint_of_size(sql, head.seq);  // another instance signed this size first
+    }
+    return signed_checkpoint;
+  });
+}
+
+Result<trail::Hash> TrailStore::root(std::uint64_t tree_size) {
+  return guarded("computing a trail root", [&]() -> Result<trail::Hash> {
+    auto lease = database_.acquire();
+    const auto head = detail::read_head(*lease, false);
+    if (tree_size > head.seq) {
+      return d::fail(ErrorCode::invalid,
+                     "tree_size " + std::to_string(tree_size) + " is beyond the trail's " +
+                         std::to_string(head.seq) + " entries",
+                     "tree_size");
+    }
+    const detail::DbMerkleSource source(*lease, tree_size);
+    return trail::merkle_root(source, tree_size);
+  });
+}
+
+Result<StoredInclusionProof> TrailStore::inclusion_proof(std::uint64_t seq, std::uint64_t tree_size) {
+  auto found = entry(seq);
+  if (!found) return std::unexpected(found.error());
+  return guarded("computing an inclusion proof", [&]() -> Result<StoredInclusionProof> {
+    auto lease = database_.acquire();
+    const auto head = detail::read_head(*lease, false);
+    if (tree_size < seq || tree_size > head.seq) {
+      return d::fail(ErrorCode::invalid,
+                     "tree_size must be between the entry's seq " + std::to_string(seq) +
+                         " and the trail's size " + std::to_string(head.seq),
+                     "tree_size");
+    }
+    const detail::DbMerkleSource source(*lease, tree_size);
+    StoredInclusionProof out;
+    out.entry = std::move(*found);
+    out.tree_size = tree_size;
+    auto path = trail::inclusion_proof(source, seq - 1, tree_size);
+    if (!path) return std::unexpected(path.error());
+    out.path = std::move(*path);
+    auto root = trail::merkle_root(source, tree_size);
+    if (!root) return std::unexpected(root.error());
+    out.root = *root;
+    out.checkpoint = checkpoint_of_size(*lease, tree_size);
+    return out;
+  });
+}
+
+Result<StoredConsistencyProof> TrailStore::consistency_proof(std::uint64_t from, std::uint64_t to) {
+  return guarded("computing a consistency proof", [&]() -> Result<StoredConsistencyProof> {
+    auto lease = database_.acquire();
+    const auto head = detail::read_head(*lease, false);
+    if (from == 0 || from > to) return d::fail(ErrorCode::invalid, "from must be between 1 and to", "from");
+    if (to > head.seq) {
+      return d::fail(ErrorCode::invalid, "to is beyond the trail's " + std::to_string(head.seq) + " entries",
+                     "to");
+    }
+    const detail::DbMerkleSource source(*lease, to);
+    StoredConsistencyProof out;
+    out.from = from;
+    out.to = to;
+    auto proof = trail::consistency_proof(source, from, to);
+    if (!proof) return std::unexpected(proof.error());
+    out.proof = std::move(*proof);
+    auto from_root = trail::merkle_root(source, from);
+    auto to_root = trail::merkle_root(source, to);
+    if (!from_root) return std::unexpected(from_root.error());
+    if (!to_root) return std::unexpected(to_root.error());
+    out.from_root = *from_root;
+    out.to_root = *to_root;
+    out.from_checkpoint = checkpoint_of_size(*lease, from);
+    out.to_checkpoint = checkpoint_of_size(*lease, to);
+    return out;
+  });
+}
+
+Result<TrailVerification> TrailStore::verify(const TrailVerifyOptions& options) {
+  return guarded("verifying the trail", [&]() -> Result<TrailVerification> {
+    auto lease = database_.acquire();
+    soci::session& sql = *lease;
+    const auto& q = trail_text(sql);
+    const Snapshot snapshot(sql);  // head, checkpoints and rows as of one instant
+    const auto head = detail::read_head(sql, false);
+    auto prep = (sql.prepare << std::string(q.select_all_checkpoints));
+    auto checkpoints = detail::read_checkpoints(prep);
+    checkpoints.insert(checkpoints.end(), options.extra_checkpoints.begin(), options.extra_checkpoints.end());
+
+    trail::VerificationInput input;
+    input.checkpoints = checkpoints;
+    input.public_key = options.public_key;
+    input.head = trail::ChainHead{head.seq, head.hash};
+    trail::ChainVerifier verifier(input);
+    // SQLite streams natively; MySQL reads keyset pages in seq order (its client buffers a whole result).
+    const bool sqlite = sql.get_backend_name() == "sqlite3";
+    if (sqlite)
+      detail::stream_entries_sqlite(sql, [&](const trail::TrailEntry& e) { return verifier.add(e); });
+    long long after = 0;
+    bool more = !sqlite;
+    detail::EntryBatch batch(options.page_size);
+    const int page = static_cast<int>(options.page_size);
+    while (more) {
+      std::size_t rows = 0;
+      auto select = (sql.prepare << std::string(q.select_entries_after), soci::use(after, "after"),
+                     soci::use(page, "limit"));
+      batch.run(select, [&](trail::TrailEntry&& e) {
+        ++rows;
+        after = static_cast<long long>(e.seq);
+        if (!verifier.add(e)) {
+          more = false;
+          return false;
+        }
+        return true;
+      });
+      if (rows < options.page_size) more = false;
+    }
+    TrailVerification out;
+    out.report = verifier.finish();
+    out.head_seq = head.seq;
+    out.checkpoints_checked = checkpoints.size();
+    if (out.report.ok() && head.seq > 0) {
+      // The proofs come from trail_nodes: they must give the root the rows give.
+      const detail::DbMerkleSource source(sql, head.seq);
+      try {
+        auto nodes_root = trail::merkle_root(source, head.seq);
+        if (!nodes_root || *nodes_root != out.report.root) {
+          out.tree_nodes_problem =
+              "the stored Merkle nodes (trail_nodes) do not give the root of the entries";
+        }
+      } catch (const std::exception& e) {
+        out.tree_nodes_problem = std::string("trail_nodes: ") + e.what();
+      }
+    }
+    return out;
+  });
+}
+
+}  // namespace pactwatch::store

@@ -1,0 +1,101 @@
+#pragma once
+// Row plumbing of the trail store (trail_store.cpp, trail_proofs.cpp): the backend's SQL text, entries read
+// in bulk batches, entries written as their stored text, checkpoints, and a MerkleSource over trail_nodes.
+
+#include <soci/soci.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/store/soci_errors.hpp"
+#include "adapters/store/trail_sql.hpp"
+#include "adapters/trail/checkpoint.hpp"
+#include "adapters/trail/entry.hpp"
+#include "adapters/trail/merkle.hpp"
+
+namespace pactwatch::store::detail {
+
+/** Runs `f`, turning any exception (SOCI's, or a missing row) into the store's error for `what`. */
+template <class F>
+auto guarded(std::string_view what, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (...) {
+    return std::unexpected(map_current_exception(what));
+  }
+}
+
+/** The trail SQL of the session's backend. */
+const TrailSql& trail_text(soci::session& sql);
+
+/**
+ * The hash a stored hex column holds; text that is not 64 hex digits (a tampered row) becomes a hash no
+ * entry can have (all 0xff), so the verifier reports the row instead of the store failing.
+ */
+trail::Hash hash_or_poison(const std::string& hex);
+
+/** `text` with LIKE's wildcards escaped for `ESCAPE '!'`. */
+std::string like_escape(const std::string& text);
+
+/** An entry as its stored column values, for INSERT. */
+struct TrailEntryText {
+  explicit TrailEntryText(const trail::TrailEntry& e);
+  void insert(soci::session& sql, const TrailSql& q);
+
+  long long seq;
+  std::string time, token_id, name, role, action, entity_type, entity_id, request_id, reason, patch,
+      prev_hash, hash;
+};
+
+/** Reads entries in bulk (vectors of `size` rows per fetch) from a statement selecting entry_columns. */
+class EntryBatch {
+ public:
+  explicit EntryBatch(std::size_t size);
+  /** Binds the columns into `prep`, runs it and calls `row` for each entry until it returns false. */
+  void run(soci::details::prepare_temp_type& prep, const std::function<bool(trail::TrailEntry&&)>& row);
+
+ private:
+  std::size_t size_;
+  std::vector<long long> seq_;
+  std::vector<std::string> time_, token_id_, name_, role_, action_, entity_type_, entity_id_, request_id_,
+      reason_, patch_, prev_hash_, hash_;
+};
+
+/**
+ * SQLite only: streams every entry in seq order through one native statement into a reused TrailEntry
+ * (no per-row allocation once the strings have grown), calling `row` until it returns false. Verification
+ * uses it so that reading the table does not dominate hashing (docs/PERFORMANCE.md, "Trail").
+ */
+void stream_entries_sqlite(soci::session& sql, const std::function<bool(const trail::TrailEntry&)>& row);
+
+/** The checkpoints a statement selects (tree_size, root_hash, time, signature, key_id). */
+std::vector<trail::SignedCheckpoint> read_checkpoints(soci::details::prepare_temp_type& prep);
+
+/** The chain head as stored; `for_append` locks the row on MySQL (serializing appends). */
+struct HeadRow {
+  std::uint64_t seq = 0;
+  trail::Hash hash{};
+};
+HeadRow read_head(soci::session& sql, bool for_append);
+
+/** A MerkleSource over trail_nodes: one prepared lookup per node, so a proof is O(log n) queries. */
+class DbMerkleSource final : public trail::MerkleSource {
+ public:
+  DbMerkleSource(soci::session& sql, std::uint64_t size);
+  std::uint64_t size() const override { return size_; }
+  trail::Hash leaf_hash(std::uint64_t index) const override { return subtree(0, index); }
+  /** Throws std::runtime_error when the node is missing or malformed (the store maps it). */
+  trail::Hash subtree(unsigned level, std::uint64_t index) const override;
+
+ private:
+  std::uint64_t size_;
+  mutable int level_ = 0;
+  mutable long long idx_ = 0;
+  mutable std::string hash_;
+  mutable soci::statement statement_;
+};
+
+}  // namespace pactwatch::store::detail

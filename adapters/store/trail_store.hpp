@@ -1,0 +1,140 @@
+#pragma once
+// The accountability trail in the database (DESIGN §6, docs/TRAIL.md §2.3, §4, §6): appending the
+// hash-chained entry inside a write path's transaction, the Merkle tree's complete subtrees in trail_nodes,
+// signed checkpoints, the auditors' queries, proofs, and verification streamed from the table.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/store/database.hpp"
+#include "adapters/store/ledger_store.hpp"
+#include "adapters/trail/chain_verifier.hpp"
+#include "adapters/trail/checkpoint.hpp"
+#include "adapters/trail/entry.hpp"
+#include "adapters/trail/merkle.hpp"
+#include "domain/date.hpp"
+#include "domain/result.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace pactwatch::store {
+
+/**
+ * Appends the trail entry of `change` in the caller's open transaction on `sql`: locks the chain head
+ * (MySQL: SELECT … FOR UPDATE; SQLite: the writer lock the transaction holds), seals the entry with the JSON
+ * Patch before→after (creation: one `add` at ""), inserts it, moves the head and inserts the Merkle nodes it
+ * completes. Returns the entry's seq. Must run inside a write transaction: the caller's commit or rollback
+ * decides for the change and its entry together.
+ */
+domain::Result<std::uint64_t> append_trail_entry(soci::session& sql, const WriteContext& context,
+                                                 const ChangeRecord& change);
+
+/** Filters of GET /api/v1/trail; empty strings mean "no condition". */
+struct TrailFilter {
+  std::string entity_type, entity_id;
+  /**
+   * An official's id: entries whose entity is that official, or whose patch holds the id as a complete JSON
+   * string (an assignment naming it, a commitment's committing official, a breach's responsible official).
+   */
+  std::string official;
+  std::string actor;  ///< the token id or the token's name
+  std::string action;
+  std::string from, to;         ///< RFC 3339 UTC with milliseconds: from <= time < to
+  std::uint64_t after_seq = 0;  ///< keyset cursor: entries with a greater seq
+  int limit = 50;
+};
+
+/** A page of entries in seq order; `more` when entries follow the last one. */
+struct TrailPage {
+  std::vector<trail::TrailEntry> items;
+  bool more = false;
+};
+
+/** An inclusion proof read from the database (RFC 9162 §2.1.3). */
+struct StoredInclusionProof {
+  trail::TrailEntry entry;
+  std::uint64_t tree_size = 0;
+  std::vector<trail::Hash> path;
+  trail::Hash root{};
+  std::optional<trail::SignedCheckpoint> checkpoint;  ///< the checkpoint of exactly this tree_size, if any
+};
+
+/** A consistency proof read from the database (RFC 9162 §2.1.4). */
+struct StoredConsistencyProof {
+  std::uint64_t from = 0, to = 0;
+  trail::Hash from_root{}, to_root{};
+  std::vector<trail::Hash> proof;
+  std::optional<trail::SignedCheckpoint> from_checkpoint, to_checkpoint;
+};
+
+/** What to verify besides the stored rows and checkpoints. */
+struct TrailVerifyOptions {
+  /** The key every checkpoint must verify with; without one, any checkpoint is bad_signature. */
+  const trail::PublicKey* public_key = nullptr;
+  /** Checkpoints kept outside the database (an auditor's saved copy): checked like the stored ones. */
+  std::vector<trail::SignedCheckpoint> extra_checkpoints;
+  std::size_t page_size = 5000;  ///< rows per SELECT while streaming
+};
+
+/** The outcome of TrailStore::verify. */
+struct TrailVerification {
+  trail::VerificationReport report;
+  std::uint64_t head_seq = 0;             ///< what the chain-head row says
+  std::uint64_t checkpoints_checked = 0;  ///< stored plus extra
+  /** Empty when the stored Merkle nodes give the verified root; otherwise what is wrong with them. */
+  std::string tree_nodes_problem;
+  bool ok() const { return report.ok() && tree_nodes_problem.empty(); }
+};
+
+/** The trail tables on a Database. Thread-safe: each call borrows its own session. Every call blocks. */
+class TrailStore {
+ public:
+  explicit TrailStore(Database& database) : database_(database) {}
+
+  /** The chain head: the last seq and its hash (0 and zeros when empty). */
+  domain::Result<trail::ChainHead> head();
+  domain::Result<TrailPage> entries(const TrailFilter& filter);
+  domain::Result<trail::TrailEntry> entry(std::uint64_t seq);
+  /** The entity's entries in seq order; with `as_of` (RFC 3339 UTC, ms) only those with time <= as_of. */
+  domain::Result<std::vector<trail::TrailEntry>> entity_history(const std::string& type,
+                                                                const std::string& id,
+                                                                const std::string& as_of = {});
+
+  /** Checkpoints newest first with tree_size < `before` (0: no bound), at most `limit`, and whether more. */
+  domain::Result<std::pair<std::vector<trail::SignedCheckpoint>, bool>> checkpoints(std::uint64_t before,
+                                                                                    int limit);
+  domain::Result<std::optional<trail::SignedCheckpoint>> checkpoint(std::uint64_t tree_size);
+  domain::Result<std::optional<trail::SignedCheckpoint>> latest_checkpoint();
+  /**
+   * Signs the current head when it is beyond the latest checkpoint and stores the checkpoint (a concurrent
+   * instance that stored the same size first wins; its checkpoint is returned). nullopt when nothing new.
+   */
+  domain::Result<std::optional<trail::SignedCheckpoint>> take_checkpoint(const trail::SigningKey& key,
+                                                                         domain::Instant now);
+
+  /** Root of the first `tree_size` entries, from the stored nodes (O(log n) lookups). */
+  domain::Result<trail::Hash> root(std::uint64_t tree_size);
+  /** Inclusion proof of entry `seq` in the tree of `tree_size` entries (seq <= tree_size <= head). */
+  domain::Result<StoredInclusionProof> inclusion_proof(std::uint64_t seq, std::uint64_t tree_size);
+  /** Consistency proof between the trees of `from` and `to` entries (0 < from <= to <= head). */
+  domain::Result<StoredConsistencyProof> consistency_proof(std::uint64_t from, std::uint64_t to);
+
+  /**
+   * Verifies the whole trail as stored: streams every row in seq order through trail::ChainVerifier
+   * (hashes, links, Merkle roots of every checkpoint, signatures, the head row), then checks that the stored
+   * Merkle nodes give the verified root. Memory is O(page_size + log n).
+   */
+  domain::Result<TrailVerification> verify(const TrailVerifyOptions& options);
+
+ private:
+  Database& database_;
+};
+
+/** The state of an entity after applying `entries`' patches in order, starting from null (TRAIL.md §3). */
+domain::Result<nlohmann::json> rebuild_state(const std::vector<trail::TrailEntry>& entries);
+
+}  // namespace pactwatch::store

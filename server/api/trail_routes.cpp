@@ -1,0 +1,438 @@
+#include "server/api/trail_routes.hpp"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "adapters/store/trail_store.hpp"
+#include "adapters/trail/entry.hpp"
+#include "adapters/trail/merkle.hpp"
+#include "server/api/api_support.hpp"
+
+namespace pactwatch::server {
+
+namespace d = pactwatch::domain;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kTrail = "/api/v1/trail";
+
+/** What every trail handler shares. */
+struct TrailApi {
+  store::TrailStore store;
+  TrailOptions options;
+};
+using TrailApiPtr = std::shared_ptr<TrailApi>;
+
+/** A positive integer query parameter; nullopt when absent, an error when malformed. */
+std::optional<std::uint64_t> positive(const Request& request, std::string_view name,
+                                      std::vector<FieldError>& errors) {
+  auto text = request.query_param(name);
+  if (!text) return std::nullopt;
+  std::uint64_t value = 0;
+  const auto* end = text->data() + text->size();
+  const auto [ptr, ec] = std::from_chars(text->data(), end, value);
+  if (text->empty() || ec != std::errc{} || ptr != end || value == 0) {
+    errors.push_back({std::string(name), "must be a positive integer"});
+    return std::nullopt;
+  }
+  return value;
+}
+
+/** The seq path parameter, or nullopt (the caller answers 404: no such entry can exist). */
+std::optional<std::uint64_t> seq_param(const Request& request) {
+  const auto text = request.param("seq");
+  std::uint64_t value = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size() || value == 0)
+    return std::nullopt;
+  return value;
+}
+
+/** Query parameters the route does not know are a 422 (a typo must not silently widen a query). */
+void reject_unknown(const Request& request, const std::set<std::string, std::less<>>& known,
+                    std::vector<FieldError>& errors) {
+  for (const auto& [name, value] : request.query)
+    if (!known.contains(name)) errors.push_back({name, "is not a parameter of this route"});
+}
+
+/** An RFC 3339 instant parameter, normalised to the stored form (UTC, milliseconds). */
+std::string instant_param(const Request& request, std::string_view name, std::vector<FieldError>& errors) {
+  auto text = request.query_param(name);
+  if (!text) return {};
+  auto t = d::parse_instant(*text);
+  if (!t) {
+    errors.push_back({std::string(name), "must be an RFC 3339 instant, e.g. 2026-11-26T05:29:13Z"});
+    return {};
+  }
+  return d::format_instant(*t);
+}
+
+int limit_param(const TrailApi& api, const Request& request, int max, std::vector<FieldError>& errors) {
+  auto value = positive(request, "limit", errors);
+  if (!value) return api.options.default_limit;
+  if (*value > static_cast<std::uint64_t>(max)) {
+    errors.push_back({"limit", "must be at most " + std::to_string(max)});
+    return max;
+  }
+  return static_cast<int>(*value);
+}
+
+/** An opaque cursor over a number (a seq or a tree size). */
+std::optional<std::uint64_t> cursor_param(const Request& request, std::vector<FieldError>& errors) {
+  auto text = request.query_param("cursor");
+  if (!text) return std::uint64_t{0};
+  auto key = api::decode_cursor(*text);
+  std::uint64_t value = 0;
+  if (key) {
+    const auto [ptr, ec] = std::from_chars(key->data(), key->data() + key->size(), value);
+    if (ec == std::errc{} && ptr == key->data() + key->size()) return value;
+  }
+  errors.push_back({"cursor", "is not a cursor this service issued (use next_cursor as given)"});
+  return std::nullopt;
+}
+
+/** The trail is prefecture-wide: its entries do not carry a region, so a region-scoped token cannot read it.
+ */
+std::optional<Response> refuse_scoped(const Request& request, const Principal& principal) {
+  if (principal.region.empty()) return std::nullopt;
+  return problem_response(
+      request, 403,
+      "The accountability trail covers the whole prefecture; it needs a token that is not "
+      "scoped to a region.");
+}
+
+json hex_list(const std::vector<trail::Hash>& hashes) {
+  json out = json::array();
+  for (const auto& h : hashes)
+    out.push_back(trail::to_hex(h));
+  return out;
+}
+
+json checkpoint_or_null(const std::optional<trail::SignedCheckpoint>& c) {
+  return c ? trail::checkpoint_to_json(*c) : json(nullptr);
+}
+
+/** RFC 4180 field: always quoted, quotes doubled. */
+void csv_field(std::string& out, std::string_view text) {
+  out += '"';
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+std::string csv_of(const std::vector<trail::TrailEntry>& entries) {
+  std::string out = "\xEF\xBB\xBF";  // UTF-8 BOM: spreadsheet programs then read Chinese text correctly
+  out +=
+      "seq,time,actor_token_id,actor_name,role,action,entity_type,entity_id,request_id,reason,patch,"
+      "prev_hash,hash\r\n";
+  for (const auto& e : entries) {
+    out += std::to_string(e.seq);
+    for (std::string_view field :
+         {std::string_view(e.time), std::string_view(e.actor.token_id), std::string_view(e.actor.name),
+          std::string_view(e.role), std::string_view(e.action), std::string_view(e.entity.type),
+          std::string_view(e.entity.id), std::string_view(e.request_id), std::string_view(e.reason),
+          std::string_view(e.patch)}) {
+      out += ',';
+      csv_field(out, field);
+    }
+    out += ',' + trail::to_hex(e.prev_hash) + ',' + trail::to_hex(e.hash) + "\r\n";
+  }
+  return out;
+}
+
+bool wants_csv(const Request& request) {
+  auto accept = request.headers.get("Accept");
+  return accept && accept->find("text/csv") != std::string_view::npos;
+}
+
+Response list_entries(TrailApi& api, const Request& request, bool csv) {
+  std::vector<FieldError> errors;
+  reject_unknown(request, {"entity", "official", "actor", "action", "from", "to", "limit", "cursor"}, errors);
+  store::TrailFilter filter;
+  if (auto entity = request.query_param("entity")) {
+    // entity=TYPE or entity=TYPE:ID (ids never contain ':'; a type never does).
+    const auto colon = entity->find(':');
+    filter.entity_type = std::string(entity->substr(0, colon));
+    if (colon != std::string_view::npos) filter.entity_id = std::string(entity->substr(colon + 1));
+    if (filter.entity_type.empty() || (colon != std::string_view::npos && filter.entity_id.empty()))
+      errors.push_back({"entity", "must be TYPE or TYPE:ID, e.g. agreement:agr_01J…"});
+  }
+  filter.official = std::string(request.query_param("official").value_or(""));
+  filter.actor = std::string(request.query_param("actor").value_or(""));
+  filter.action = std::string(request.query_param("action").value_or(""));
+  filter.from = instant_param(request, "from", errors);
+  filter.to = instant_param(request, "to", errors);
+  filter.limit = limit_param(api, request, csv ? api.options.max_csv_rows : api.options.max_limit, errors);
+  if (csv && !request.query_param("limit")) filter.limit = api.options.max_csv_rows;
+  if (auto after = cursor_param(request, errors)) filter.after_seq = *after;
+  if (!errors.empty()) return validation_problem(request, std::move(errors));
+  auto page = api.store.entries(filter);
+  if (!page) return error_response(request, page.error());
+  json next = nullptr;
+  if (page->more && !page->items.empty()) next = api::encode_cursor(std::to_string(page->items.back().seq));
+  if (csv) {
+    Response r;
+    r.content_type = "text/csv; charset=utf-8";
+    r.body = csv_of(page->items);
+    r.headers.set("Content-Disposition", "attachment; filename=\"pactwatch-trail.csv\"");
+    if (!next.is_null()) r.headers.set("X-Next-Cursor", next.get<std::string>());
+    return r;
+  }
+  json items = json::array();
+  for (const auto& e : page->items)
+    items.push_back(trail::entry_to_json(e));
+  return json_response(200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
+}
+
+Response one_entry(TrailApi& api, const Request& request) {
+  const auto seq = seq_param(request);
+  if (!seq) return problem_response(request, 404, "no trail entry " + std::string(request.param("seq")));
+  auto entry = api.store.entry(*seq);
+  if (!entry) return error_response(request, entry.error());
+  return json_response(200, trail::entry_to_json(*entry));
+}
+
+/** The tree size a proof uses by default: the latest checkpoint when it covers `at_least`, else the head. */
+d::Result<std::uint64_t> default_tree_size(TrailApi& api, std::uint64_t at_least) {
+  auto latest = api.store.latest_checkpoint();
+  if (!latest) return std::unexpected(latest.error());
+  if (*latest && (*latest)->checkpoint.tree_size >= at_least) return (*latest)->checkpoint.tree_size;
+  auto head = api.store.head();
+  if (!head) return std::unexpected(head.error());
+  return head->seq;
+}
+
+Response inclusion(TrailApi& api, const Request& request) {
+  const auto seq = seq_param(request);
+  if (!seq) return problem_response(request, 404, "no trail entry " + std::string(request.param("seq")));
+  std::vector<FieldError> errors;
+  reject_unknown(request, {"tree_size"}, errors);
+  auto tree_size = positive(request, "tree_size", errors);
+  if (!errors.empty()) return validation_problem(request, std::move(errors));
+  if (!tree_size) {
+    auto size = default_tree_size(api, *seq);
+    if (!size) return error_response(request, size.error());
+    tree_size = *size;
+  }
+  auto proof = api.store.inclusion_proof(*seq, *tree_size);
+  if (!proof) return error_response(request, proof.error());
+  return json_response(200, {{"seq", proof->entry.seq},
+                             {"leaf_index", proof->entry.seq - 1},
+                             {"tree_size", proof->tree_size},
+                             {"entry_hash", trail::to_hex(proof->entry.hash)},
+                             {"leaf_hash", trail::to_hex(trail::merkle_leaf_hash(proof->entry.hash))},
+                             {"audit_path", hex_list(proof->path)},
+                             {"root_hash", trail::to_hex(proof->root)},
+                             {"checkpoint", checkpoint_or_null(proof->checkpoint)},
+                             {"entry", trail::entry_to_json(proof->entry)}});
+}
+
+Response consistency(TrailApi& api, const Request& request) {
+  std::vector<FieldError> errors;
+  reject_unknown(request, {"from", "to"}, errors);
+  auto from = positive(request, "from", errors);
+  auto to = positive(request, "to", errors);
+  if (!from && !request.query_param("from")) errors.push_back({"from", "is required"});
+  if (!errors.empty()) return validation_problem(request, std::move(errors));
+  if (!to) {
+    auto size = default_tree_size(api, *from);
+    if (!size) return error_response(request, size.error());
+    to = *size;
+  }
+  auto proof = api.store.consistency_proof(*from, *to);
+  if (!proof) return error_response(request, proof.error());
+  return json_response(200, {{"from", proof->from},
+                             {"to", proof->to},
+                             {"from_root", trail::to_hex(proof->from_root)},
+                             {"to_root", trail::to_hex(proof->to_root)},
+                             {"proof", hex_list(proof->proof)},
+                             {"from_checkpoint", checkpoint_or_null(proof->from_checkpoint)},
+                             {"to_checkpoint", checkpoint_or_null(proof->to_checkpoint)}});
+}
+
+Response list_checkpoints(TrailApi& api, const Request& request) {
+  std::vector<FieldError> errors;
+  reject_unknown(request, {"limit", "cursor"}, errors);
+  const int limit = limit_param(api, request, api.options.max_limit, errors);
+  const auto before = cursor_param(request, errors);
+  if (!errors.empty()) return validation_problem(request, std::move(errors));
+  auto page = api.store.checkpoints(before.value_or(0), limit);
+  if (!page) return error_response(request, page.error());
+  json items = json::array();
+  for (const auto& c : page->first)
+    items.push_back(trail::checkpoint_to_json(c));
+  json next = nullptr;
+  if (page->second && !page->first.empty())
+    next = api::encode_cursor(std::to_string(page->first.back().checkpoint.tree_size));
+  return json_response(200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
+}
+
+Response public_key(TrailApi& api, const Request& request) {
+  if (!api.options.public_key) {
+    return problem_response(request, 404, "This instance has no checkpoint signing key loaded.");
+  }
+  const auto& key = *api.options.public_key;
+  return json_response(200, {{"algorithm", "Ed25519"},
+                             {"key_id", key.key_id()},
+                             {"public_key_base64", key.raw_base64()},
+                             {"public_key_pem", key.pem()}});
+}
+
+Response entity_history(TrailApi& api, const Request& request) {
+  std::vector<FieldError> errors;
+  reject_unknown(request, {"as_of"}, errors);
+  const std::string as_of = instant_param(request, "as_of", errors);
+  if (!errors.empty()) return validation_problem(request, std::move(errors));
+  const std::string type(request.param("type"));
+  const std::string id(request.param("id"));
+  auto entries = api.store.entity_history(type, id, as_of);
+  if (!entries) return error_response(request, entries.error());
+  if (entries->empty()) {
+    return problem_response(request, 404,
+                            as_of.empty() ? "the trail holds no entry for " + type + " " + id
+                                          : type + " " + id + " did not exist as of " + as_of);
+  }
+  if (entries->size() > api.options.max_history) {
+    return problem_response(request, 422,
+                            "the history has more than " + std::to_string(api.options.max_history) +
+                                " entries; use GET /api/v1/trail?entity=" + type + ":" + id);
+  }
+  auto state = store::rebuild_state(*entries);
+  if (!state) return error_response(request, state.error());
+  json items = json::array();
+  for (const auto& e : *entries)
+    items.push_back(trail::entry_to_json(e));
+  return json_response(200, {{"entity", {{"type", type}, {"id", id}}},
+                             {"as_of", as_of.empty() ? json(nullptr) : json(as_of)},
+                             {"state", std::move(*state)},
+                             {"entries", std::move(items)}});
+}
+
+Response verify(TrailApi& api, const Request& request) {
+  std::vector<FieldError> errors;
+  reject_unknown(request, {}, errors);
+  if (!errors.empty()) return validation_problem(request, std::move(errors));
+  store::TrailVerifyOptions options;
+  options.public_key = api.options.public_key.get();
+  auto result = api.store.verify(options);
+  if (!result) return error_response(request, result.error());
+  const auto& report = result->report;
+  json finding = nullptr;
+  if (report.finding) {
+    finding = {{"kind", trail::to_string(report.finding->kind)},
+               {"seq", report.finding->seq},
+               {"seq_last", report.finding->seq_last},
+               {"detail", report.finding->detail}};
+  }
+  return json_response(
+      200, {{"ok", result->ok()},
+            {"head_seq", result->head_seq},
+            {"entries_verified", report.entries_verified},
+            {"checkpoints", result->checkpoints_checked},
+            {"checkpoints_verified", report.checkpoints_verified},
+            {"root_hash", trail::to_hex(report.root)},
+            {"key_id", api.options.public_key ? json(api.options.public_key->key_id()) : json(nullptr)},
+            {"finding", std::move(finding)},
+            {"tree_nodes_problem",
+             result->tree_nodes_problem.empty() ? json(nullptr) : json(result->tree_nodes_problem)}});
+}
+
+/** Wraps a handler: trail_read permission, unscoped tokens only. */
+Handler guarded(const Authenticator& auth, TrailApiPtr api,
+                std::function<Response(TrailApi&, const Request&)> handler) {
+  return auth.guard(Permission::trail_read, [api = std::move(api), handler = std::move(handler)](
+                                                const Request& request, const Principal& principal) {
+    if (auto refused = refuse_scoped(request, principal)) return *refused;
+    return handler(*api, request);
+  });
+}
+
+}  // namespace
+
+void add_trail_routes(Router& router, const Authenticator& auth, store::Database& database,
+                      TrailOptions options) {
+  auto api = std::make_shared<TrailApi>(TrailApi{store::TrailStore(database), std::move(options)});
+  const std::string base(kTrail);
+  router.get(base, guarded(auth, api,
+                           [](TrailApi& a, const Request& r) { return list_entries(a, r, wants_csv(r)); }));
+  router.get(base + ".csv",
+             guarded(auth, api, [](TrailApi& a, const Request& r) { return list_entries(a, r, true); }));
+  router.get(base + "/entries/{seq}", guarded(auth, api, one_entry));
+  router.get(base + "/entries/{seq}/proof", guarded(auth, api, inclusion));
+  router.get(base + "/consistency", guarded(auth, api, consistency));
+  router.get(base + "/checkpoints", guarded(auth, api, list_checkpoints));
+  router.get(base + "/public-key", guarded(auth, api, public_key));
+  router.get(base + "/entities/{type}/{id}", guarded(auth, api, entity_history));
+  router.get(base + "/verify", guarded(auth, api, verify));
+}
+
+CheckpointScheduler::CheckpointScheduler(store::Database& database,
+                                         std::shared_ptr<const trail::SigningKey> key,
+                                         CheckpointPolicy policy)
+    : database_(database), key_(std::move(key)), policy_(policy) {}
+
+CheckpointScheduler::~CheckpointScheduler() {
+  stop();
+}
+
+d::Result<bool> CheckpointScheduler::tick(d::Instant now) {
+  store::TrailStore store(database_);
+  auto head = store.head();
+  if (!head) return std::unexpected(head.error());
+  auto latest = store.latest_checkpoint();
+  if (!latest) return std::unexpected(latest.error());
+  const std::uint64_t signed_size = *latest ? (*latest)->checkpoint.tree_size : 0;
+  if (head->seq <= signed_size) return false;
+  bool due = head->seq - signed_size >= policy_.every_entries;
+  if (!due) {
+    // Time is counted from the oldest entry no checkpoint covers yet: no entry stays unsigned longer than T.
+    auto oldest = store.entry(signed_size + 1);
+    if (!oldest) return std::unexpected(oldest.error());
+    auto at = d::parse_instant(oldest->time);
+    due = !at || now - *at >= policy_.every;
+  }
+  if (!due) return false;
+  auto taken = store.take_checkpoint(*key_, now);
+  if (!taken) return std::unexpected(taken.error());
+  return taken->has_value();
+}
+
+void CheckpointScheduler::start() {
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      wake_.wait_for(lock, policy_.poll, [this] { return stopping_; });
+      if (stopping_) break;
+      lock.unlock();
+      // A failure (database away) is retried at the next poll; the trail itself is unaffected.
+      (void)tick(std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
+      lock.lock();
+    }
+  });
+}
+
+void CheckpointScheduler::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) {
+    thread_.join();
+    // Leave the head checkpointed on a clean shutdown.
+    store::TrailStore store(database_);
+    (void)store.take_checkpoint(
+        *key_, std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
+  }
+}
+
+}  // namespace pactwatch::server
