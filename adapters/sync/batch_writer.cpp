@@ -1,0 +1,475 @@
+// SyncStore::write_batch: one transaction per batch that checks the lease, stores each record exactly once
+// by (source, external key, content hash), keeps the quarantine and writes the cursor (docs/SYNC.md).
+
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <set>
+
+#include "adapters/platform/ocds/values.hpp"
+#include "adapters/sync/sync_sql.hpp"
+#include "adapters/sync/sync_store.hpp"
+
+namespace pactwatch::sync {
+
+namespace d = pactwatch::domain;
+using d::ErrorCode;
+using d::Result;
+
+namespace {
+
+const d::Scope kEverywhere{};
+
+/** What an external key points at. */
+struct KeyRow {
+  std::string entity_id;
+  std::string content_hash;
+};
+
+/** A failure that aborts the batch's transaction (LedgerStore::write rolls back on any exception). */
+struct BatchAbort {
+  d::Error error;
+};
+
+template <class T>
+T value_or_abort(Result<T>&& r) {
+  if (!r) throw BatchAbort{r.error()};
+  return std::move(*r);
+}
+inline void ok_or_abort(Result<void>&& r) {
+  if (!r) throw BatchAbort{r.error()};
+}
+
+/** Stores one batch inside an open ledger transaction. */
+class BatchApplier {
+ public:
+  BatchApplier(store::LedgerTransaction& tx, const std::string& source, const StoreOptions& options,
+               const std::string& now, bool force)
+      : tx_(tx), sql_(tx.session()), source_(source), options_(options), now_(now), force_(force) {}
+
+  void record(SyncRecord& r) {
+    ++counts_.records;
+    const auto seen = find_key(r.record_key);
+    if (!force_ && seen && seen->content_hash == r.content_hash) {
+      ++counts_.unchanged;
+      return;
+    }
+    const std::size_t changes_before = counts_.entities_created + counts_.entities_updated;
+    const std::size_t entries_before = counts_.quarantine_entries;
+    record_quarantine_ = r.raw_text;
+    for (auto& b : r.bodies)
+      body(b);
+    for (auto& o : r.organizations)
+      organization(o);
+    for (auto& o : r.officials)
+      official(o);
+    for (auto& a : r.agreements)
+      agreement(a, earliest_due(r, a.key));
+    for (auto& c : r.commitments)
+      commitment(c);
+    for (auto& f : r.facts)
+      fact(f);
+    for (auto& q : r.quarantine)
+      quarantine(q);
+    if (r.quarantined) {
+      // Not remembered: a corrected version of the record must be mapped again.
+      ++counts_.quarantined;
+      return;
+    }
+    put_key(r.record_key, "record", "", r.content_hash, seen.has_value());
+    if (counts_.entities_created + counts_.entities_updated > changes_before) {
+      ++counts_.created;
+    } else if (counts_.quarantine_entries > entries_before) {
+      ++counts_.quarantined;  // nothing of it could be stored: its entries say why
+    } else {
+      ++counts_.unchanged;
+    }
+  }
+
+  void quarantine(const SyncQuarantine& q) {
+    ++counts_.quarantine_entries;
+    ++counts_.by_reason[q.reason];
+    const std::string entry_sha =
+        platform::ocds::sha256_hex(q.reason + '\n' + q.external_key + '\n' + q.location + '\n' + q.raw_text);
+    int exists = 0;
+    sql_ << std::string(sql::quarantine_exists), soci::use(source_, "source"),
+        soci::use(entry_sha, "entry_sha256"), soci::into(exists);
+    if (exists > 0) return;
+    sql_ << std::string(sql::insert_quarantine), soci::use(source_, "source"),
+        soci::use(entry_sha, "entry_sha256"), soci::use(q.external_key, "external_key"),
+        soci::use(q.reason, "reason"), soci::use(q.message, "message"), soci::use(q.location, "location"),
+        soci::use(q.raw_text, "raw_text"), soci::use(now_, "now"), soci::use(now_, "now2");
+  }
+
+  void cursor(const std::string& text, std::int64_t epoch_value) {
+    std::string existing;
+    const long long epoch = epoch_value;
+    sql_ << std::string(sql::select_cursor), soci::use(source_, "source"), soci::into(existing);
+    if (sql_.got_data()) {
+      sql_ << std::string(sql::update_cursor), soci::use(text, "cursor"), soci::use(epoch, "epoch"),
+          soci::use(now_, "now"), soci::use(source_, "source");
+    } else {
+      sql_ << std::string(sql::insert_cursor), soci::use(source_, "source"), soci::use(text, "cursor"),
+          soci::use(epoch, "epoch"), soci::use(now_, "now");
+    }
+  }
+
+  BatchCounts& counts() { return counts_; }
+
+ private:
+  std::optional<KeyRow> find_key(const std::string& key) {
+    KeyRow row;
+    const std::string sha = platform::ocds::sha256_hex(key);
+    sql_ << std::string(sql::select_key), soci::use(source_, "source"), soci::use(sha, "key_sha256"),
+        soci::into(row.entity_id), soci::into(row.content_hash);
+    if (!sql_.got_data()) return std::nullopt;
+    return row;
+  }
+
+  void put_key(const std::string& key, const std::string& type, const std::string& id,
+               const std::string& hash, bool exists) {
+    const std::string sha = platform::ocds::sha256_hex(key);
+    if (exists) {
+      sql_ << std::string(sql::update_key), soci::use(id, "entity_id"), soci::use(hash, "content_hash"),
+          soci::use(now_, "now"), soci::use(source_, "source"), soci::use(sha, "key_sha256");
+    } else {
+      sql_ << std::string(sql::insert_key), soci::use(source_, "source"), soci::use(sha, "key_sha256"),
+          soci::use(key, "external_key"), soci::use(type, "entity_type"), soci::use(id, "entity_id"),
+          soci::use(hash, "content_hash"), soci::use(now_, "now");
+    }
+  }
+
+  /** The entity an external key (canonical or local) stands for; empty when unknown. */
+  std::string resolve(const std::string& key) {
+    if (key.empty()) return "";
+    if (auto row = find_key(key)) return row->entity_id;
+    return "";
+  }
+
+  /** Ids of parties with a credit code are shared by every source; other ids belong to one source. */
+  std::string id_for(std::string_view prefix, const std::string& key) const {
+    return key.starts_with("uscc:") ? stable_id(prefix, key) : stable_id(prefix, source_ + '\n' + key);
+  }
+
+  void count(bool created) { ++(created ? counts_.entities_created : counts_.entities_updated); }
+
+  /** Records the party's local alias (agreements refer to it) next to its canonical key. */
+  template <class T>
+  void alias(const KeyedParty<T>& p, const std::string& type, const std::string& id) {
+    if (p.local_key.empty() || p.local_key == p.key) return;
+    const auto row = find_key(p.local_key);
+    if (!row || row->entity_id != id || row->content_hash != p.content_hash) {
+      put_key(p.local_key, type, id, p.content_hash, row.has_value());
+    }
+  }
+
+  void body(KeyedParty<d::Body>& p) {
+    d::Body b = p.value;
+    if (b.region.empty()) b.region = options_.default_region;
+    const auto row = find_key(p.key);
+    if (row && row->content_hash == p.content_hash) {
+      ++counts_.entities_unchanged;
+      alias(p, "body", row->entity_id);
+      return;
+    }
+    b.id = row ? row->entity_id : id_for("bod", p.key);
+    b.parent_id = resolve(b.parent_id);
+    if (row) {
+      auto before = value_or_abort(tx_.body(kEverywhere, b.id));
+      value_or_abort(tx_.update_body(before, b));
+      count(false);
+    } else {
+      int exists = 0;
+      sql_ << std::string(sql::body_exists), soci::use(b.id, "id"), soci::into(exists);
+      if (exists == 0) {
+        value_or_abort(tx_.insert_body(b));
+        count(true);
+      } else {
+        ++counts_.entities_unchanged;  // stored by another source already
+      }
+    }
+    put_key(p.key, "body", b.id, p.content_hash, row.has_value());
+    alias(p, "body", b.id);
+  }
+
+  void organization(KeyedParty<d::Organization>& p) {
+    d::Organization o = p.value;
+    const auto row = find_key(p.key);
+    if (row && row->content_hash == p.content_hash) {
+      ++counts_.entities_unchanged;
+      alias(p, "organization", row->entity_id);
+      return;
+    }
+    o.id = row ? row->entity_id : id_for("org", p.key);
+    if (row) {
+      auto before = value_or_abort(tx_.organization(o.id));
+      value_or_abort(tx_.update_organization(before, o));
+      count(false);
+    } else {
+      // The same supplier may be stored already, by another source or by hand: its credit code says so.
+      std::string existing;
+      if (o.credit_code) {
+        const std::string code = o.credit_code->str();
+        sql_ << std::string(sql::organization_by_credit_code), soci::use(code, "credit_code"),
+            soci::into(existing);
+      }
+      if (!existing.empty()) {
+        o.id = existing;
+        ++counts_.entities_unchanged;
+      } else if (auto stored = tx_.organization(o.id); stored) {
+        ++counts_.entities_unchanged;
+      } else {
+        value_or_abort(tx_.insert_organization(o));
+        count(true);
+      }
+    }
+    put_key(p.key, "organization", o.id, p.content_hash, row.has_value());
+    alias(p, "organization", o.id);
+  }
+
+  void official(Keyed<d::Official>& k) {
+    const auto row = find_key(k.key);
+    if (row && row->content_hash == k.content_hash) {
+      ++counts_.entities_unchanged;
+      return;
+    }
+    d::Official o = k.value;
+    o.id = row ? row->entity_id : id_for("off", k.key);
+    if (row) {
+      auto before = value_or_abort(tx_.official(kEverywhere, o.id));
+      o.posts = before.entity.posts;  // posts come from personnel records, never from the platform
+      value_or_abort(tx_.update_official(before, o));
+      count(false);
+    } else {
+      int exists = 0;
+      sql_ << std::string(sql::official_exists), soci::use(o.id, "id"), soci::into(exists);
+      if (exists == 0) {
+        value_or_abort(tx_.insert_official(o));
+        count(true);
+      }
+    }
+    put_key(k.key, "official", o.id, k.content_hash, row.has_value());
+  }
+
+  /** Clears an external reference another agreement holds already (the columns are unique). */
+  void unique_ref(std::string_view statement, std::string& value, const std::string& id) {
+    if (value.empty()) return;
+    std::string holder;
+    sql_ << std::string(statement), soci::use(value, "value"), soci::into(holder);
+    if (sql_.got_data() && holder != id) value.clear();
+  }
+
+  /** The earliest due date of the record's commitments of agreement `key`: the stand-in signature date. */
+  static d::Date earliest_due(const SyncRecord& r, const std::string& key) {
+    d::Date best{};
+    for (const auto& c : r.commitments) {
+      if (c.value.agreement_id == key && c.value.due.ok() && (!best.ok() || c.value.due < best))
+        best = c.value.due;
+    }
+    return best;
+  }
+
+  void agreement(MappedAgreement& m, d::Date fallback_signed_on) {
+    const auto row = find_key(m.key);
+    if (row && row->content_hash == m.content_hash) {
+      ++counts_.entities_unchanged;
+      return;
+    }
+    d::Agreement a = m.value;
+    a.id = row ? row->entity_id : id_for("agr", m.key);
+    a.body_id = resolve(a.body_id);
+    a.counterparty_id = resolve(a.counterparty_id);
+    std::optional<store::Stored<d::Agreement>> before;
+    if (row) before = value_or_abort(tx_.agreement(kEverywhere, a.id));
+    if (before) {
+      // OCDS releases are partial: what this release does not state keeps its stored value.
+      const d::Agreement& s = before->entity;
+      if (!m.stated.contains("title")) a.title = s.title;
+      if (!m.stated.contains("value")) a.value = s.value;
+      if (!m.stated.contains("signed_on")) a.signed_on = s.signed_on;
+      if (!m.stated.contains("body_id") || a.body_id.empty()) a.body_id = s.body_id;
+      if (!m.stated.contains("counterparty_id") || a.counterparty_id.empty())
+        a.counterparty_id = s.counterparty_id;
+      if (!m.stated.contains("kind")) a.kind = s.kind;
+      if (a.refs.ocid.empty()) a.refs.ocid = s.refs.ocid;
+      a.stages = s.stages;
+    }
+    if (a.body_id.empty()) a.body_id = options_.default_body_id;
+    if (a.body_id.empty()) {
+      quarantine({"unresolved_party",
+                  "agreement " + m.key +
+                      " names no government party (buyer, procuringEntity) that is stored; "
+                      "set the source's default_body or publish the party, then re-process",
+                  m.key, "agreement", record_quarantine_});
+      return;
+    }
+    // OCDS implementation releases often omit dateSigned: the contract existed by its first due date.
+    if (!a.signed_on.ok()) a.signed_on = fallback_signed_on;
+    if (!a.signed_on.ok()) {
+      quarantine({"missing_date", "agreement " + m.key + " has no signature date (dateSigned)", m.key,
+                  "agreement", record_quarantine_});
+      return;
+    }
+    unique_ref(sql::agreement_by_ocid, a.refs.ocid, a.id);
+    unique_ref(sql::agreement_by_deal_code, a.refs.unified_deal_code, a.id);
+    unique_ref(sql::agreement_by_project_code, a.refs.platform_project_code, a.id);
+    if (before) {
+      value_or_abort(tx_.update_agreement(*before, a));
+    } else {
+      value_or_abort(tx_.insert_agreement(a));
+    }
+    count(!before);
+    put_key(m.key, "agreement", a.id, m.content_hash, row.has_value());
+  }
+
+  void commitment(Keyed<d::Commitment>& k) {
+    const auto row = find_key(k.key);
+    if (row && row->content_hash == k.content_hash) {
+      ++counts_.entities_unchanged;
+      return;
+    }
+    d::Commitment c = k.value;
+    c.id = row ? row->entity_id : id_for("com", k.key);
+    const std::string agreement_key = c.agreement_id;
+    c.agreement_id = resolve(agreement_key);
+    if (c.agreement_id.empty()) {
+      quarantine({"unresolved_agreement",
+                  "commitment " + k.key + " belongs to agreement " + agreement_key + ", which is not stored",
+                  k.key, "commitment", record_quarantine_});
+      return;
+    }
+    const auto agreement = value_or_abort(tx_.agreement(kEverywhere, c.agreement_id));
+    c.obligor_id = resolve(c.obligor_id);
+    if (c.obligor_id.empty()) {
+      c.obligor_id = c.obligor_side == d::ObligorSide::government ? agreement.entity.body_id
+                                                                  : agreement.entity.counterparty_id;
+    }
+    c.committing_official_id = resolve(c.committing_official_id);
+    if (row) {
+      auto before = value_or_abort(tx_.commitment(kEverywhere, c.id));
+      value_or_abort(tx_.update_commitment(before, c));
+    } else {
+      value_or_abort(tx_.insert_commitment(c));
+    }
+    count(!row);
+    counts_.touched_commitments.push_back(c.id);
+    put_key(k.key, "commitment", c.id, k.content_hash, row.has_value());
+  }
+
+  /** An agreement-wide fact becomes one fact per commitment of the agreement (of its side, when given). */
+  void fact(MappedFact& m) {
+    if (m.scope == platform::ocds::FactScope::commitment) {
+      const std::string commitment_id = resolve(m.value.commitment_id);
+      if (commitment_id.empty()) {
+        quarantine(
+            {"unresolved_commitment",
+             "fact " + m.key + " concerns commitment " + m.value.commitment_id + ", which is not stored",
+             m.key, "fact", record_quarantine_});
+        return;
+      }
+      one_fact(m, m.key, commitment_id);
+      return;
+    }
+    const std::string agreement_id = resolve(m.agreement_key);
+    std::vector<std::pair<std::string, std::string>> targets;
+    if (!agreement_id.empty()) {
+      std::string id, side;
+      soci::statement st = (sql_.prepare << std::string(sql::commitments_of_agreement),
+                            soci::use(agreement_id, "agreement_id"), soci::into(id), soci::into(side));
+      st.execute(false);
+      while (st.fetch()) {
+        if (!m.applies_to || side == d::to_string(*m.applies_to)) targets.emplace_back(id, side);
+      }
+    }
+    if (targets.empty()) {
+      quarantine({"unresolved_commitment",
+                  "fact " + m.key + " applies to the commitments of agreement " + m.agreement_key +
+                      ", which has none stored" + (m.applies_to ? " on that side" : ""),
+                  m.key, "fact", record_quarantine_});
+      return;
+    }
+    for (const auto& [commitment_id, side] : targets)
+      one_fact(m, m.key + "@" + commitment_id, commitment_id);
+  }
+
+  void one_fact(const MappedFact& m, const std::string& key, const std::string& commitment_id) {
+    const auto row = find_key(key);
+    if (row && row->content_hash == m.content_hash) {
+      ++counts_.entities_unchanged;
+      return;
+    }
+    d::Fact f = m.value;
+    f.commitment_id = commitment_id;
+    f.source = d::FactSource::platform;
+    if (f.note.empty()) f.note = m.note;
+    // Facts are append-only: a changed fact is a new one that corrects the stored one.
+    f.id = row ? stable_id("fct", source_ + '\n' + key + '\n' + m.content_hash) : id_for("fct", key);
+    if (row) f.corrects = row->entity_id;
+    value_or_abort(tx_.insert_fact(f));
+    count(!row);
+    counts_.touched_commitments.push_back(commitment_id);
+    put_key(key, "fact", f.id, m.content_hash, row.has_value());
+  }
+
+  store::LedgerTransaction& tx_;
+  soci::session& sql_;
+  const std::string& source_;
+  const StoreOptions& options_;
+  const std::string& now_;
+  bool force_;
+  std::string record_quarantine_;  ///< raw text of the record being stored, for store-level quarantine
+  BatchCounts counts_;
+};
+
+}  // namespace
+
+Result<BatchCounts> SyncStore::write_batch(const Lease& lease, std::span<SyncRecord> records,
+                                           std::span<const SyncQuarantine> problems,
+                                           const std::string& cursor_after, const StoreOptions& options,
+                                           bool force) {
+  const d::Instant now = clock_();
+  const std::string now_text = d::format_instant(now);
+  const std::string expires = d::format_instant(now + options.lease_ttl);
+  store::WriteContext context{
+      "",      "sync:" + lease.source, "platform", "sync-" + lease.owner, "platform sync of " + lease.source,
+      now_text};
+  BatchCounts counts;
+  std::optional<d::Error> aborted;
+  auto written = ledger_.write(
+      context, std::nullopt, [&](store::LedgerTransaction& tx) -> Result<store::StoredResponse> {
+        soci::session& sql = tx.session();
+        // Fencing: only the holder of the current epoch, before its lease ran out, may write.
+        const long long epoch = lease.epoch;
+        soci::statement check =
+            (sql.prepare << std::string(sql::check_lease), soci::use(expires, "expires_at"),
+             soci::use(lease.source, "source"), soci::use(lease.owner, "owner"), soci::use(epoch, "epoch"),
+             soci::use(now_text, "now"));
+        check.execute(true);
+        if (check.get_affected_rows() != 1) {
+          return d::fail(ErrorCode::conflict, "the lease of " + lease.source + " (epoch " +
+                                                  std::to_string(lease.epoch) + ", owner " + lease.owner +
+                                                  ") was lost or taken over; nothing written");
+        }
+        BatchApplier applier(tx, lease.source, options, now_text, force);
+        try {
+          for (const auto& p : problems)
+            applier.quarantine(p);
+          for (auto& r : records)
+            applier.record(r);
+        } catch (const BatchAbort& a) {
+          aborted = a.error;
+          return std::unexpected(a.error);
+        }
+        applier.cursor(cursor_after, lease.epoch);
+        counts = std::move(applier.counts());
+        return store::StoredResponse{};
+      });
+  if (!written) return std::unexpected(written.error());
+  std::sort(counts.touched_commitments.begin(), counts.touched_commitments.end());
+  counts.touched_commitments.erase(
+      std::unique(counts.touched_commitments.begin(), counts.touched_commitments.end()),
+      counts.touched_commitments.end());
+  return counts;
+}
+
+}  // namespace pactwatch::sync

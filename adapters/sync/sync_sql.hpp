@@ -1,0 +1,93 @@
+#pragma once
+// Every SQL statement of the sync layer as a named constant. The text is the same on SQLite and MySQL
+// (portable SQL only; upserts are a SELECT then an INSERT or UPDATE inside the caller's transaction).
+// Values are bound with soci::use (":name"), never concatenated.
+
+#include <string_view>
+
+namespace pactwatch::sync::sql {
+
+// ---- leases --------------------------------------------------------------------------------------------
+/** Takes a free, expired or own lease; every taking raises the epoch. */
+inline constexpr std::string_view take_lease =
+    "UPDATE sync_leases SET owner = :owner, epoch = epoch + 1, expires_at = :expires_at, acquired_at = :now, "
+    "checks = checks + 1 WHERE source = :source AND (expires_at <= :now2 OR owner = :owner2)";
+inline constexpr std::string_view insert_lease =
+    "INSERT INTO sync_leases (source, owner, epoch, expires_at, acquired_at, checks) "
+    "VALUES (:source, :owner, 1, :expires_at, :now, 0)";
+inline constexpr std::string_view select_lease =
+    "SELECT owner, epoch, expires_at FROM sync_leases WHERE source = :source";
+/** The fencing check: extends the lease only for its holder at its epoch, before it expired. */
+inline constexpr std::string_view check_lease =
+    "UPDATE sync_leases SET expires_at = :expires_at, checks = checks + 1 "
+    "WHERE source = :source AND owner = :owner AND epoch = :epoch AND expires_at > :now";
+inline constexpr std::string_view release_lease =
+    "UPDATE sync_leases SET expires_at = :now, checks = checks + 1 "
+    "WHERE source = :source AND owner = :owner AND epoch = :epoch";
+
+// ---- cursors -------------------------------------------------------------------------------------------
+inline constexpr std::string_view select_cursor =
+    "SELECT cursor_text FROM sync_cursors WHERE source = :source";
+inline constexpr std::string_view update_cursor =
+    "UPDATE sync_cursors SET cursor_text = :cursor, epoch = :epoch, updated_at = :now WHERE source = :source";
+inline constexpr std::string_view insert_cursor =
+    "INSERT INTO sync_cursors (source, cursor_text, epoch, updated_at) VALUES (:source, :cursor, :epoch, "
+    ":now)";
+
+// ---- external keys -------------------------------------------------------------------------------------
+inline constexpr std::string_view select_key =
+    "SELECT entity_id, content_hash FROM external_keys WHERE source = :source AND key_sha256 = :key_sha256";
+inline constexpr std::string_view insert_key =
+    "INSERT INTO external_keys (source, key_sha256, external_key, entity_type, entity_id, content_hash, "
+    "updated_at) VALUES (:source, :key_sha256, :external_key, :entity_type, :entity_id, :content_hash, :now)";
+inline constexpr std::string_view update_key =
+    "UPDATE external_keys SET entity_id = :entity_id, content_hash = :content_hash, updated_at = :now "
+    "WHERE source = :source AND key_sha256 = :key_sha256";
+
+// ---- ledger lookups the ledger store has no function for -----------------------------------------------
+inline constexpr std::string_view organization_by_credit_code =
+    "SELECT id FROM organizations WHERE credit_code = :credit_code";
+inline constexpr std::string_view body_exists = "SELECT COUNT(*) FROM bodies WHERE id = :id";
+inline constexpr std::string_view official_exists = "SELECT COUNT(*) FROM officials WHERE id = :id";
+inline constexpr std::string_view agreement_by_ocid = "SELECT id FROM agreements WHERE ocid = :value";
+inline constexpr std::string_view agreement_by_deal_code =
+    "SELECT id FROM agreements WHERE unified_deal_code = :value";
+inline constexpr std::string_view agreement_by_project_code =
+    "SELECT id FROM agreements WHERE platform_project_code = :value";
+inline constexpr std::string_view commitments_of_agreement =
+    "SELECT id, obligor_side FROM commitments WHERE agreement_id = :agreement_id ORDER BY id";
+
+// ---- quarantine ----------------------------------------------------------------------------------------
+inline constexpr std::string_view quarantine_exists =
+    "SELECT COUNT(*) FROM sync_quarantine WHERE source = :source AND entry_sha256 = :entry_sha256";
+inline constexpr std::string_view insert_quarantine =
+    "INSERT INTO sync_quarantine (source, entry_sha256, external_key, reason, message, location, raw_text, "
+    "status, created_at, updated_at) VALUES (:source, :entry_sha256, :external_key, :reason, :message, "
+    ":location, :raw_text, 'open', :now, :now2)";
+inline constexpr std::string_view select_quarantine =
+    "SELECT id, source, external_key, reason, message, location, raw_text, status, created_at, updated_at "
+    "FROM sync_quarantine WHERE id > :after_id AND (:source = '' OR source = :source2) "
+    "AND (:status = '' OR status = :status2) AND (:reason = '' OR reason = :reason2) ORDER BY id LIMIT "
+    ":limit";
+inline constexpr std::string_view select_quarantine_entry =
+    "SELECT id, source, external_key, reason, message, location, raw_text, status, created_at, updated_at "
+    "FROM sync_quarantine WHERE id = :id";
+inline constexpr std::string_view update_quarantine_status =
+    "UPDATE sync_quarantine SET status = :status, updated_at = :now WHERE id = :id";
+
+// ---- runs ----------------------------------------------------------------------------------------------
+inline constexpr std::string_view insert_run =
+    "INSERT INTO sync_runs (source, owner, epoch, started_at, status, cursor_before, cursor_after, reasons, "
+    "message) VALUES (:source, :owner, :epoch, :now, 'running', :cursor_before, :cursor_after, '{}', '')";
+inline constexpr std::string_view finish_run =
+    "UPDATE sync_runs SET ended_at = :ended_at, status = :status, fetched = :fetched, created = :created, "
+    "updated = :updated, unchanged = :unchanged, quarantined = :quarantined, errors = :errors, "
+    "cursor_after = :cursor_after, lag_seconds = :lag_seconds, reasons = :reasons, message = :message "
+    "WHERE id = :id";
+inline constexpr std::string_view select_runs =
+    "SELECT id, source, owner, epoch, started_at, ended_at, status, fetched, created, updated, unchanged, "
+    "quarantined, errors, cursor_before, cursor_after, lag_seconds, reasons, message FROM sync_runs "
+    "WHERE (:source = '' OR source = :source2) AND (:before_id = 0 OR id < :before_id2) ORDER BY id DESC "
+    "LIMIT :limit";
+
+}  // namespace pactwatch::sync::sql

@@ -1,0 +1,153 @@
+#pragma once
+// What the sync layer keeps in the database (sql/*/0006_sync.sql, docs/SYNC.md): the lease that lets one
+// syncer per source write (with a fencing epoch), the cursor, the run reports, the quarantine, and the
+// external keys that make storing a batch idempotent by (source, external key, content hash).
+//
+// write_batch() is the heart: ONE LedgerStore transaction that checks the lease's epoch, stores every record
+// (absent key: insert + trail entry; same hash: unchanged; other hash: update, or a correcting fact), keeps
+// the quarantine entries and writes the cursor. A crash before its commit leaves nothing of the batch.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "adapters/store/database.hpp"
+#include "adapters/store/ledger_store.hpp"
+#include "adapters/sync/sync_record.hpp"
+#include "domain/date.hpp"
+#include "domain/result.hpp"
+
+namespace pactwatch::sync {
+
+/** "Now" for leases and timestamps; tests step it. */
+using SyncClock = std::function<domain::Instant()>;
+/** The system clock, to the millisecond. */
+domain::Instant system_now();
+
+/** The right to sync one source until `expires_at`; `epoch` fences out a holder whose lease was taken over.
+ */
+struct Lease {
+  std::string source;
+  std::string owner;
+  std::int64_t epoch = 0;
+  std::string expires_at;  ///< RFC 3339 UTC
+};
+
+/** How records are stored; the defaults are documented in docs/SYNC.md and docs/CONFIGURATION.md. */
+struct StoreOptions {
+  /// GB/T 2260 region of a body whose identifier carries none (no credit code): 楚雄州.
+  std::string default_region = "532300";
+  /// Body id used for an agreement whose government party cannot be resolved; empty: quarantine it.
+  std::string default_body_id;
+  /// How long a lease lasts after each check; a syncer that stops checking loses it after this.
+  std::chrono::seconds lease_ttl{60};
+};
+
+/** What a batch (or a run) did. "Records" are releases or rows; "entities" what they became. */
+struct BatchCounts {
+  std::size_t records = 0;
+  std::size_t created = 0;      ///< records that created or changed something
+  std::size_t unchanged = 0;    ///< records stored before with the same content hash
+  std::size_t quarantined = 0;  ///< records quarantined as a whole
+  std::size_t entities_created = 0;
+  std::size_t entities_updated = 0;  ///< updates, and correcting facts for changed facts
+  std::size_t entities_unchanged = 0;
+  std::size_t quarantine_entries = 0;            ///< every entry: input problems, records, sub-objects
+  std::map<std::string, std::size_t> by_reason;  ///< quarantine reason -> entries
+  std::vector<std::string> touched_commitments;  ///< commitment ids created, updated or given a fact
+
+  void add(const BatchCounts& other);
+  /** "12 records: 10 imported, 1 unchanged, 1 quarantined; 3 entries quarantined (missing_id: 1, …)". */
+  std::string describe() const;
+};
+
+/** One run of a source, as GET /api/v1/sync/runs reports it. */
+struct RunReport {
+  std::int64_t id = 0;
+  std::string source, owner;
+  std::int64_t epoch = 0;
+  std::string started_at, ended_at;  ///< ended_at empty while running (or after a crash)
+  std::string status = "running";    ///< running | succeeded | failed
+  std::int64_t fetched = 0, created = 0, updated = 0, unchanged = 0, quarantined = 0, errors = 0;
+  std::string cursor_before, cursor_after;
+  std::optional<std::int64_t> lag_seconds;  ///< from the newest record's timestamp to the run's end
+  std::map<std::string, std::size_t> reasons;
+  std::string message;
+};
+
+/** One quarantine row. */
+struct QuarantineRow {
+  std::int64_t id = 0;
+  std::string source;
+  SyncQuarantine entry;
+  std::string status;  ///< open | resolved | failed
+  std::string created_at, updated_at;
+};
+
+/** Filters for the quarantine list; empty means any. */
+struct QuarantineFilter {
+  std::string source, status, reason;
+  std::int64_t after_id = 0;
+  int limit = 50;
+};
+
+/** The sync tables on a Database. Thread-safe: each call borrows its own session. */
+class SyncStore {
+ public:
+  explicit SyncStore(store::Database& database, SyncClock clock = system_now);
+
+  /**
+   * Takes the lease of `source` for `owner` when it is free, expired, or already `owner`'s; every taking
+   * raises the epoch. Held by another owner: `conflict` naming the holder and its expiry.
+   */
+  domain::Result<Lease> acquire_lease(const std::string& source, const std::string& owner,
+                                      std::chrono::seconds ttl);
+  /** Ends the lease now (only if still held with this epoch). */
+  domain::Result<void> release_lease(const Lease& lease);
+  /** The current holder row, if any. */
+  domain::Result<std::optional<Lease>> lease(const std::string& source);
+
+  /** The stored cursor of `source`; empty when it never synced. */
+  domain::Result<std::string> cursor(const std::string& source);
+
+  /**
+   * Stores `records` and `problems` and sets the cursor to `cursor_after`, in ONE transaction that first
+   * extends the lease: `UPDATE sync_leases … WHERE source, owner, epoch AND expires_at > now` must change
+   * one row, else nothing is written and the answer is `conflict` (the lease was lost or taken over).
+   * `force` re-applies records whose content hash is unchanged (quarantine re-processing).
+   */
+  domain::Result<BatchCounts> write_batch(const Lease& lease, std::span<SyncRecord> records,
+                                          std::span<const SyncQuarantine> problems,
+                                          const std::string& cursor_after, const StoreOptions& options,
+                                          bool force = false);
+
+  /** Opens a run row (status running). */
+  domain::Result<std::int64_t> start_run(const Lease& lease, const std::string& cursor_before);
+  /** Closes a run row with its counts. */
+  domain::Result<void> finish_run(const RunReport& report);
+  /** Runs, newest first, optionally of one source, with ids below `before_id` (0: from the newest). */
+  domain::Result<std::vector<RunReport>> runs(const std::string& source, std::int64_t before_id, int limit);
+
+  domain::Result<std::vector<QuarantineRow>> quarantine(const QuarantineFilter& filter);
+  domain::Result<QuarantineRow> quarantine_entry(std::int64_t id);
+  domain::Result<void> set_quarantine_status(std::int64_t id, const std::string& status);
+
+  /** RFC 3339 text of the clock's now. */
+  std::string now_text() const;
+
+ private:
+  store::Database& database_;
+  store::LedgerStore ledger_;
+  SyncClock clock_;
+};
+
+/** A stable opaque entity id: `prefix` + '_' + 26 Crockford base32 characters of SHA-256(`seed`). */
+std::string stable_id(std::string_view prefix, std::string_view seed);
+
+}  // namespace pactwatch::sync

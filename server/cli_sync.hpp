@@ -1,0 +1,38 @@
+#pragma once
+// `pactwatch import [--source NAME] [--owner NAME] [--batch-size N] [--default-region CODE]
+// [--default-body ID] [--no-detection true] FILE…`:
+// stores OCDS files exactly once (adapters/sync, docs/SYNC.md) under the source's lease, runs detection for
+// the commitments each batch touched, and prints how many records were imported, unchanged and quarantined,
+// and why. Configuration options (--config, --database, …) may follow, as for every command. Exit codes:
+// 0 imported (quarantined records are reported, not failures), 1 a runtime failure (database, lost lease),
+// 2 a usage error.
+
+#include <iosfwd>
+#include <span>
+#include <string>
+
+#include "adapters/store/database.hpp"
+#include "adapters/sync/sync_store.hpp"
+#include "server/config.hpp"
+
+namespace pactwatch::server {
+
+/**
+ * Detection for the commitments a batch touched (BC01-BC10 through the workflow's run_detection), as the
+ * sync layer's AfterBatch; failures are logged, never fatal to the import (the data is committed).
+ */
+std::function<void(const sync::BatchCounts&)> detection_after_batch(store::Database& database);
+
+/** Runs `import …`; `args` are the words after "import". */
+int run_import_command(std::span<const std::string> args, const Environment& env, std::ostream& out,
+                       std::ostream& err);
+
+/**
+ * Runs `sync SOURCE --url URL [--owner NAME] [--no-detection true]`: one run of an OCDS feed source (lease,
+ * since-cursor, paging, retries; adapters/sync/http_feed.hpp), printing the run's counts. Exit 0 when the run
+ * succeeded, 1 when it failed or the source is being synced elsewhere, 2 on a usage error.
+ */
+int run_sync_command(std::span<const std::string> args, const Environment& env, std::ostream& out,
+                     std::ostream& err);
+
+}  // namespace pactwatch::server

@@ -1,0 +1,83 @@
+#pragma once
+// Helpers for the sync tests: a migrated temporary database, a steppable clock, OCDS text, row counts.
+
+#include <soci/soci.h>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "adapters/platform/ocds/reader.hpp"
+#include "adapters/sync/sync_store.hpp"
+#include "tests/support/test_database.hpp"
+
+namespace pactwatch::sync::testing {
+
+/** A clock the test moves by hand, starting 2026-03-02T08:00:00Z. */
+struct ManualClock {
+  domain::Instant now =
+      domain::Instant{std::chrono::sys_days{std::chrono::year{2026} / 3 / 2} + std::chrono::hours{8}};
+  SyncClock fn() {
+    return [this] { return now; };
+  }
+};
+
+/** A fresh, migrated database. */
+struct SyncDb {
+  pactwatch::testing::TestDatabase test_db;
+  std::unique_ptr<store::Database> db;
+
+  SyncDb() : db(test_db.open(2)) {
+    auto migrated = db->migrate();
+    if (!migrated) throw std::runtime_error(migrated.error().message);
+  }
+
+  long long count(const std::string& table, const std::string& where = "") {
+    auto lease = db->acquire();
+    long long n = 0;
+    *lease << ("SELECT COUNT(*) FROM " + table + (where.empty() ? "" : " WHERE " + where)), soci::into(n);
+    return n;
+  }
+};
+
+/** A release of contract c1 with a buyer, an SME supplier and one payment milestone. */
+inline std::string release_json(const std::string& release_id, const std::string& status,
+                                const std::string& date_met, const std::string& title = "办公设备采购") {
+  std::ostringstream o;
+  o << R"({"ocid":"ocds-test-0001","id":")" << release_id
+    << R"(","date":"2025-01-10T00:00:00Z","tag":["contract"],)"
+    << R"("parties":[{"id":"B1","name":"楚雄州机关事务管理局","roles":["buyer"]},)"
+    << R"({"id":"S1","name":"楚雄某科技有限公司","roles":["supplier"],"details":{"scale":"sme"}}],)"
+    << R"("contracts":[{"id":"c1","awardID":"a1","title":")" << title
+    << R"(","status":"active","value":{"amount":120000.00,"currency":"CNY"},"dateSigned":"2025-01-05",)"
+    << R"("implementation":{"milestones":[{"id":"m1","title":"支付合同款","type":"payment",)"
+    << R"("dueDate":"2025-03-01","status":")" << status << R"(")";
+  if (!date_met.empty()) o << R"(,"dateMet":")" << date_met << R"(")";
+  o << R"(,"value":{"amount":120000.00,"currency":"CNY"}}]}}]})";
+  return o.str();
+}
+
+/** A release package of the given releases. */
+inline std::string package_json(const std::vector<std::string>& releases) {
+  std::string text = R"({"uri":"https://example.org/p","publishedDate":"2025-01-10T00:00:00Z","releases":[)";
+  for (std::size_t i = 0; i < releases.size(); ++i)
+    text += (i ? "," : "") + releases[i];
+  return text + "]}";
+}
+
+/** Writes `text` to a new file in `dir`. */
+inline std::string write_file(const std::filesystem::path& dir, const std::string& name,
+                              const std::string& text) {
+  const auto path = dir / name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path.string();
+}
+
+/** tests/data/ocds/<name>. */
+inline std::string ocds_data(const std::string& name) {
+  return std::string(PACTWATCH_SOURCE_DIR) + "/tests/data/ocds/" + name;
+}
+
+}  // namespace pactwatch::sync::testing
