@@ -24,6 +24,8 @@ echo "== OpenAPI lint (@redocly/cli from npm, pinned by tools/openapi/package-lo
   npx --no-install redocly lint --config redocly.yaml ../../server/api/openapi.json)
 
 echo "== build ($BUILD_DIR)"
+# ccache keys on relative paths, so a fresh clone elsewhere reuses what an earlier build compiled.
+export CCACHE_BASEDIR=$PWD
 # Release at -O2, as scripts/run.sh (GCC 12 at -O3 reports false -Wrestrict errors in std::string).
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DPACTWATCH_BUILD_TESTS=ON -DPACTWATCH_BUILD_BENCH=ON >/dev/null
 cmake --build "$BUILD_DIR" -j2

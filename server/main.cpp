@@ -255,8 +255,8 @@ int run(int argc, char** argv) {
                               environment_from(environ), std::cout, std::cerr);
   }
   if (!args.empty() && args[0] == "sync") {
-    return run_sync_command(std::span<const std::string>(args.begin() + 1, args.end()), environment_from(environ),
-                            std::cout, std::cerr);
+    return run_sync_command(std::span<const std::string>(args.begin() + 1, args.end()),
+                            environment_from(environ), std::cout, std::cerr);
   }
   if (!args.empty() && args[0] == "trail") {
     return run_trail_command(std::span<const std::string>(args.begin() + 1, args.end()),

@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <functional>
+#include <ostream>
 #include <thread>
 
 #include "adapters/store/token_store.hpp"
@@ -217,6 +218,11 @@ struct Tamper {
   std::string kind;
   std::uint64_t seq;
 };
+
+/** Names a case in test output (ctest lists parameterised tests by their printed parameter). */
+void PrintTo(const Tamper& tamper, std::ostream* out) {
+  *out << tamper.name;
+}
 
 std::vector<Tamper> tampers() {
   const std::string copy_row_5 =
