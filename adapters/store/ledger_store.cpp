@@ -149,6 +149,14 @@ Result<void> LedgerTransaction::record_change(ChangeRecord change) {
   return {};
 }
 
+template <class T>
+Result<Stored<T>> LedgerTransaction::recorded(Result<Stored<T>> written, ChangeRecord change) {
+  if (!written) return written;
+  change.after = to_json(*written);
+  if (auto r = record_change(std::move(change)); !r) return std::unexpected(r.error());
+  return written;
+}
+
 Result<void> LedgerTransaction::bump_version(std::string_view statement, const std::string& id,
                                              std::int64_t expected) {
   const long long version = expected;
@@ -199,11 +207,7 @@ Result<Stored<d::Body>> LedgerTransaction::insert_body(const d::Body& b) {
       .use(context_.now, "now")
       .use(context_.now, "now_")
       .exec();
-  auto after = read_body(sql_, "%", b.id);
-  if (!after) return after;
-  if (auto r = record_change({"create", "body", b.id, nullptr, to_json(*after)}); !r)
-    return std::unexpected(r.error());
-  return after;
+  return recorded(read_body(sql_, "%", b.id), {"create", "body", b.id, nullptr, nullptr});
 }
 
 Result<Stored<d::Body>> LedgerTransaction::update_body(const Stored<d::Body>& before, const d::Body& b) {
@@ -220,12 +224,7 @@ Result<Stored<d::Body>> LedgerTransaction::update_body(const Stored<d::Body>& be
                                 .use(version, "version")
                                 .exec();
   if (changed != 1) return d::fail(ErrorCode::conflict, b.id + " was changed by another request meanwhile");
-  auto after = read_body(sql_, "%", b.id);
-  if (!after) return after;
-  if (auto r = record_change({"update", "body", b.id, to_json(before), to_json(*after)}); !r) {
-    return std::unexpected(r.error());
-  }
-  return after;
+  return recorded(read_body(sql_, "%", b.id), {"update", "body", b.id, to_json(before), nullptr});
 }
 
 namespace {
@@ -254,12 +253,7 @@ Result<Stored<d::Official>> LedgerTransaction::insert_official(const d::Official
       .exec();
   for (std::size_t i = 0; i < o.posts.size(); ++i)
     insert_post(sql_, o.id, static_cast<int>(i + 1), o.posts[i]);
-  auto after = read_official(sql_, "%", o.id);
-  if (!after) return after;
-  if (auto r = record_change({"create", "official", o.id, nullptr, to_json(*after)}); !r) {
-    return std::unexpected(r.error());
-  }
-  return after;
+  return recorded(read_official(sql_, "%", o.id), {"create", "official", o.id, nullptr, nullptr});
 }
 
 Result<Stored<d::Official>> LedgerTransaction::update_official(const Stored<d::Official>& before,
@@ -272,12 +266,7 @@ Result<Stored<d::Official>> LedgerTransaction::update_official(const Stored<d::O
                                 .use(version, "version")
                                 .exec();
   if (changed != 1) return d::fail(ErrorCode::conflict, o.id + " was changed by another request meanwhile");
-  auto after = read_official(sql_, "%", o.id);
-  if (!after) return after;
-  if (auto r = record_change({"update", "official", o.id, to_json(before), to_json(*after)}); !r) {
-    return std::unexpected(r.error());
-  }
-  return after;
+  return recorded(read_official(sql_, "%", o.id), {"update", "official", o.id, to_json(before), nullptr});
 }
 
 Result<Stored<d::Official>> LedgerTransaction::append_post(const Stored<d::Official>& before,
@@ -286,12 +275,7 @@ Result<Stored<d::Official>> LedgerTransaction::append_post(const Stored<d::Offic
   if (auto r = bump_version(text_of(sql_).bump_official, id, before.version); !r)
     return std::unexpected(r.error());
   insert_post(sql_, id, static_cast<int>(before.entity.posts.size() + 1), post);
-  auto after = read_official(sql_, "%", id);
-  if (!after) return after;
-  if (auto r = record_change({"append_post", "official", id, to_json(before), to_json(*after)}); !r) {
-    return std::unexpected(r.error());
-  }
-  return after;
+  return recorded(read_official(sql_, "%", id), {"append_post", "official", id, to_json(before), nullptr});
 }
 
 Result<Stored<d::Official>> LedgerTransaction::close_post(const Stored<d::Official>& before, int seq,
@@ -306,12 +290,7 @@ Result<Stored<d::Official>> LedgerTransaction::close_post(const Stored<d::Offici
                                 .use(seq, "seq")
                                 .exec();
   if (changed != 1) return d::fail(ErrorCode::conflict, "post " + std::to_string(seq) + " is already closed");
-  auto after = read_official(sql_, "%", id);
-  if (!after) return after;
-  if (auto r = record_change({"close_post", "official", id, to_json(before), to_json(*after)}); !r) {
-    return std::unexpected(r.error());
-  }
-  return after;
+  return recorded(read_official(sql_, "%", id), {"close_post", "official", id, to_json(before), nullptr});
 }
 
 Result<Stored<d::Organization>> LedgerTransaction::insert_organization(const d::Organization& o) {
@@ -325,12 +304,7 @@ Result<Stored<d::Organization>> LedgerTransaction::insert_organization(const d::
       .use(context_.now, "now")
       .use(context_.now, "now_")
       .exec();
-  auto after = read_organization(sql_, o.id);
-  if (!after) return after;
-  if (auto r = record_change({"create", "organization", o.id, nullptr, to_json(*after)}); !r) {
-    return std::unexpected(r.error());
-  }
-  return after;
+  return recorded(read_organization(sql_, o.id), {"create", "organization", o.id, nullptr, nullptr});
 }
 
 Result<Stored<d::Organization>> LedgerTransaction::update_organization(const Stored<d::Organization>& before,
@@ -347,12 +321,7 @@ Result<Stored<d::Organization>> LedgerTransaction::update_organization(const Sto
                                 .use(version, "version")
                                 .exec();
   if (changed != 1) return d::fail(ErrorCode::conflict, o.id + " was changed by another request meanwhile");
-  auto after = read_organization(sql_, o.id);
-  if (!after) return after;
-  if (auto r = record_change({"update", "organization", o.id, to_json(before), to_json(*after)}); !r) {
-    return std::unexpected(r.error());
-  }
-  return after;
+  return recorded(read_organization(sql_, o.id), {"update", "organization", o.id, to_json(before), nullptr});
 }
 
 Result<Stored<d::Agreement>> LedgerTransaction::insert_agreement(const d::Agreement& a) {
@@ -381,12 +350,7 @@ Result<Stored<d::Agreement>> LedgerTransaction::insert_agreement(const d::Agreem
     const std::string stage_kind(to_string(stage.kind));
     Query(sql_, text_of(sql_).insert_stage).use(a.id, "agreement_id").use(stage_kind, "kind").exec();
   }
-  auto after = read_agreement(sql_, "%", a.id);
-  if (!after) return after;
-  if (auto r = record_change({"create", "agreement", a.id, nullptr, to_json(*after)}); !r) {
-    return std::unexpected(r.error());
-  }
-  return after;
+  return recorded(read_agreement(sql_, "%", a.id), {"create", "agreement", a.id, nullptr, nullptr});
 }
 
 Result<Stored<d::Agreement>> LedgerTransaction::update_agreement(const Stored<d::Agreement>& before,
@@ -411,12 +375,7 @@ Result<Stored<d::Agreement>> LedgerTransaction::update_agreement(const Stored<d:
                                 .use(version, "version")
                                 .exec();
   if (changed != 1) return d::fail(ErrorCode::conflict, a.id + " was changed by another request meanwhile");
-  auto after = read_agreement(sql_, "%", a.id);
-  if (!after) return after;
-  if (auto r = record_change({"update", "agreement", a.id, to_json(before), to_json(*after)}); !r) {
-    return std::unexpected(r.error());
-  }
-  return after;
+  return recorded(read_agreement(sql_, "%", a.id), {"update", "agreement", a.id, to_json(before), nullptr});
 }
 
 Result<Stored<d::Agreement>> LedgerTransaction::append_assignment(const Stored<d::Agreement>& before,
@@ -448,12 +407,8 @@ Result<Stored<d::Agreement>> LedgerTransaction::append_assignment(const Stored<d
       .use(from, "from_date")
       .use(to.value, to.ind, "to_date")
       .exec();
-  auto after = read_agreement(sql_, "%", id);
-  if (!after) return after;
-  if (auto r = record_change({"append_assignment", "agreement", id, to_json(before), to_json(*after)}); !r) {
-    return std::unexpected(r.error());
-  }
-  return after;
+  return recorded(read_agreement(sql_, "%", id),
+                  {"append_assignment", "agreement", id, to_json(before), nullptr});
 }
 
 namespace {
@@ -504,12 +459,7 @@ Result<Stored<d::Commitment>> LedgerTransaction::insert_commitment(const d::Comm
   q.use(c.id, "id").use(c.agreement_id, "agreement_id").use(context_.now, "now").use(context_.now, "now_");
   values.bind(q, c);
   q.exec();
-  auto after = read_commitment(sql_, "%", c.id);
-  if (!after) return after;
-  if (auto r = record_change({"create", "commitment", c.id, nullptr, to_json(*after)}); !r) {
-    return std::unexpected(r.error());
-  }
-  return after;
+  return recorded(read_commitment(sql_, "%", c.id), {"create", "commitment", c.id, nullptr, nullptr});
 }
 
 Result<Stored<d::Commitment>> LedgerTransaction::update_commitment(const Stored<d::Commitment>& before,
@@ -520,12 +470,7 @@ Result<Stored<d::Commitment>> LedgerTransaction::update_commitment(const Stored<
   q.use(c.id, "id").use(version, "version").use(context_.now, "now");
   values.bind(q, c);
   if (q.exec() != 1) return d::fail(ErrorCode::conflict, c.id + " was changed by another request meanwhile");
-  auto after = read_commitment(sql_, "%", c.id);
-  if (!after) return after;
-  if (auto r = record_change({"update", "commitment", c.id, to_json(before), to_json(*after)}); !r) {
-    return std::unexpected(r.error());
-  }
-  return after;
+  return recorded(read_commitment(sql_, "%", c.id), {"update", "commitment", c.id, to_json(before), nullptr});
 }
 
 Result<Stored<d::Fact>> LedgerTransaction::insert_fact(const d::Fact& f) {
@@ -566,12 +511,7 @@ Result<Stored<d::Fact>> LedgerTransaction::insert_fact(const d::Fact& f) {
       .use(f.lawful_grounds, "lawful_grounds")
       .use(context_.now, "now")
       .exec();
-  auto after = read_fact(sql_, "%", f.id);
-  if (!after) return after;
-  if (auto r = record_change({"append", "fact", f.id, nullptr, to_json(*after)}); !r) {
-    return std::unexpected(r.error());
-  }
-  return after;
+  return recorded(read_fact(sql_, "%", f.id), {"append", "fact", f.id, nullptr, nullptr});
 }
 
 // ---- the store -------------------------------------------------------------------------------------------

@@ -174,6 +174,12 @@ class LedgerTransaction {
    * with ONE call in its body (LedgerTransaction has the session and the WriteContext it needs).
    */
   domain::Result<void> record_change(ChangeRecord change);
+  /**
+   * The last step of every write above: fills `change.after` from `written` (the row read back after the
+   * write), records the change, and hands the row on.
+   */
+  template <class T>
+  domain::Result<Stored<T>> recorded(domain::Result<Stored<T>> written, ChangeRecord change);
   /** Raises the version of a row from `expected`; a row changed meanwhile is a `conflict`. */
   domain::Result<void> bump_version(std::string_view statement, const std::string& id, std::int64_t expected);
 
