@@ -243,20 +243,9 @@ Response append_assignment(Api& api, const Request& request, const Principal& pr
 
 void add_agreement_routes(Router& router, const Authenticator& auth, std::shared_ptr<Api> api) {
   const std::string base = std::string(kApiPrefix) + "/agreements";
-  router.get(base, auth.guard(Permission::ledger_read,
-                              [api](const Request& r, const Principal& p) { return list(*api, r, p); }));
-  router.post(base, auth.guard(Permission::ledger_write,
-                               [api](const Request& r, const Principal& p) { return create(*api, r, p); }));
-  router.get(base + "/{id}", auth.guard(Permission::ledger_read, [api](const Request& r, const Principal& p) {
-    return get(*api, r, p);
-  }));
-  router.add(Method::patch, base + "/{id}",
-             auth.guard(Permission::ledger_write,
-                        [api](const Request& r, const Principal& p) { return update(*api, r, p); }));
-  router.post(base + "/{id}/stages/{kind}/assignments",
-              auth.guard(Permission::ledger_write, [api](const Request& r, const Principal& p) {
-                return append_assignment(*api, r, p);
-              }));
+  add_resource_routes(router, auth, api, base, {list, create, get, update});
+  add_api_route(router, auth, api, Method::post, base + "/{id}/stages/{kind}/assignments",
+                Permission::ledger_write, append_assignment);
 }
 
 }  // namespace pactwatch::server::api

@@ -528,4 +528,22 @@ Response conditional_update(
   return from_stored(*result);
 }
 
+void add_api_route(Router& router, const Authenticator& auth, const std::shared_ptr<Api>& api, Method method,
+                   const std::string& path, Permission permission, ApiHandler handler) {
+  router.add(method, path, auth.guard(permission, [api, handler](const Request& r, const Principal& p) {
+    return handler(*api, r, p);
+  }));
+}
+
+void add_resource_routes(Router& router, const Authenticator& auth, const std::shared_ptr<Api>& api,
+                         const std::string& base, const ResourceHandlers& handlers) {
+  add_api_route(router, auth, api, Method::get, base, Permission::ledger_read, handlers.list);
+  add_api_route(router, auth, api, Method::post, base, handlers.create_permission, handlers.create);
+  add_api_route(router, auth, api, Method::get, base + "/{id}", Permission::ledger_read, handlers.get);
+  if (handlers.update != nullptr) {
+    add_api_route(router, auth, api, Method::patch, base + "/{id}", Permission::ledger_write,
+                  handlers.update);
+  }
+}
+
 }  // namespace pactwatch::server::api

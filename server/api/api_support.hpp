@@ -4,6 +4,7 @@
 // ids, and the mapping of store results to responses. Handlers stay thin: parse, call the store, map.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -152,6 +153,24 @@ store::WriteContext write_context(const Request& request, const Principal& princ
  */
 using WriteWork =
     std::function<domain::Result<store::StoredResponse>(store::LedgerTransaction&, std::vector<FieldError>&)>;
+
+/** A handler of the ledger API: the shared Api, the request and the authenticated caller. */
+using ApiHandler = Response (*)(Api& api, const Request& request, const Principal& principal);
+
+/** Registers `handler` at `method path`, behind `permission`, bound to `api`. */
+void add_api_route(Router& router, const Authenticator& auth, const std::shared_ptr<Api>& api, Method method,
+                   const std::string& path, Permission permission, ApiHandler handler);
+
+/** The four routes of a ledger resource: GET and POST on `base`, GET and PATCH on `base/{id}`. */
+struct ResourceHandlers {
+  ApiHandler list = nullptr;
+  ApiHandler create = nullptr;
+  ApiHandler get = nullptr;
+  ApiHandler update = nullptr;  ///< null for append-only resources (facts): no PATCH route
+  Permission create_permission = Permission::ledger_write;
+};
+void add_resource_routes(Router& router, const Authenticator& auth, const std::shared_ptr<Api>& api,
+                         const std::string& base, const ResourceHandlers& handlers);
 
 /**
  * Runs a POST with Idempotency-Key semantics: the same key (per token) with the same body replays the stored

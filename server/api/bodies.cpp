@@ -96,17 +96,7 @@ Response update(Api& api, const Request& request, const Principal& principal) {
 }  // namespace
 
 void add_body_routes(Router& router, const Authenticator& auth, std::shared_ptr<Api> api) {
-  const std::string base = std::string(kApiPrefix) + "/bodies";
-  router.get(base, auth.guard(Permission::ledger_read,
-                              [api](const Request& r, const Principal& p) { return list(*api, r, p); }));
-  router.post(base, auth.guard(Permission::ledger_write,
-                               [api](const Request& r, const Principal& p) { return create(*api, r, p); }));
-  router.get(base + "/{id}", auth.guard(Permission::ledger_read, [api](const Request& r, const Principal& p) {
-    return get(*api, r, p);
-  }));
-  router.add(Method::patch, base + "/{id}",
-             auth.guard(Permission::ledger_write,
-                        [api](const Request& r, const Principal& p) { return update(*api, r, p); }));
+  add_resource_routes(router, auth, api, std::string(kApiPrefix) + "/bodies", {list, create, get, update});
 }
 
 }  // namespace pactwatch::server::api

@@ -159,17 +159,8 @@ Response update(Api& api, const Request& request, const Principal& principal) {
 }  // namespace
 
 void add_commitment_routes(Router& router, const Authenticator& auth, std::shared_ptr<Api> api) {
-  const std::string base = std::string(kApiPrefix) + "/commitments";
-  router.get(base, auth.guard(Permission::ledger_read,
-                              [api](const Request& r, const Principal& p) { return list(*api, r, p); }));
-  router.post(base, auth.guard(Permission::ledger_write,
-                               [api](const Request& r, const Principal& p) { return create(*api, r, p); }));
-  router.get(base + "/{id}", auth.guard(Permission::ledger_read, [api](const Request& r, const Principal& p) {
-    return get(*api, r, p);
-  }));
-  router.add(Method::patch, base + "/{id}",
-             auth.guard(Permission::ledger_write,
-                        [api](const Request& r, const Principal& p) { return update(*api, r, p); }));
+  add_resource_routes(router, auth, api, std::string(kApiPrefix) + "/commitments",
+                      {list, create, get, update});
 }
 
 }  // namespace pactwatch::server::api

@@ -162,14 +162,9 @@ Response create(Api& api, const Request& request, const Principal& principal) {
 }  // namespace
 
 void add_fact_routes(Router& router, const Authenticator& auth, std::shared_ptr<Api> api) {
-  const std::string base = std::string(kApiPrefix) + "/facts";
-  router.get(base, auth.guard(Permission::ledger_read,
-                              [api](const Request& r, const Principal& p) { return list(*api, r, p); }));
-  router.post(base, auth.guard(Permission::fact_write,
-                               [api](const Request& r, const Principal& p) { return create(*api, r, p); }));
-  router.get(base + "/{id}", auth.guard(Permission::ledger_read, [api](const Request& r, const Principal& p) {
-    return get(*api, r, p);
-  }));
+  // Facts are append-only: no PATCH; the platform may append them (fact_write).
+  add_resource_routes(router, auth, api, std::string(kApiPrefix) + "/facts",
+                      {list, create, get, nullptr, Permission::fact_write});
 }
 
 }  // namespace pactwatch::server::api

@@ -184,22 +184,10 @@ Response close_post(Api& api, const Request& request, const Principal& principal
 
 void add_official_routes(Router& router, const Authenticator& auth, std::shared_ptr<Api> api) {
   const std::string base = std::string(kApiPrefix) + "/officials";
-  router.get(base, auth.guard(Permission::ledger_read,
-                              [api](const Request& r, const Principal& p) { return list(*api, r, p); }));
-  router.post(base, auth.guard(Permission::ledger_write,
-                               [api](const Request& r, const Principal& p) { return create(*api, r, p); }));
-  router.get(base + "/{id}", auth.guard(Permission::ledger_read, [api](const Request& r, const Principal& p) {
-    return get(*api, r, p);
-  }));
-  router.add(Method::patch, base + "/{id}",
-             auth.guard(Permission::ledger_write,
-                        [api](const Request& r, const Principal& p) { return update(*api, r, p); }));
-  router.post(base + "/{id}/posts",
-              auth.guard(Permission::ledger_write,
-                         [api](const Request& r, const Principal& p) { return append_post(*api, r, p); }));
-  router.add(Method::patch, base + "/{id}/posts/{seq}",
-             auth.guard(Permission::ledger_write,
-                        [api](const Request& r, const Principal& p) { return close_post(*api, r, p); }));
+  add_resource_routes(router, auth, api, base, {list, create, get, update});
+  add_api_route(router, auth, api, Method::post, base + "/{id}/posts", Permission::ledger_write, append_post);
+  add_api_route(router, auth, api, Method::patch, base + "/{id}/posts/{seq}", Permission::ledger_write,
+                close_post);
 }
 
 }  // namespace pactwatch::server::api

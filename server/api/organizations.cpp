@@ -49,7 +49,7 @@ std::optional<Response> duplicate_code(Api& api, const Request& request, const d
   return std::nullopt;
 }
 
-Response list(Api& api, const Request& request) {
+Response list(Api& api, const Request& request, const Principal&) {
   auto params = list_params(api, request, {"credit_code", "sme"});
   store::OrganizationFilter filter;
   filter.credit_code = text_filter(request, "credit_code");
@@ -66,7 +66,7 @@ Response list(Api& api, const Request& request) {
   return page_response(*page);
 }
 
-Response get(Api& api, const Request& request) {
+Response get(Api& api, const Request& request, const Principal&) {
   auto organization = api.store.organization(std::string(request.param("id")));
   if (!organization) return read_error(request, organization.error());
   return entity_response(200, store::to_json(*organization), organization->version);
@@ -112,16 +112,8 @@ Response update(Api& api, const Request& request, const Principal& principal) {
 }  // namespace
 
 void add_organization_routes(Router& router, const Authenticator& auth, std::shared_ptr<Api> api) {
-  const std::string base = std::string(kApiPrefix) + "/organizations";
-  router.get(base, auth.guard(Permission::ledger_read,
-                              [api](const Request& r, const Principal&) { return list(*api, r); }));
-  router.post(base, auth.guard(Permission::ledger_write,
-                               [api](const Request& r, const Principal& p) { return create(*api, r, p); }));
-  router.get(base + "/{id}", auth.guard(Permission::ledger_read,
-                                        [api](const Request& r, const Principal&) { return get(*api, r); }));
-  router.add(Method::patch, base + "/{id}",
-             auth.guard(Permission::ledger_write,
-                        [api](const Request& r, const Principal& p) { return update(*api, r, p); }));
+  add_resource_routes(router, auth, api, std::string(kApiPrefix) + "/organizations",
+                      {list, create, get, update});
 }
 
 }  // namespace pactwatch::server::api

@@ -7,7 +7,7 @@
 namespace pactwatch::server::api {
 namespace {
 
-Response list(Api& api, const Request& request) {
+Response list(Api& api, const Request& request, const Principal&) {
   auto params = list_params(api, request, {"within"});
   const std::string within = region_filter(request, "within", params.errors);
   if (!params.errors.empty()) return validation_problem(request, std::move(params.errors));
@@ -26,7 +26,7 @@ Response list(Api& api, const Request& request) {
   return json_response(200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
 }
 
-Response get(Api& api, const Request& request) {
+Response get(Api& api, const Request& request, const Principal&) {
   const std::string code(request.param("code"));
   if (!domain::RegionCode::parse(code)) return problem_response(request, 404, "no region " + code);
   auto row = api.store.region(code);
@@ -38,11 +38,8 @@ Response get(Api& api, const Request& request) {
 
 void add_region_routes(Router& router, const Authenticator& auth, std::shared_ptr<Api> api) {
   const std::string base = std::string(kApiPrefix) + "/regions";
-  router.get(base, auth.guard(Permission::ledger_read,
-                              [api](const Request& r, const Principal&) { return list(*api, r); }));
-  router.get(base + "/{code}", auth.guard(Permission::ledger_read, [api](const Request& r, const Principal&) {
-    return get(*api, r);
-  }));
+  add_api_route(router, auth, api, Method::get, base, Permission::ledger_read, list);
+  add_api_route(router, auth, api, Method::get, base + "/{code}", Permission::ledger_read, get);
 }
 
 }  // namespace pactwatch::server::api
