@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <ostream>
 
 #include "tests/platform/ocds_test_support.hpp"
 
@@ -18,6 +19,11 @@ struct Expected {
       facts, quarantined;
   std::map<std::string, std::size_t> reasons;
 };
+
+/** Names the file when a parameterised test fails (gtest would print the struct's bytes). */
+void PrintTo(const Expected& e, std::ostream* os) {
+  *os << e.file;
+}
 
 const Expected kFiles[] = {
     {"milestones-implementation_financial_milestones_not_met.json", 1, 1, 0, 0, 0, 0, 1, 4, 0, 0, {}},

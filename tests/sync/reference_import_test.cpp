@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <ostream>
 
 #include "adapters/sync/file_import.hpp"
 #include "tests/sync/sync_test_support.hpp"
@@ -25,6 +26,11 @@ struct Expected {
 // contract (1 agreement, 7 distinct milestones of 13 milestone records; 2 of its releases restate nothing
 // new and are "unchanged"), and its agreement-wide amendment and performance failure become one fact per
 // commitment they apply to (2 milestone facts + 14 expanded = 16).
+/** Names the file when a parameterised test fails (gtest would print the struct's bytes). */
+void PrintTo(const Expected& e, std::ostream* os) {
+  *os << e.file;
+}
+
 const Expected kFiles[] = {
     {"milestones-implementation_financial_milestones_not_met.json",
      1,
