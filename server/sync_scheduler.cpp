@@ -1,0 +1,240 @@
+#include "server/sync_scheduler.hpp"
+
+#include <soci/soci.h>
+
+#include <map>
+#include <memory>
+
+#include "adapters/sync/exchange_source.hpp"
+#include "adapters/sync/http_feed.hpp"
+#include "server/cli_sync.hpp"
+#include "server/logging.hpp"
+
+namespace pactwatch::server {
+
+namespace {
+
+int ceil_seconds(std::chrono::milliseconds ms) {
+  return static_cast<int>((ms.count() + 999) / 1000);
+}
+
+}  // namespace
+
+domain::Result<sync::RunReport> run_configured_source(store::Database& database, const SourceConfig& source,
+                                                      const std::string& owner, sync::AfterBatch after_batch,
+                                                      std::function<bool()> should_stop,
+                                                      const std::string& url) {
+  sync::SyncStore store(database);
+  sync::StoreOptions store_options;
+  store_options.default_region = source.default_region;
+  store_options.default_body_id = source.default_body;
+  const std::string& from = url.empty() ? source.url : url;
+  sync::SourceSync run;
+  if (source.kind == "exchange-mysql") {
+    sync::ExchangeSyncOptions options;
+    options.reader.page_size = source.batch_size;
+    options.reader.safety_window_seconds = static_cast<int>(source.safety_window.count());
+    options.reader.connect_timeout_seconds = ceil_seconds(source.connect_timeout);
+    options.reader.read_timeout_seconds = ceil_seconds(source.request_timeout);
+    options.store = store_options;
+    run = sync::exchange_source_sync(store, from, std::move(options));
+  } else {
+    sync::HttpFeedOptions http;
+    http.connect_timeout = source.connect_timeout;
+    http.request_timeout = source.request_timeout;
+    http.max_attempts = source.max_attempts;
+    sync::ImportOptions options;
+    options.source = source.name;
+    options.owner = owner;
+    options.batch_size = source.batch_size;
+    options.store = store_options;
+    run = sync::ocds_feed_source_sync(store, from, std::move(http), std::move(options));
+  }
+  sync::RunOptions options;
+  options.source = source.name;
+  options.owner = owner;
+  options.lease_ttl = store_options.lease_ttl;
+  options.after_batch = std::move(after_batch);
+  options.should_stop = std::move(should_stop);
+  return sync::run_source(store, options, run);
+}
+
+SyncScheduler::SyncScheduler(store::Database& database, std::vector<SourceConfig> sources,
+                             SchedulerOptions options)
+    : database_(database), sources_(std::move(sources)), options_(std::move(options)) {
+  if (options_.owner.empty()) options_.owner = sync::default_owner();
+  for (const SourceConfig& source : sources_) {
+    if (source.schedule.count() == 0) {
+      log_event("info", "sync_schedule_off", {{"source", source.name}});
+      continue;
+    }
+    threads_.emplace_back([this, &source] { loop(source); });
+  }
+}
+
+SyncScheduler::~SyncScheduler() {
+  stop();
+}
+
+void SyncScheduler::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+}
+
+void SyncScheduler::loop(const SourceConfig& source) {
+  const sync::AfterBatch detection =
+      options_.detection ? detection_after_batch(database_, options_.workflow) : sync::AfterBatch{};
+  const auto should_stop = [this] {
+    std::lock_guard lock(mutex_);
+    return stop_;
+  };
+  std::unique_lock lock(mutex_);
+  while (!stop_) {
+    lock.unlock();
+    const auto started = std::chrono::steady_clock::now();
+    log_event("info", "sync_run_started", {{"source", source.name}, {"kind", source.kind}});
+    auto run = run_configured_source(database_, source, options_.owner, detection, should_stop);
+    if (!run) {
+      // conflict: another instance holds the lease and is syncing this source; it is not ours to run now.
+      const bool held = run.error().code == domain::ErrorCode::conflict;
+      log_event(held ? "info" : "error", held ? "sync_run_skipped" : "sync_run_failed",
+                {{"source", source.name}, {"error", run.error().message}});
+    } else {
+      log_event(run->status == "succeeded" ? "info" : "warn", "sync_run",
+                {{"source", source.name},
+                 {"run", run->id},
+                 {"status", run->status},
+                 {"fetched", run->fetched},
+                 {"created", run->created},
+                 {"updated", run->updated},
+                 {"unchanged", run->unchanged},
+                 {"quarantined", run->quarantined},
+                 {"errors", run->errors},
+                 {"lag_seconds", run->lag_seconds ? nlohmann::json(*run->lag_seconds) : nlohmann::json()},
+                 {"message", run->message}});
+    }
+    lock.lock();
+    wake_.wait_until(lock, started + source.schedule, [this] { return stop_; });
+  }
+}
+
+namespace {
+
+/** The sync_runs aggregates of every source, read at most once a second. */
+class SyncRunStats {
+ public:
+  explicit SyncRunStats(store::Database& database) : database_(database) {}
+
+  struct Source {
+    std::map<std::string, double> runs;     ///< by status
+    std::map<std::string, double> records;  ///< by outcome
+    std::optional<double> lag;              ///< of the newest succeeded run
+    std::optional<double> last_success;     ///< end of the newest succeeded run, Unix seconds
+  };
+
+  /** The figures of `source`, refreshed when older than a second. */
+  Source get(const std::string& source) {
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    if (!read_at_ || now - *read_at_ > std::chrono::seconds{1}) {
+      refresh();
+      read_at_ = now;
+    }
+    const auto it = sources_.find(source);
+    return it == sources_.end() ? Source{} : it->second;
+  }
+
+ private:
+  void refresh() {
+    try {
+      std::map<std::string, Source> fresh;
+      auto session = database_.acquire();
+      std::string source, status;
+      long long runs = 0, created = 0, updated = 0, unchanged = 0, quarantined = 0;
+      soci::statement totals =
+          (session->prepare << "SELECT source, status, COUNT(*), CAST(COALESCE(SUM(created), 0) AS SIGNED), "
+                               "CAST(COALESCE(SUM(updated), 0) AS SIGNED), "
+                               "CAST(COALESCE(SUM(unchanged), 0) AS SIGNED), "
+                               "CAST(COALESCE(SUM(quarantined), 0) AS SIGNED) "
+                               "FROM sync_runs GROUP BY source, status",
+           soci::into(source), soci::into(status), soci::into(runs), soci::into(created), soci::into(updated),
+           soci::into(unchanged), soci::into(quarantined));
+      totals.execute(false);
+      while (totals.fetch()) {
+        Source& s = fresh[source];
+        s.runs[status] += static_cast<double>(runs);
+        s.records["created"] += static_cast<double>(created);
+        s.records["updated"] += static_cast<double>(updated);
+        s.records["unchanged"] += static_cast<double>(unchanged);
+        s.records["quarantined"] += static_cast<double>(quarantined);
+      }
+      std::string ended;
+      long long lag = 0;
+      soci::indicator ended_ind = soci::i_ok, lag_ind = soci::i_ok;
+      soci::statement last =
+          (session->prepare << "SELECT r.source, r.ended_at, r.lag_seconds FROM sync_runs r WHERE r.id = "
+                               "(SELECT MAX(s.id) FROM sync_runs s WHERE s.source = r.source AND "
+                               "s.status = 'succeeded')",
+           soci::into(source), soci::into(ended, ended_ind), soci::into(lag, lag_ind));
+      last.execute(false);
+      while (last.fetch()) {
+        Source& s = fresh[source];
+        if (lag_ind != soci::i_null) s.lag = static_cast<double>(lag);
+        if (ended_ind != soci::i_null) {
+          if (auto at = domain::parse_instant(ended)) {
+            s.last_success =
+                static_cast<double>(
+                    std::chrono::duration_cast<std::chrono::milliseconds>(at->time_since_epoch()).count()) /
+                1000.0;
+          }
+        }
+      }
+      sources_ = std::move(fresh);
+    } catch (const std::exception& e) {
+      // Keep the last figures: a scrape must not fail because the database is briefly away.
+      log_event("warn", "sync_metrics_unavailable", {{"error", e.what()}});
+    }
+  }
+
+  store::Database& database_;
+  std::mutex mutex_;
+  std::optional<std::chrono::steady_clock::time_point> read_at_;
+  std::map<std::string, Source> sources_;
+};
+
+}  // namespace
+
+void register_sync_metrics(Metrics& metrics, store::Database& database,
+                           const std::vector<std::string>& sources) {
+  auto stats = std::make_shared<SyncRunStats>(database);
+  for (const std::string& name : sources) {
+    for (const char* status : {"succeeded", "failed"}) {
+      metrics.counter_callback(
+          "pactwatch_sync_runs_total",
+          "Sync runs of the source that ended, by status (from sync_runs, every process).",
+          {{"source", name}, {"status", status}},
+          [stats, name, s = std::string(status)] { return stats->get(name).runs[s]; });
+    }
+    for (const char* outcome : {"created", "updated", "unchanged", "quarantined"}) {
+      metrics.counter_callback(
+          "pactwatch_sync_records_total",
+          "What the source's runs stored: created/updated entities, unchanged records, quarantined entries.",
+          {{"source", name}, {"outcome", outcome}},
+          [stats, name, o = std::string(outcome)] { return stats->get(name).records[o]; });
+    }
+    metrics.gauge_callback("pactwatch_sync_lag_seconds",
+                           "Age of the newest record at the end of the newest succeeded run (-1: none yet).",
+                           {{"source", name}}, [stats, name] { return stats->get(name).lag.value_or(-1); });
+    metrics.gauge_callback("pactwatch_sync_last_success_timestamp_seconds",
+                           "End of the newest succeeded run, Unix time (0: none yet).", {{"source", name}},
+                           [stats, name] { return stats->get(name).last_success.value_or(0); });
+  }
+}
+
+}  // namespace pactwatch::server
