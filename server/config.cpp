@@ -230,6 +230,7 @@ const std::array<KeyDef, 28> kKeys = {{
 using SourceSetter = Problem (*)(SourceConfig&, std::string_view);
 
 Problem set_source_kind(SourceConfig& s, std::string_view v) {
+  if (v.empty()) return std::nullopt;  // reported as missing once every field is read
   if (v != "ocds-http" && v != "exchange-mysql") {
     return "'" + std::string(v) + "' is not a source kind (ocds-http, exchange-mysql)";
   }
