@@ -16,6 +16,53 @@ std::optional<d::Instant> exchange_timestamp_instant(std::string_view timestamp)
   return *instant;
 }
 
+namespace {
+
+/**
+ * Stores again the rows quarantined because their contract was not stored yet (`unresolved_commitment`,
+ * `unresolved_agreement`: a payment pushed before its contract), now that contracts arrived; an entry whose
+ * row now stores cleanly is resolved. At most `kReprocessLimit` entries per run.
+ */
+constexpr std::size_t kReprocessLimit = 1000;
+
+d::Result<void> reprocess_orphans(SyncStore& store, const Lease& lease, const std::string& cursor_text,
+                                  const ExchangeSyncOptions& options, const AfterBatch& after_batch,
+                                  ExchangeReport& report) {
+  std::size_t tried = 0;
+  for (const char* reason : {"unresolved_commitment", "unresolved_agreement"}) {
+    QuarantineFilter filter;
+    filter.source = lease.source;
+    filter.status = "open";
+    filter.reason = reason;
+    filter.limit = 100;
+    for (bool more = true; more && tried < kReprocessLimit;) {
+      auto page = store.quarantine(filter);
+      if (!page) return std::unexpected(page.error());
+      more = page->size() == static_cast<std::size_t>(filter.limit);
+      for (const QuarantineRow& q : *page) {
+        filter.after_id = q.id;
+        auto row = ex::row_from_json(q.entry.raw_text);
+        if (!row) continue;  // not an exchange row
+        ++tried;
+        std::vector<SyncRecord> records;
+        records.push_back(from_exchange(ex::map_row(*row, options.mapping), q.entry.raw_text));
+        auto counts = store.write_batch(lease, records, {}, cursor_text, options.store, true);
+        if (!counts) return std::unexpected(counts.error());
+        if (counts->quarantine_entries == 0) {
+          if (auto resolved = store.set_quarantine_status(q.id, "resolved"); !resolved) return resolved;
+          ++report.reprocessed;
+        }
+        report.counts.add(*counts);
+        if (after_batch) after_batch(*counts);
+        if (tried >= kReprocessLimit) break;
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 d::Result<ExchangeReport> sync_exchange(SyncStore& store, const Lease& lease, ex::ExchangeReader& reader,
                                         const ExchangeSyncOptions& options, const AfterBatch& after_batch) {
   auto cursor_text = store.cursor(lease.source);
@@ -33,6 +80,7 @@ d::Result<ExchangeReport> sync_exchange(SyncStore& store, const Lease& lease, ex
       caught_up = batch->caught_up;
       report.fetched += batch->fetched;
       report.duplicates += batch->duplicates;
+      if (table == ex::ExchangeTable::contract) report.contracts += batch->rows.size();
       const bool moved = batch->cursor != cursor->tables[table];
       cursor->tables[table] = std::move(batch->cursor);
       if (batch->rows.empty() && !moved) continue;  // nothing read and nothing to remember
@@ -50,6 +98,10 @@ d::Result<ExchangeReport> sync_exchange(SyncStore& store, const Lease& lease, ex
       report.counts.add(*counts);
       if (after_batch) after_batch(*counts);
     }
+  }
+  if (report.contracts > 0) {
+    if (auto done = reprocess_orphans(store, lease, cursor->to_text(), options, after_batch, report); !done)
+      return std::unexpected(done.error());
   }
   if (!report.newest) {
     // Nothing new this run: the lag is measured from the newest row read by any run.

@@ -30,14 +30,18 @@ struct ExchangeReport {
   std::size_t batches = 0;
   std::size_t fetched = 0;                ///< rows the queries returned
   std::size_t duplicates = 0;             ///< of those, rows read again with the same content (dropped)
+  std::size_t contracts = 0;              ///< contract rows handed to the store
+  std::size_t reprocessed = 0;            ///< rows of unknown contracts stored once their contract came
   std::optional<domain::Instant> newest;  ///< the newest DATA_TIMESTAMP read (Asia/Shanghai), for the lag
 };
 
 /**
  * Syncs every table once to its end under `lease`: one write_batch per page (rows mapped, cursor of all
  * tables), `after_batch` after each. Dependent rows whose contract is not stored are quarantined by the store
- * (`unresolved_commitment`). A failure of the reader (`unavailable`, `invalid`) or the store (`conflict`: the
- * lease was lost) stops the sync; the batches committed before it stay.
+ * (`unresolved_commitment`); after a run that stored contracts, those entries (up to 1000) are stored again
+ * from their raw row and resolved when they now store cleanly. A failure of the reader (`unavailable`,
+ * `invalid`) or the store (`conflict`: the lease was lost) stops the sync; the batches committed before it
+ * stay.
  */
 domain::Result<ExchangeReport> sync_exchange(SyncStore& store, const Lease& lease,
                                              platform::exchange::ExchangeReader& reader,

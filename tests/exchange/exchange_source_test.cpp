@@ -114,6 +114,35 @@ TEST(ExchangeSource, StoppedRunIsContinuedByTheNext) {
   EXPECT_EQ(db.count("commitments"), 10);
 }
 
+// Verifies a payment pushed before its contract is quarantined (its contract is not stored) and stored, with
+// its entry resolved, by the run that brings the contract; a third run stores nothing more.
+TEST(ExchangeSource, PaymentBeforeItsContractIsStoredOnceTheContractArrives) {
+  ExchangeDatabase x;
+  SyncDb db;
+  const std::string url = exchange_url(x.source());
+  x.insert("CONTRACT_PAYMENT",
+           pactwatch::testing::payment_values("ZF-EARLY", "CX-E", "HT-E", "3.210000", "2024-05-01",
+                                              "2024-05-01 09:00:00.000000"));
+  auto early = run(db, url);
+  ASSERT_TRUE(early.has_value()) << early.error().message;
+  EXPECT_EQ(early->status, "succeeded");
+  EXPECT_EQ(db.count("facts"), 0);
+  EXPECT_EQ(db.count("sync_quarantine", "status = 'open' AND reason = 'unresolved_commitment'"), 1);
+
+  insert_contract(x, "E", "2024-05-02 09:00:00.000000");
+  auto arrived = run(db, url);
+  ASSERT_TRUE(arrived.has_value()) << arrived.error().message;
+  EXPECT_EQ(arrived->status, "succeeded") << arrived->message;
+  EXPECT_EQ(db.count("facts", "amount_fen = 3210000"), 1);
+  EXPECT_EQ(db.count("sync_quarantine", "status = 'open'"), 0);
+  EXPECT_EQ(db.count("sync_quarantine", "status = 'resolved'"), 1);
+
+  auto again = run(db, url);
+  ASSERT_TRUE(again.has_value()) << again.error().message;
+  EXPECT_EQ(again->created + again->updated, 0);
+  EXPECT_EQ(db.count("facts"), 1);
+}
+
 // Verifies the lease decides between instances (held elsewhere: no run at all), and an unreachable exchange
 // database ends the run failed, naming the source without its password, with the cursor untouched.
 TEST(ExchangeSource, LeaseAndUnreachableDatabase) {
