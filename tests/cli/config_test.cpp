@@ -384,7 +384,8 @@ TEST(ConfigTest, FileAllowsCommentsAndBlankLines) {
   EXPECT_FALSE(loaded->config.http.access_log);
 }
 
-// Verifies that the shipped config/pactwatch.conf documents every key with its default and parses cleanly.
+// Verifies that the shipped config/pactwatch.conf documents every key and source field with its default and
+// parses cleanly.
 TEST(ConfigTest, ShippedFileDocumentsEveryKey) {
   std::ifstream in(std::string(PACTWATCH_SOURCE_DIR) + "/config/pactwatch.conf");
   ASSERT_TRUE(in.is_open());
@@ -394,12 +395,19 @@ TEST(ConfigTest, ShippedFileDocumentsEveryKey) {
     const std::string line = "# " + std::string(key.key) + " = " + std::string(key.default_value) + "\n";
     EXPECT_THAT(text.str(), HasSubstr(line)) << key.key;
   }
+  for (const auto& field : source_fields()) {
+    const std::string line = "source.<name>." + std::string(field.key) + " =" +
+                             (field.default_value.empty() ? "" : " " + std::string(field.default_value));
+    EXPECT_THAT(text.str(), HasSubstr(line)) << field.key;
+  }
   auto loaded = build({"serve"}, {}, text.str());
   ASSERT_TRUE(loaded) << loaded.error().message;
   EXPECT_EQ(loaded->origins.at("listen").source, "default");
+  EXPECT_TRUE(loaded->config.sources.empty()) << "the example sources are commented out";
 }
 
-// Verifies that docs/CONFIGURATION.md mentions every key and its environment variable.
+// Verifies that docs/CONFIGURATION.md mentions every key and its environment variable, and every source
+// field.
 TEST(ConfigTest, DocumentationListsEveryKey) {
   std::ifstream in(std::string(PACTWATCH_SOURCE_DIR) + "/docs/CONFIGURATION.md");
   ASSERT_TRUE(in.is_open());
@@ -409,6 +417,8 @@ TEST(ConfigTest, DocumentationListsEveryKey) {
     EXPECT_THAT(text.str(), HasSubstr("`" + std::string(key.key) + "`")) << key.key;
     EXPECT_THAT(text.str(), HasSubstr("`" + env_name(key.key) + "`")) << key.key;
   }
+  for (const auto& field : source_fields())
+    EXPECT_THAT(text.str(), HasSubstr("`source.<name>." + std::string(field.key) + "`")) << field.key;
 }
 
 }  // namespace
