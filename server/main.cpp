@@ -64,6 +64,9 @@ std::string usage() {
       "\n"
       "Every configuration key is also an option (--db-pool-size 8 or --db-pool-size=8) and an environment\n"
       "variable (PACTWATCH_DB_POOL_SIZE). Precedence: command line > environment > file > default.\n"
+      "Sync sources are source.<name>.<field> keys (--source.<name>.<field>, "
+      "PACTWATCH_SOURCE_<NAME>_<FIELD>):\n"
+      "kind (ocds-http|exchange-mysql), url, schedule, batch_size, ... (docs/CONFIGURATION.md).\n"
       "\n"
       "Keys:\n";
   for (const auto& k : config_keys()) {

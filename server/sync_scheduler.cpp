@@ -43,6 +43,15 @@ domain::Result<sync::RunReport> run_configured_source(store::Database& database,
     http.connect_timeout = source.connect_timeout;
     http.request_timeout = source.request_timeout;
     http.max_attempts = source.max_attempts;
+    if (should_stop) {
+      // A retry's wait (up to Retry-After, 300 s) must not hold up a shutdown: wait in short steps.
+      http.sleep = [should_stop](std::chrono::milliseconds wait) {
+        const auto until = std::chrono::steady_clock::now() + wait;
+        while (!should_stop() && std::chrono::steady_clock::now() < until)
+          std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+              until - std::chrono::steady_clock::now(), std::chrono::milliseconds{100}));
+      };
+    }
     sync::ImportOptions options;
     options.source = source.name;
     options.owner = owner;
