@@ -2,6 +2,7 @@
 
 #include <soci/soci.h>
 
+#include <limits>
 #include <map>
 #include <memory>
 
@@ -135,10 +136,16 @@ void SyncScheduler::loop(const SourceConfig& source) {
 
 namespace {
 
-/** The sync_runs aggregates of every source, read at most once a second. */
+/**
+ * The sync_runs figures of the configured sources, read at most once a second. Cheap however long the table
+ * grows: the totals of runs that can no longer change (ids below the oldest run still running) are kept in
+ * memory and only the rows after them are aggregated at each refresh (a range of the primary key); the newest
+ * succeeded run of a source is one step backwards on the (source, id) index.
+ */
 class SyncRunStats {
  public:
-  explicit SyncRunStats(store::Database& database) : database_(database) {}
+  SyncRunStats(store::Database& database, std::vector<std::string> sources, std::chrono::milliseconds max_age)
+      : database_(database), names_(std::move(sources)), max_age_(max_age) {}
 
   struct Source {
     std::map<std::string, double> runs;     ///< by status
@@ -146,65 +153,86 @@ class SyncRunStats {
     std::optional<double> lag;              ///< of the newest succeeded run
     std::optional<double> last_success;     ///< end of the newest succeeded run, Unix seconds
   };
+  using Figures = std::map<std::string, Source>;
 
   /** The figures of `source`, refreshed when older than a second. */
   Source get(const std::string& source) {
     std::lock_guard lock(mutex_);
     const auto now = std::chrono::steady_clock::now();
-    if (!read_at_ || now - *read_at_ > std::chrono::seconds{1}) {
+    if (!read_at_ || now - *read_at_ >= max_age_) {
       refresh();
       read_at_ = now;
     }
-    const auto it = sources_.find(source);
-    return it == sources_.end() ? Source{} : it->second;
+    const auto it = current_.find(source);
+    return it == current_.end() ? Source{} : it->second;
   }
 
  private:
+  /** Adds the runs with from <= id < to. */
+  static void add_runs(soci::session& sql, long long from, long long to, Figures& into) {
+    std::string source, status;
+    long long runs = 0, created = 0, updated = 0, unchanged = 0, quarantined = 0;
+    soci::statement st =
+        (sql.prepare
+             << "SELECT source, status, COUNT(*), CAST(COALESCE(SUM(created), 0) AS SIGNED), "
+                "CAST(COALESCE(SUM(updated), 0) AS SIGNED), CAST(COALESCE(SUM(unchanged), 0) AS SIGNED), "
+                "CAST(COALESCE(SUM(quarantined), 0) AS SIGNED) FROM sync_runs "
+                "WHERE id >= :from_id AND id < :to_id GROUP BY source, status",
+         soci::use(from, "from_id"), soci::use(to, "to_id"), soci::into(source), soci::into(status),
+         soci::into(runs), soci::into(created), soci::into(updated), soci::into(unchanged),
+         soci::into(quarantined));
+    st.execute(false);
+    while (st.fetch()) {
+      Source& s = into[source];
+      s.runs[status] += static_cast<double>(runs);
+      s.records["created"] += static_cast<double>(created);
+      s.records["updated"] += static_cast<double>(updated);
+      s.records["unchanged"] += static_cast<double>(unchanged);
+      s.records["quarantined"] += static_cast<double>(quarantined);
+    }
+  }
+
   void refresh() {
     try {
-      std::map<std::string, Source> fresh;
       auto session = database_.acquire();
-      std::string source, status;
-      long long runs = 0, created = 0, updated = 0, unchanged = 0, quarantined = 0;
-      soci::statement totals =
-          (session->prepare << "SELECT source, status, COUNT(*), CAST(COALESCE(SUM(created), 0) AS SIGNED), "
-                               "CAST(COALESCE(SUM(updated), 0) AS SIGNED), "
-                               "CAST(COALESCE(SUM(unchanged), 0) AS SIGNED), "
-                               "CAST(COALESCE(SUM(quarantined), 0) AS SIGNED) "
-                               "FROM sync_runs GROUP BY source, status",
-           soci::into(source), soci::into(status), soci::into(runs), soci::into(created), soci::into(updated),
-           soci::into(unchanged), soci::into(quarantined));
-      totals.execute(false);
-      while (totals.fetch()) {
-        Source& s = fresh[source];
-        s.runs[status] += static_cast<double>(runs);
-        s.records["created"] += static_cast<double>(created);
-        s.records["updated"] += static_cast<double>(updated);
-        s.records["unchanged"] += static_cast<double>(unchanged);
-        s.records["quarantined"] += static_cast<double>(quarantined);
-      }
-      std::string ended;
-      long long lag = 0;
-      soci::indicator ended_ind = soci::i_ok, lag_ind = soci::i_ok;
-      soci::statement last =
-          (session->prepare << "SELECT r.source, r.ended_at, r.lag_seconds FROM sync_runs r WHERE r.id = "
-                               "(SELECT MAX(s.id) FROM sync_runs s WHERE s.source = r.source AND "
-                               "s.status = 'succeeded')",
-           soci::into(source), soci::into(ended, ended_ind), soci::into(lag, lag_ind));
-      last.execute(false);
-      while (last.fetch()) {
-        Source& s = fresh[source];
+      soci::session& sql = *session;
+      long long max_id = 0, open_id = 0;
+      soci::indicator max_ind = soci::i_ok, open_ind = soci::i_ok;
+      sql << "SELECT MAX(id) FROM sync_runs", soci::into(max_id, max_ind);
+      if (max_ind == soci::i_null) max_id = 0;
+      // A run row left `running` by a process that died stays so: after a day it no longer holds the mark.
+      const std::string day_ago = domain::format_instant(sync::system_now() - std::chrono::hours{24});
+      sql << "SELECT MIN(id) FROM sync_runs WHERE id >= :from_id AND status = 'running' AND started_at > "
+             ":since",
+          soci::use(watermark_, "from_id"), soci::use(day_ago, "since"), soci::into(open_id, open_ind);
+      const long long mark = open_ind == soci::i_null ? max_id + 1 : open_id;
+      Figures settled = settled_;
+      add_runs(sql, watermark_, mark, settled);
+      Figures current = settled;
+      add_runs(sql, mark, std::numeric_limits<long long>::max(), current);
+      for (const std::string& name : names_) {
+        std::string ended;
+        long long lag = 0;
+        soci::indicator ended_ind = soci::i_ok, lag_ind = soci::i_ok;
+        soci::statement last =
+            (sql.prepare << "SELECT ended_at, lag_seconds FROM sync_runs WHERE source = :source AND "
+                            "status = 'succeeded' ORDER BY id DESC LIMIT 1",
+             soci::use(name, "source"), soci::into(ended, ended_ind), soci::into(lag, lag_ind));
+        last.execute(false);
+        if (!last.fetch()) continue;
+        Source& s = current[name];
         if (lag_ind != soci::i_null) s.lag = static_cast<double>(lag);
-        if (ended_ind != soci::i_null) {
-          if (auto at = domain::parse_instant(ended)) {
-            s.last_success =
-                static_cast<double>(
-                    std::chrono::duration_cast<std::chrono::milliseconds>(at->time_since_epoch()).count()) /
-                1000.0;
-          }
+        if (ended_ind == soci::i_null) continue;
+        if (auto at = domain::parse_instant(ended)) {
+          s.last_success =
+              static_cast<double>(
+                  std::chrono::duration_cast<std::chrono::milliseconds>(at->time_since_epoch()).count()) /
+              1000.0;
         }
       }
-      sources_ = std::move(fresh);
+      settled_ = std::move(settled);
+      watermark_ = mark;
+      current_ = std::move(current);
     } catch (const std::exception& e) {
       // Keep the last figures: a scrape must not fail because the database is briefly away.
       log_event("warn", "sync_metrics_unavailable", {{"error", e.what()}});
@@ -212,16 +240,20 @@ class SyncRunStats {
   }
 
   store::Database& database_;
+  std::vector<std::string> names_;
+  std::chrono::milliseconds max_age_;
   std::mutex mutex_;
   std::optional<std::chrono::steady_clock::time_point> read_at_;
-  std::map<std::string, Source> sources_;
+  long long watermark_ = 0;  ///< every run with a lower id is finished: its figures are in settled_
+  Figures settled_;
+  Figures current_;
 };
 
 }  // namespace
 
 void register_sync_metrics(Metrics& metrics, store::Database& database,
-                           const std::vector<std::string>& sources) {
-  auto stats = std::make_shared<SyncRunStats>(database);
+                           const std::vector<std::string>& sources, std::chrono::milliseconds max_age) {
+  auto stats = std::make_shared<SyncRunStats>(database, sources, max_age);
   for (const std::string& name : sources) {
     for (const char* status : {"succeeded", "failed"}) {
       metrics.counter_callback(

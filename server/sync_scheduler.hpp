@@ -70,9 +70,10 @@ class SyncScheduler {
 /**
  * Registers, for each source name, pactwatch_sync_runs_total{source,status}, pactwatch_sync_records_total
  * {source,outcome}, pactwatch_sync_lag_seconds{source} and pactwatch_sync_last_success_timestamp_seconds
- * {source}, read from sync_runs at scrape time (one aggregate query per scrape, cached for a second).
+ * {source}, read from sync_runs at scrape time (a few indexed queries, the figures reused for `max_age`).
  */
 void register_sync_metrics(Metrics& metrics, store::Database& database,
-                           const std::vector<std::string>& sources);
+                           const std::vector<std::string>& sources,
+                           std::chrono::milliseconds max_age = std::chrono::seconds{1});
 
 }  // namespace pactwatch::server
