@@ -1,5 +1,6 @@
-// `serve` running a configured ocds-http source on its schedule (server/sync_scheduler.hpp): the real binary
-// against a fixture feed, its runs read back through GET /api/v1/sync/runs, its per-source metrics on
+// Configured sync sources with the real binary against a fixture feed: `pactwatch sync SOURCE` running the
+// configured source and rejecting bad ones, and `serve` running it on its schedule
+// (server/sync_scheduler.hpp) — its runs read back through GET /api/v1/sync/runs, its per-source metrics on
 // /metrics, the lease deciding between instances, and SIGTERM stopping it cleanly.
 
 #include <gmock/gmock.h>
@@ -168,6 +169,50 @@ TEST(SyncSchedule, ServeRunsAConfiguredSourceOnItsSchedule) {
   const auto final_runs = store.runs("feed", 0, 100);
   for (const auto& run : final_runs.value())
     EXPECT_NE(run.status, "running") << "run " << run.id << " left open at shutdown";
+}
+
+// Verifies `pactwatch sync SOURCE` runs the source configured by source.SOURCE.* (no --url), that
+// check-config shows its fields with their origins, and that an unconfigured source without --url or a bad
+// source key is a usage error (exit 2) naming the source or the key, before anything is synced.
+TEST(SyncCommand, RunsTheConfiguredSourceAndRejectsBadOnes) {
+  OnePageFeed feed;
+  SyncDb db;
+  pactwatch::testing::EnvVars env{{"PACTWATCH_DATABASE", db.test_db.url_text()},
+                                  {"PACTWATCH_SQL_DIR", std::string(PACTWATCH_SOURCE_DIR) + "/sql"},
+                                  {"PACTWATCH_LOG_LEVEL", "warn"},
+                                  {"PACTWATCH_SOURCE_FEED_KIND", "ocds-http"},
+                                  {"PACTWATCH_SOURCE_FEED_URL", feed.url()}};
+  const auto ran =
+      pactwatch::testing::run_process({PACTWATCH_BINARY, "sync", "feed"}, env, PACTWATCH_SOURCE_DIR);
+  ASSERT_EQ(ran.exit_code, 0) << ran.out << ran.err;
+  EXPECT_THAT(ran.out, HasSubstr("of source feed (ocds-http): succeeded; 1 records fetched"));
+  EXPECT_EQ(db.count("commitments"), 1);
+  EXPECT_EQ(db.count("sync_runs", "source = 'feed' AND status = 'succeeded'"), 1);
+
+  const auto shown =
+      pactwatch::testing::run_process({PACTWATCH_BINARY, "check-config"}, env, PACTWATCH_SOURCE_DIR);
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_THAT(shown.out, HasSubstr("source.feed.url = " + feed.url() + "  # PACTWATCH_SOURCE_FEED_URL\n"));
+  EXPECT_THAT(shown.out, HasSubstr("source.feed.schedule = 15m  # default\n"));
+
+  const auto unknown =
+      pactwatch::testing::run_process({PACTWATCH_BINARY, "sync", "other"}, env, PACTWATCH_SOURCE_DIR);
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("source other is not configured"));
+
+  const auto bad_interval = pactwatch::testing::run_process(
+      {PACTWATCH_BINARY, "sync", "feed", "--source.feed.schedule", "15"}, env, PACTWATCH_SOURCE_DIR);
+  EXPECT_EQ(bad_interval.exit_code, 2);
+  EXPECT_THAT(bad_interval.err,
+              HasSubstr("source.feed.schedule (from --source.feed.schedule): '15' is not an "
+                        "interval"));
+
+  env["PACTWATCH_SOURCE_FEED_KIND"] = "exchange-mysql";
+  const auto wrong_url =
+      pactwatch::testing::run_process({PACTWATCH_BINARY, "sync", "feed"}, env, PACTWATCH_SOURCE_DIR);
+  EXPECT_EQ(wrong_url.exit_code, 2);
+  EXPECT_THAT(wrong_url.err, HasSubstr("source.feed.url (from PACTWATCH_SOURCE_FEED_URL)"));
+  EXPECT_EQ(db.count("sync_runs"), 1) << "nothing ran after the first";
 }
 
 }  // namespace
