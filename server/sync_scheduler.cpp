@@ -2,6 +2,7 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <limits>
 #include <map>
 #include <memory>
@@ -109,7 +110,13 @@ void SyncScheduler::loop(const SourceConfig& source) {
     lock.unlock();
     const auto started = std::chrono::steady_clock::now();
     log_event("info", "sync_run_started", {{"source", source.name}, {"kind", source.kind}});
-    auto run = run_configured_source(database_, source, options_.owner, detection, should_stop);
+    domain::Result<sync::RunReport> run = domain::fail(domain::ErrorCode::unavailable, "not run");
+    try {
+      run = run_configured_source(database_, source, options_.owner, detection, should_stop);
+    } catch (const std::exception& e) {
+      // Never let a run end the thread (and the process): report it and try again at the next interval.
+      run = domain::fail(domain::ErrorCode::unavailable, std::string("sync run failed: ") + e.what());
+    }
     if (!run) {
       // conflict: another instance holds the lease and is syncing this source; it is not ours to run now.
       const bool held = run.error().code == domain::ErrorCode::conflict;

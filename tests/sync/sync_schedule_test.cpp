@@ -207,6 +207,13 @@ TEST(SyncCommand, RunsTheConfiguredSourceAndRejectsBadOnes) {
               HasSubstr("source.feed.schedule (from --source.feed.schedule): '15' is not an "
                         "interval"));
 
+  // Detection after each batch uses the configured workflow, calendar included: without it nothing syncs.
+  const auto no_calendar = pactwatch::testing::run_process(
+      {PACTWATCH_BINARY, "sync", "feed", "--calendar-file", "/nonexistent/calendar.csv"}, env,
+      PACTWATCH_SOURCE_DIR);
+  EXPECT_EQ(no_calendar.exit_code, 2);
+  EXPECT_THAT(no_calendar.err, HasSubstr("calendar_file (/nonexistent/calendar.csv)"));
+
   env["PACTWATCH_SOURCE_FEED_KIND"] = "exchange-mysql";
   const auto wrong_url =
       pactwatch::testing::run_process({PACTWATCH_BINARY, "sync", "feed"}, env, PACTWATCH_SOURCE_DIR);
