@@ -20,33 +20,23 @@
 
 namespace pactwatch::server {
 
-/** Every configuration key with its default and a one-line description, for --help and docs. */
-struct ConfigKeyInfo {
-  std::string_view key;
-  std::string_view default_value;
-  std::string_view description;
-};
-
 /**
  * One platform source of `pactwatch sync` and of `serve`'s scheduler (keys `source.<name>.<field>`,
  * docs/CONFIGURATION.md "Sync sources"). The defaults are the documented ones.
  */
 struct SourceConfig {
-  std::string name;                         ///< lower-case letters, digits and '_'
-  std::string kind;                         ///< "ocds-http" or "exchange-mysql"
-  std::string url;                          ///< the feed URL (http://) or the exchange database (mysql://)
-  std::chrono::seconds schedule{900};       ///< interval between runs in serve; 0: off
-  std::size_t batch_size = 500;             ///< records per transaction (exchange: rows per page)
+  std::string name;                    ///< lower-case letters, digits and '_'
+  std::string kind;                    ///< "ocds-http" or "exchange-mysql"
+  std::string url;                     ///< the feed URL (http://) or the exchange database (mysql://)
+  std::chrono::seconds schedule{900};  ///< interval between runs in serve; 0: off
+  std::size_t batch_size = 500;        ///< exchange-mysql: rows per page and transaction (ocds-http: a page)
   std::string default_region = "532300";    ///< GB/T 2260 region of a body whose identifier carries none
   std::string default_body;                 ///< body id for agreements whose government party is unknown
   std::chrono::seconds safety_window{300};  ///< exchange-mysql: re-read window for late commits
-  std::chrono::milliseconds connect_timeout{5'000};   ///< ocds-http
-  std::chrono::milliseconds request_timeout{30'000};  ///< ocds-http: one page, written and read
+  std::chrono::milliseconds connect_timeout{5'000};   ///< exchange-mysql: rounded up to seconds
+  std::chrono::milliseconds request_timeout{30'000};  ///< ocds-http: one page; exchange-mysql: a read
   int max_attempts = 5;                               ///< ocds-http: per page, the first try included
 };
-
-/** The fields of a source key, `source.<name>.<field>`, in the order check-config prints them. */
-std::span<const ConfigKeyInfo> source_fields();
 
 /** Everything pactwatch reads at start, typed and validated. Defaults are the documented ones. */
 struct Config {
@@ -136,7 +126,15 @@ std::string describe_config(const LoadedConfig& loaded);
 /** The process environment as an Environment. */
 Environment environment_from(char** envp);
 
+/** Every configuration key with its default and a one-line description, for --help and docs. */
+struct ConfigKeyInfo {
+  std::string_view key;
+  std::string_view default_value;
+  std::string_view description;
+};
 std::span<const ConfigKeyInfo> config_keys();
+/** The fields of a source key, `source.<name>.<field>`, in the order check-config prints them. */
+std::span<const ConfigKeyInfo> source_fields();
 
 /** An interval such as `90s`, `15m`, `1h`, `1d` (or `off`, 0 s, when `allow_off`); nullopt when malformed. */
 std::optional<std::chrono::seconds> parse_interval(std::string_view text, bool allow_off);
