@@ -10,6 +10,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
+#include <filesystem>
 #include <mutex>
 #include <regex>
 #include <sstream>
@@ -83,6 +84,13 @@ TEST(SyncSchedule, ServeRunsAConfiguredSourceOnItsSchedule) {
   OnePageFeed feed;
   SyncDb db;
   const auto dir = pactwatch::testing::make_temp_dir("pactwatch-schedule");
+  struct RemoveDir {
+    std::filesystem::path path;
+    ~RemoveDir() {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+    }
+  } remove_dir{dir};
   const pactwatch::testing::EnvVars env{
       {"PACTWATCH_DATABASE", db.test_db.url_text()},
       {"PACTWATCH_SQL_DIR", std::string(PACTWATCH_SOURCE_DIR) + "/sql"},
