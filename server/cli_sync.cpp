@@ -5,11 +5,14 @@
 #include <memory>
 #include <ostream>
 
+#include "adapters/platform/exchange/source.hpp"
 #include "adapters/sync/file_import.hpp"
 #include "adapters/sync/http_feed.hpp"
 #include "server/api/workflow_support.hpp"
+#include "server/cli_detect.hpp"
 #include "server/cli_token.hpp"
 #include "server/logging.hpp"
+#include "server/sync_scheduler.hpp"
 
 namespace pactwatch::server {
 
@@ -33,8 +36,19 @@ void print_counts(std::ostream& out, const std::string& label, const sync::Batch
 
 }  // namespace
 
-std::function<void(const sync::BatchCounts&)> detection_after_batch(store::Database& database) {
-  auto wf = std::make_shared<api::Workflow>(database, api::WorkflowOptions{});
+domain::Result<WorkflowOptions> configured_workflow(const Config& config) {
+  auto calendar = load_calendar(config.calendar_file);
+  if (!calendar) {
+    return domain::fail(domain::ErrorCode::invalid,
+                        "calendar_file (" + config.calendar_file + "): " + calendar.error().message,
+                        "calendar_file");
+  }
+  return workflow_options(config, std::move(*calendar));
+}
+
+std::function<void(const sync::BatchCounts&)> detection_after_batch(store::Database& database,
+                                                                    WorkflowOptions options) {
+  auto wf = std::make_shared<api::Workflow>(database, std::move(options));
   return [wf](const sync::BatchCounts& counts) {
     if (counts.touched_commitments.empty()) return;
     const auto now = sync::system_now();
@@ -93,10 +107,16 @@ int run_import_command(std::span<const std::string> args, const Environment& env
   }
 
   int code = 0;
-  auto db = open_cli_database(a->config_args, env, err, code);
+  Config config;
+  auto db = open_cli_database(a->config_args, env, err, code, &config);
   if (!db) return code;
   if (no_detection == a->options.end() || no_detection->second == "false") {
-    options.after_batch = detection_after_batch(*db);
+    auto workflow = configured_workflow(config);
+    if (!workflow) {
+      err << "pactwatch import: " << workflow.error().message << "\n";
+      return kExitUsage;
+    }
+    options.after_batch = detection_after_batch(*db, std::move(*workflow));
   }
   sync::SyncStore store(*db);
   auto report = sync::import_ocds_files(store, a->positional, options);
@@ -123,40 +143,79 @@ int run_sync_command(std::span<const std::string> args, const Environment& env, 
     err << "pactwatch sync: " << a.error().message << "\n";
     return kExitUsage;
   }
-  const auto url = a->options.find("url");
-  if (a->positional.size() != 1 || url == a->options.end()) {
-    err << "pactwatch sync: usage: pactwatch sync SOURCE --url http://HOST[:PORT]/PATH (an OCDS feed)\n";
+  if (a->positional.size() != 1) {
+    err << "pactwatch sync: usage: pactwatch sync SOURCE [--url URL] (a source configured with "
+           "source.SOURCE.kind and .url, or an OCDS feed http://… or exchange database mysql://… given by "
+           "--url)\n";
     return kExitUsage;
   }
-  if (auto parsed = sync::HttpUrl::parse(url->second); !parsed) {
-    err << "pactwatch sync: --url: " << parsed.error().message << "\n";
-    return kExitUsage;
-  }
-  sync::ImportOptions options;
-  options.source = a->positional.front();
-  if (auto it = a->options.find("owner"); it != a->options.end()) options.owner = it->second;
-  if (auto it = a->options.find("default-region"); it != a->options.end())
-    options.store.default_region = it->second;
-  if (auto it = a->options.find("default-body"); it != a->options.end())
-    options.store.default_body_id = it->second;
-  int code = 0;
-  auto db = open_cli_database(a->config_args, env, err, code);
-  if (!db) return code;
   const auto no_detection = a->options.find("no-detection");
-  if (no_detection == a->options.end() || no_detection->second != "true") {
-    options.after_batch = detection_after_batch(*db);
+  if (no_detection != a->options.end() && no_detection->second != "true" && no_detection->second != "false") {
+    err << "pactwatch sync: --no-detection takes true or false\n";
+    return kExitUsage;
   }
-  sync::SyncStore store(*db);
-  auto run = sync::run_feed_source(store, url->second, sync::HttpFeedOptions{}, options);
+  int code = 0;
+  Config config;
+  auto db = open_cli_database(a->config_args, env, err, code, &config);
+  if (!db) return code;
+
+  const std::string& name = a->positional.front();
+  SourceConfig source;
+  if (auto it = config.sources.find(name); it != config.sources.end()) source = it->second;
+  source.name = name;
+  std::string url;
+  if (auto it = a->options.find("url"); it != a->options.end()) url = it->second;
+  if (source.kind.empty()) {
+    if (url.empty()) {
+      err << "pactwatch sync: source " << name << " is not configured (source." << name
+          << ".kind and .url, docs/CONFIGURATION.md); give --url for a one-off run\n";
+      return kExitUsage;
+    }
+    source.kind = url.starts_with("mysql://") ? "exchange-mysql" : "ocds-http";
+  }
+  if (!url.empty()) {
+    std::string problem;
+    if (source.kind == "exchange-mysql") {
+      if (auto parsed = platform::exchange::ExchangeSource::parse(url); !parsed)
+        problem = parsed.error().message;
+    } else if (auto parsed = sync::HttpUrl::parse(url); !parsed) {
+      problem = parsed.error().message;
+    }
+    if (!problem.empty()) {
+      err << "pactwatch sync: --url: " << problem << "\n";
+      return kExitUsage;
+    }
+  }
+  if (auto it = a->options.find("default-region"); it != a->options.end()) source.default_region = it->second;
+  if (auto it = a->options.find("default-body"); it != a->options.end()) source.default_body = it->second;
+  std::string owner;
+  if (auto it = a->options.find("owner"); it != a->options.end()) owner = it->second;
+  sync::AfterBatch after_batch;
+  if (no_detection == a->options.end() || no_detection->second != "true") {
+    auto workflow = configured_workflow(config);
+    if (!workflow) {
+      err << "pactwatch sync: " << workflow.error().message << "\n";
+      return kExitUsage;
+    }
+    after_batch = detection_after_batch(*db, std::move(*workflow));
+  }
+  auto run = run_configured_source(*db, source, owner, after_batch, {}, url);
   if (!run) {
     err << "pactwatch sync: " << run.error().message << "\n";
     return kExitFailure;
   }
-  out << "run " << run->id << " of source " << run->source << ": " << run->status << "; " << run->fetched
-      << " records fetched, " << run->created << " entities created, " << run->updated << " updated, "
-      << run->unchanged << " records unchanged, " << run->quarantined << " entries quarantined, "
-      << run->errors << " errors; cursor " << (run->cursor_before.empty() ? "(none)" : run->cursor_before)
-      << " -> " << (run->cursor_after.empty() ? "(none)" : run->cursor_after) << "\n";
+  // An exchange cursor is a JSON document of every table's position: too long for the summary line.
+  const auto cursor = [&](const std::string& text) {
+    if (text.empty()) return std::string("(none)");
+    if (source.kind == "exchange-mysql")
+      return "(exchange cursor, " + std::to_string(text.size()) + " bytes)";
+    return text;
+  };
+  out << "run " << run->id << " of source " << run->source << " (" << source.kind << "): " << run->status
+      << "; " << run->fetched << " records fetched, " << run->created << " entities created, " << run->updated
+      << " updated, " << run->unchanged << " records unchanged, " << run->quarantined
+      << " entries quarantined, " << run->errors << " errors; cursor " << cursor(run->cursor_before) << " -> "
+      << cursor(run->cursor_after) << "\n";
   for (const auto& [reason, n] : run->reasons)
     out << "  " << reason << ": " << n << "\n";
   if (run->status != "succeeded") {

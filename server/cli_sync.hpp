@@ -13,24 +13,32 @@
 
 #include "adapters/store/database.hpp"
 #include "adapters/sync/sync_store.hpp"
+#include "server/api/workflow_routes.hpp"
 #include "server/config.hpp"
 
 namespace pactwatch::server {
 
 /**
- * Detection for the commitments a batch touched (BC01-BC10 through the workflow's run_detection), as the
- * sync layer's AfterBatch; failures are logged, never fatal to the import (the data is committed).
+ * Detection for the commitments a batch touched (BC01-BC10 through the workflow's run_detection, with the
+ * configured workflow options: calendar, policy), as the sync layer's AfterBatch; failures are logged, never
+ * fatal to the import (the data is committed).
  */
-std::function<void(const sync::BatchCounts&)> detection_after_batch(store::Database& database);
+std::function<void(const sync::BatchCounts&)> detection_after_batch(store::Database& database,
+                                                                    WorkflowOptions options);
+
+/** The configured workflow options (calendar_file read); a calendar that cannot be read is `invalid`. */
+domain::Result<WorkflowOptions> configured_workflow(const Config& config);
 
 /** Runs `import …`; `args` are the words after "import". */
 int run_import_command(std::span<const std::string> args, const Environment& env, std::ostream& out,
                        std::ostream& err);
 
 /**
- * Runs `sync SOURCE --url URL [--owner NAME] [--no-detection true]`: one run of an OCDS feed source (lease,
- * since-cursor, paging, retries; adapters/sync/http_feed.hpp), printing the run's counts. Exit 0 when the run
- * succeeded, 1 when it failed or the source is being synced elsewhere, 2 on a usage error.
+ * Runs `sync SOURCE [--url URL] [--owner NAME] [--default-region CODE] [--default-body ID]
+ * [--no-detection true]`: one run of the configured source SOURCE (source.SOURCE.* keys; ocds-http or
+ * exchange-mysql), or of an unconfigured one given by --url (http:// an OCDS feed, mysql:// an exchange
+ * database); --url overrides a configured URL. Prints the run's counts. Exit 0 when the run succeeded, 1 when
+ * it failed or the source is being synced elsewhere, 2 on a usage or configuration error.
  */
 int run_sync_command(std::span<const std::string> args, const Environment& env, std::ostream& out,
                      std::ostream& err);

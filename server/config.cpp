@@ -4,10 +4,14 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <expected>
 #include <fstream>
 #include <limits>
 #include <set>
 #include <sstream>
+
+#include "adapters/platform/exchange/source.hpp"
+#include "adapters/sync/http_feed.hpp"
 
 namespace pactwatch::server {
 namespace {
@@ -222,6 +226,149 @@ const std::array<KeyDef, 28> kKeys = {{
      set_number<int, 1, 86'400, &Config::trail_checkpoint_seconds>},
 }};
 
+// Sync sources: `source.<name>.<field>` keys (docs/CONFIGURATION.md "Sync sources").
+using SourceSetter = Problem (*)(SourceConfig&, std::string_view);
+
+Problem set_source_kind(SourceConfig& s, std::string_view v) {
+  if (v.empty()) return std::nullopt;  // reported as missing once every field is read
+  if (v != "ocds-http" && v != "exchange-mysql") {
+    return "'" + std::string(v) + "' is not a source kind (ocds-http, exchange-mysql)";
+  }
+  s.kind = std::string(v);
+  return std::nullopt;
+}
+Problem set_source_url(SourceConfig& s, std::string_view v) {
+  s.url = std::string(v);  // checked against the kind once both are known
+  return std::nullopt;
+}
+Problem set_source_schedule(SourceConfig& s, std::string_view v) {
+  const auto interval = parse_interval(v, true);
+  if (!interval || (interval->count() != 0 && *interval > std::chrono::days{7})) {
+    return "'" + std::string(v) + "' is not an interval from 1s to 7d (e.g. 90s, 15m, 1h) or off";
+  }
+  s.schedule = *interval;
+  return std::nullopt;
+}
+Problem set_source_batch_size(SourceConfig& s, std::string_view v) {
+  return parse_whole<std::size_t>(v, 1, 100'000, s.batch_size);
+}
+Problem set_source_region(SourceConfig& s, std::string_view v) {
+  if (v.size() != 6 || !std::ranges::all_of(v, [](char c) { return c >= '0' && c <= '9'; })) {
+    return "'" + std::string(v) + "' is not a six-digit GB/T 2260 region code";
+  }
+  s.default_region = std::string(v);
+  return std::nullopt;
+}
+Problem set_source_body(SourceConfig& s, std::string_view v) {
+  s.default_body = std::string(v);
+  return std::nullopt;
+}
+Problem set_source_safety_window(SourceConfig& s, std::string_view v) {
+  const auto interval = parse_interval(v, false);
+  if (!interval || *interval > std::chrono::days{1}) {
+    return "'" + std::string(v) + "' is not an interval from 0s to 1d (e.g. 300s, 5m)";
+  }
+  s.safety_window = *interval;
+  return std::nullopt;
+}
+Problem set_source_connect_timeout(SourceConfig& s, std::string_view v) {
+  long long ms = 0;
+  if (auto p = parse_whole<long long>(v, 1, 600'000, ms)) return p;
+  s.connect_timeout = std::chrono::milliseconds{ms};
+  return std::nullopt;
+}
+Problem set_source_request_timeout(SourceConfig& s, std::string_view v) {
+  long long ms = 0;
+  if (auto p = parse_whole<long long>(v, 1, 3'600'000, ms)) return p;
+  s.request_timeout = std::chrono::milliseconds{ms};
+  return std::nullopt;
+}
+Problem set_source_max_attempts(SourceConfig& s, std::string_view v) {
+  return parse_whole<int>(v, 1, 100, s.max_attempts);
+}
+
+struct SourceFieldDef {
+  ConfigKeyInfo info;
+  SourceSetter apply;
+};
+
+const std::array<SourceFieldDef, 10> kSourceFields = {{
+    {{"kind", "", "ocds-http (an OCDS feed) or exchange-mysql (the exchange database); required"},
+     set_source_kind},
+    {{"url", "", "http://HOST[:PORT]/PATH (ocds-http) or mysql://USER[:PASS]@HOST[:PORT]/DB[?socket=PATH]"},
+     set_source_url},
+    {{"schedule", "15m", "interval between runs in serve (1s-7d, e.g. 90s, 15m, 1h) or off"},
+     set_source_schedule},
+    {{"batch_size", "500",
+      "exchange-mysql: rows per page and transaction; ocds-http: unused, a feed page is one (1-100000)"},
+     set_source_batch_size},
+    {{"default_region", "532300", "GB/T 2260 region of a body whose identifier carries none"},
+     set_source_region},
+    {{"default_body", "", "body id for agreements whose government party is unknown; empty: quarantine"},
+     set_source_body},
+    {{"safety_window", "5m", "exchange-mysql: rows stamped this long before the newest are read again"},
+     set_source_safety_window},
+    {{"connect_timeout_ms", "5000", "connect timeout (1-600000; exchange-mysql: rounded up to seconds)"},
+     set_source_connect_timeout},
+    {{"request_timeout_ms", "30000",
+      "ocds-http: one page written and read; exchange-mysql: read timeout (1-3600000)"},
+     set_source_request_timeout},
+    {{"max_attempts", "5", "ocds-http: tries per page, the first included (1-100)"}, set_source_max_attempts},
+}};
+
+const SourceFieldDef* find_source_field(std::string_view field) {
+  for (const auto& f : kSourceFields) {
+    if (f.info.key == field) return &f;
+  }
+  return nullptr;
+}
+
+bool valid_source_name(std::string_view name) {
+  return !name.empty() && std::ranges::all_of(name, [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+/** `source.<name>.<field>` taken apart; what is wrong with it otherwise. */
+struct SourceKey {
+  std::string name, field;
+};
+std::expected<SourceKey, std::string> split_source_key(std::string_view key) {
+  if (!key.starts_with("source.")) return std::unexpected("not a source key");
+  key.remove_prefix(7);
+  const auto dot = key.find('.');
+  if (dot == std::string_view::npos) return std::unexpected("expected source.<name>.<field>");
+  SourceKey out{std::string(key.substr(0, dot)), std::string(key.substr(dot + 1))};
+  if (!valid_source_name(out.name)) {
+    return std::unexpected("source name '" + out.name + "' must be lower-case letters, digits and _");
+  }
+  if (find_source_field(out.field) == nullptr) {
+    std::string known;
+    for (const auto& f : kSourceFields)
+      known += (known.empty() ? "" : ", ") + std::string(f.info.key);
+    return std::unexpected("unknown source field '" + out.field + "' (" + known + ")");
+  }
+  return out;
+}
+
+/** PACTWATCH_SOURCE_<NAME>_<FIELD> as a source key; empty when the variable is not one. */
+std::string source_key_from_env(std::string_view name) {
+  constexpr std::string_view kPrefix = "PACTWATCH_SOURCE_";
+  if (!name.starts_with(kPrefix)) return {};
+  name.remove_prefix(kPrefix.size());
+  for (const auto& f : kSourceFields) {
+    std::string suffix = "_" + std::string(f.info.key);
+    for (auto& c : suffix)
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (name.size() <= suffix.size() || !name.ends_with(suffix)) continue;
+    std::string source(name.substr(0, name.size() - suffix.size()));
+    for (auto& c : source)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (valid_source_name(source)) return "source." + source + "." + std::string(f.info.key);
+  }
+  return {};
+}
+
 const std::vector<const KeyDef*>& all_keys() {
   static const std::vector<const KeyDef*> keys = [] {
     std::vector<const KeyDef*> v;
@@ -274,7 +421,11 @@ Result<std::map<std::string, ValueOrigin>> parse_file(std::string_view text, std
       return config_error("config", where + ": expected 'key = value', got '" + std::string(line) + "'");
     }
     const std::string key(trim(line.substr(0, eq)));
-    if (find_key(key) == nullptr) {
+    if (key.starts_with("source.")) {
+      if (auto parts = split_source_key(key); !parts) {
+        return config_error(key, key + " (" + where + "): " + parts.error() + "; see docs/CONFIGURATION.md");
+      }
+    } else if (find_key(key) == nullptr) {
       return config_error(key, key + " (" + where + "): unknown key; see docs/CONFIGURATION.md");
     }
     if (line_of.contains(key)) {
@@ -285,6 +436,49 @@ Result<std::map<std::string, ValueOrigin>> parse_file(std::string_view text, std
     values[key] = ValueOrigin{std::string(trim(line.substr(eq + 1))), where};
   }
   return values;
+}
+
+/** Validates the `source.*` keys into Config::sources; a missing field gets its default's origin. */
+Result<void> build_sources(LoadedConfig& loaded) {
+  std::set<std::string> names;
+  for (const auto& [key, origin] : loaded.origins) {
+    if (auto parts = split_source_key(key)) names.insert(parts->name);
+  }
+  for (const std::string& name : names) {
+    SourceConfig source;
+    source.name = name;
+    const auto key_of = [&](std::string_view field) { return "source." + name + "." + std::string(field); };
+    for (const auto& f : kSourceFields) {
+      const std::string key = key_of(f.info.key);
+      auto [it, inserted] = loaded.origins.try_emplace(key, std::string(f.info.default_value), "default");
+      if (auto problem = f.apply(source, it->second.value)) {
+        return config_error(key, key + " (from " + it->second.source + "): " + *problem);
+      }
+    }
+    const auto error = [&](std::string_view field, const std::string& problem) {
+      const std::string key = key_of(field);
+      return config_error(key, key + " (from " + loaded.origins.at(key).source + "): " + problem);
+    };
+    if (source.kind.empty()) {
+      return error("kind", "missing: every source needs a kind (ocds-http, exchange-mysql) and a url");
+    }
+    if (source.url.empty()) return error("url", "missing: every source needs a kind and a url");
+    if (source.kind == "ocds-http") {
+      if (auto url = sync::HttpUrl::parse(source.url); !url) return error("url", url.error().message);
+      if (loaded.origins.at(key_of("safety_window")).source != "default") {
+        return error("safety_window", "applies only to exchange-mysql sources");
+      }
+    } else {
+      auto url = platform::exchange::ExchangeSource::parse(source.url);
+      if (!url) return error("url", url.error().message);
+      loaded.origins.at(key_of("url")).value = url->redacted();
+      if (loaded.origins.at(key_of("max_attempts")).source != "default") {
+        return error("max_attempts", "applies only to ocds-http sources");
+      }
+    }
+    loaded.config.sources.emplace(name, std::move(source));
+  }
+  return {};
 }
 
 std::string redact_database(const std::string& text) {
@@ -299,6 +493,38 @@ std::string env_name(std::string_view key) {
   for (const char c : key)
     name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   return name;
+}
+
+std::span<const ConfigKeyInfo> source_fields() {
+  static const std::vector<ConfigKeyInfo> infos = [] {
+    std::vector<ConfigKeyInfo> v;
+    for (const auto& f : kSourceFields)
+      v.push_back(f.info);
+    return v;
+  }();
+  return infos;
+}
+
+std::optional<std::chrono::seconds> parse_interval(std::string_view text, bool allow_off) {
+  if (allow_off && text == "off") return std::chrono::seconds{0};
+  if (text.size() < 2) return std::nullopt;
+  long long n = 0;
+  const auto* end = text.data() + text.size() - 1;
+  const auto [ptr, ec] = std::from_chars(text.data(), end, n);
+  if (ec != std::errc{} || ptr != end || n < 0 || n > 10'000'000) return std::nullopt;
+  if (allow_off && n == 0) return std::nullopt;  // "off" says it; 0m is a typo
+  switch (text.back()) {
+    case 's':
+      return std::chrono::seconds{n};
+    case 'm':
+      return std::chrono::minutes{n};
+    case 'h':
+      return std::chrono::hours{n};
+    case 'd':
+      return std::chrono::days{n};
+    default:
+      return std::nullopt;
+  }
 }
 
 std::span<const ConfigKeyInfo> config_keys() {
@@ -341,8 +567,19 @@ Result<CommandLine> parse_command_line(std::span<const std::string> args) {
       name = name.substr(0, eq);
     }
     std::string key = name;
-    std::ranges::replace(key, '-', '_');
-    if (key != "config" && (find_key(key) == nullptr || name.find('_') != std::string::npos)) {
+    if (name.starts_with("source.")) {
+      // --source.NAME.FIELD: the field with dashes (--source.feed.batch-size), the name as configured.
+      const auto dot = key.rfind('.');
+      const bool dashed = key.find('_', dot) == std::string::npos;
+      std::replace(key.begin() + static_cast<std::ptrdiff_t>(dot), key.end(), '-', '_');
+      if (!dashed || !split_source_key(key)) {
+        return config_error("command line", "unknown option --" + name + " (see docs/CONFIGURATION.md)");
+      }
+    } else {
+      std::ranges::replace(key, '-', '_');
+    }
+    if (key != "config" && !key.starts_with("source.") &&
+        (find_key(key) == nullptr || name.find('_') != std::string::npos)) {
       return config_error("command line", "unknown option --" + name + " (see --help)");
     }
     if (!value) {
@@ -383,6 +620,10 @@ Result<LoadedConfig> build_config(const CommandLine& command_line, const Environ
   for (const auto& [name, value] : env) {
     if (!name.starts_with("PACTWATCH_") || value.empty()) continue;
     bool known = name == "PACTWATCH_CONFIG" || name.starts_with("PACTWATCH_TEST_");
+    if (const std::string key = source_key_from_env(name); !key.empty()) {
+      loaded.origins[key] = ValueOrigin{value, name};
+      continue;
+    }
     for (const KeyDef* k : all_keys()) {
       if (env_name(k->info.key) == name) {
         loaded.origins[std::string(k->info.key)] = ValueOrigin{value, name};
@@ -394,9 +635,11 @@ Result<LoadedConfig> build_config(const CommandLine& command_line, const Environ
   }
   for (const auto& [key, value] : command_line.options) {
     std::string flag = "--" + key;
-    std::ranges::replace(flag, '_', '-');
+    std::replace(flag.begin() + static_cast<std::ptrdiff_t>(key.starts_with("source.") ? flag.rfind('.') : 0),
+                 flag.end(), '_', '-');
     loaded.origins[key] = ValueOrigin{value, flag};
   }
+  if (auto sources = build_sources(loaded); !sources) return std::unexpected(sources.error());
   for (const KeyDef* k : all_keys()) {
     auto& origin = loaded.origins[std::string(k->info.key)];
     if (auto problem = k->apply(loaded.config, origin.value)) {
@@ -431,6 +674,14 @@ std::string describe_config(const LoadedConfig& loaded) {
     const auto& origin = loaded.origins.at(std::string(k->info.key));
     const std::string value = k->info.key == "database" ? redact_database(origin.value) : origin.value;
     out += std::string(k->info.key) + " = " + value + "  # " + origin.source + "\n";
+  }
+  for (const auto& [name, source] : loaded.config.sources) {
+    for (const auto& f : kSourceFields) {
+      const std::string key = "source." + name + "." + std::string(f.info.key);
+      const auto it = loaded.origins.find(key);
+      if (it != loaded.origins.end())
+        out += key + " = " + it->second.value + "  # " + it->second.source + "\n";
+    }
   }
   return out;
 }

@@ -20,6 +20,24 @@
 
 namespace pactwatch::server {
 
+/**
+ * One platform source of `pactwatch sync` and of `serve`'s scheduler (keys `source.<name>.<field>`,
+ * docs/CONFIGURATION.md "Sync sources"). The defaults are the documented ones.
+ */
+struct SourceConfig {
+  std::string name;                    ///< lower-case letters, digits and '_'
+  std::string kind;                    ///< "ocds-http" or "exchange-mysql"
+  std::string url;                     ///< the feed URL (http://) or the exchange database (mysql://)
+  std::chrono::seconds schedule{900};  ///< interval between runs in serve; 0: off
+  std::size_t batch_size = 500;        ///< exchange-mysql: rows per page and transaction (ocds-http: a page)
+  std::string default_region = "532300";    ///< GB/T 2260 region of a body whose identifier carries none
+  std::string default_body;                 ///< body id for agreements whose government party is unknown
+  std::chrono::seconds safety_window{300};  ///< exchange-mysql: re-read window for late commits
+  std::chrono::milliseconds connect_timeout{5'000};   ///< exchange-mysql: rounded up to seconds
+  std::chrono::milliseconds request_timeout{30'000};  ///< ocds-http: one page; exchange-mysql: a read
+  int max_attempts = 5;                               ///< ocds-http: per page, the first try included
+};
+
 /** Everything pactwatch reads at start, typed and validated. Defaults are the documented ones. */
 struct Config {
   HttpOptions http;                                  ///< listen address, threads, limits, timeouts
@@ -42,6 +60,8 @@ struct Config {
       "var/trail/checkpoint-key.pem";             ///< checkpoint signing key, made on first start
   std::uint64_t trail_checkpoint_entries = 1000;  ///< sign a checkpoint once this many entries are unsigned
   int trail_checkpoint_seconds = 60;              ///< or once the oldest unsigned entry is this old
+  // Platform sync sources (issue #7, docs/SYNC.md), by name.
+  std::map<std::string, SourceConfig> sources;
 };
 
 /** Where a value came from, for check-config and error messages. */
@@ -113,6 +133,11 @@ struct ConfigKeyInfo {
   std::string_view description;
 };
 std::span<const ConfigKeyInfo> config_keys();
+/** The fields of a source key, `source.<name>.<field>`, in the order check-config prints them. */
+std::span<const ConfigKeyInfo> source_fields();
+
+/** An interval such as `90s`, `15m`, `1h`, `1d` (or `off`, 0 s, when `allow_off`); nullopt when malformed. */
+std::optional<std::chrono::seconds> parse_interval(std::string_view text, bool allow_off);
 
 /** `listen` -> `PACTWATCH_LISTEN`. */
 std::string env_name(std::string_view key);

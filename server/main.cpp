@@ -28,6 +28,7 @@
 #include "server/metrics.hpp"
 #include "server/router.hpp"
 #include "server/routes.hpp"
+#include "server/sync_scheduler.hpp"
 #include "server/system_routes.hpp"
 
 extern char** environ;
@@ -54,7 +55,7 @@ std::string usage() {
       "  trail         verify [--checkpoint FILE] [--public-key FILE]: check the accountability trail\n"
       "  detect        --as-of DATE: run breach detection once and print the counts (docs/WORKFLOW.md)\n"
       "  import        [--source NAME] FILE...: store OCDS files exactly once, then detect (docs/SYNC.md)\n"
-      "  sync          SOURCE --url URL: one run of an OCDS feed source (lease, cursor, paging, retries)\n"
+      "  sync          SOURCE [--url URL]: one run of a configured source (source.SOURCE.*; docs/SYNC.md)\n"
       "\n"
       "Options:\n"
       "  --help, -h    this text\n"
@@ -63,6 +64,9 @@ std::string usage() {
       "\n"
       "Every configuration key is also an option (--db-pool-size 8 or --db-pool-size=8) and an environment\n"
       "variable (PACTWATCH_DB_POOL_SIZE). Precedence: command line > environment > file > default.\n"
+      "Sync sources are source.<name>.<field> keys (--source.<name>.<field>, "
+      "PACTWATCH_SOURCE_<NAME>_<FIELD>):\n"
+      "kind (ocds-http|exchange-mysql), url, schedule, batch_size, ... (docs/CONFIGURATION.md).\n"
       "\n"
       "Keys:\n";
   for (const auto& k : config_keys()) {
@@ -221,6 +225,16 @@ int run_serve(const Config& config) {
   if (config.detection_time != "off")
     daily = std::make_unique<DailyDetection>(database, workflow, config.detection_time);
 
+  // Platform sync (issue #7): per-source metrics from sync_runs, and the sources run on their schedules.
+  std::vector<SourceConfig> sources;
+  std::vector<std::string> source_names;
+  for (const auto& [name, source] : config.sources) {
+    sources.push_back(source);
+    source_names.push_back(name);
+  }
+  register_sync_metrics(metrics, database, source_names);
+  std::unique_ptr<SyncScheduler> scheduler;
+
   HttpServer server(config.http, router, metrics);
   try {
     server.start();
@@ -238,7 +252,12 @@ int run_serve(const Config& config) {
              {"database", config.database.redacted()},
              {"io_threads", config.http.io_threads},
              {"worker_threads", config.http.worker_threads}});
+  if (!sources.empty()) {
+    scheduler =
+        std::make_unique<SyncScheduler>(database, std::move(sources), SchedulerOptions{"", true, workflow});
+  }
   const int code = server.run_until_signalled();
+  if (scheduler) scheduler->stop();  // a run in progress ends after its current batch
   log_event("info", "stopped", {{"exit_code", code}});
   return code;
 }

@@ -188,6 +188,14 @@ void Metrics::gauge_callback(std::string_view name, std::string_view help, const
   s.read = std::move(read);
 }
 
+void Metrics::counter_callback(std::string_view name, std::string_view help, const Labels& labels,
+                               std::function<double()> read) {
+  auto& s = series(name, help, "counter", labels, [] { return std::make_unique<Series>(); });
+  std::unique_lock lock(mutex_);
+  if (s.counter) throw std::logic_error("counter " + std::string(name) + " is a plain counter");
+  s.read = std::move(read);
+}
+
 Histogram& Metrics::histogram(std::string_view name, std::string_view help, const Labels& labels) {
   return *series(name, help, "histogram", labels, [this] {
             auto s = std::make_unique<Series>();

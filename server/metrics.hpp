@@ -86,6 +86,12 @@ class Metrics {
    */
   void gauge_callback(std::string_view name, std::string_view help, const Labels& labels,
                       std::function<double()> read);
+  /**
+   * A counter whose value is read from `read` at each scrape (a count kept elsewhere, e.g. in the database),
+   * with the same rules as gauge_callback.
+   */
+  void counter_callback(std::string_view name, std::string_view help, const Labels& labels,
+                        std::function<double()> read);
   /** The histogram `name{labels}` with the configured latency buckets, created on first use. */
   Histogram& histogram(std::string_view name, std::string_view help, const Labels& labels = {});
 

@@ -47,7 +47,9 @@ SyncRecord from_ocds(ocds::MappingResult&& r, std::string raw_text) {
 SyncRecord from_exchange(exchange::RowMapping&& m, std::string raw_text) {
   SyncRecord out;
   const std::string table(exchange::to_string(m.table));
-  out.record_key = "exchange:" + table + "/" + m.row_key;
+  // Not "exchange:<table>/<key>": that is the key of the fact the row becomes (docs/EXCHANGE_DB.md "Keys"),
+  // and a record and an entity must not share an external key.
+  out.record_key = "exchange-row:" + table + "/" + m.row_key;
   out.content_hash = std::move(m.content_hash);
   out.raw_text = std::move(raw_text);
   out.kind = "exchange_row";

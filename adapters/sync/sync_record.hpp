@@ -27,7 +27,8 @@ struct SyncQuarantine {
 
 /** One platform record (a release, a row) and everything its adapter produced. */
 struct SyncRecord {
-  std::string record_key;    ///< stable across re-reads: "ocds:<ocid>/<release id>", "exchange:<table>/<key>"
+  std::string
+      record_key;  ///< stable across re-reads: "ocds:<ocid>/<release id>", "exchange-row:<table>/<key>"
   std::string content_hash;  ///< of the whole record: equal hashes mean "unchanged"
   std::string raw_text;      ///< the record's source text (for quarantine and re-processing)
   std::string kind;          ///< "ocds_release" or "exchange_row": how re-processing maps raw_text again

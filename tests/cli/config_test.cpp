@@ -177,12 +177,170 @@ INSTANTIATE_TEST_SUITE_P(
         BadValue{"empty_path", {"serve", "--sql-dir="}, {}, {}, "sql_dir", "must not be empty"}),
     [](const auto& info) { return info.param.name; });
 
+INSTANTIATE_TEST_SUITE_P(
+    Sources, BadConfigTest,
+    ::testing::Values(
+        BadValue{
+            "unknown_kind",
+            {"serve"},
+            {},
+            "source.feed.kind = ftp\nsource.feed.url = http://h/f\n",
+            "source.feed.kind",
+            "source.feed.kind (from test.conf:1): 'ftp' is not a source kind (ocds-http, exchange-mysql)"},
+        BadValue{"feed_url_not_http",
+                 {"serve", "--source.feed.url", "https://h/f"},
+                 {{"PACTWATCH_SOURCE_FEED_KIND", "ocds-http"}},
+                 {},
+                 "source.feed.url",
+                 "source.feed.url (from --source.feed.url):"},
+        BadValue{"exchange_url_not_mysql",
+                 {"serve"},
+                 {{"PACTWATCH_SOURCE_X_KIND", "exchange-mysql"}, {"PACTWATCH_SOURCE_X_URL", "http://h/x"}},
+                 {},
+                 "source.x.url",
+                 "source.x.url (from PACTWATCH_SOURCE_X_URL):"},
+        BadValue{"schedule_without_unit",
+                 {"serve", "--source.feed.schedule", "15"},
+                 {{"PACTWATCH_SOURCE_FEED_KIND", "ocds-http"}, {"PACTWATCH_SOURCE_FEED_URL", "http://h/f"}},
+                 {},
+                 "source.feed.schedule",
+                 "'15' is not an interval from 1s to 7d"},
+        BadValue{"schedule_zero",
+                 {"serve", "--source.feed.schedule=0m"},
+                 {{"PACTWATCH_SOURCE_FEED_KIND", "ocds-http"}, {"PACTWATCH_SOURCE_FEED_URL", "http://h/f"}},
+                 {},
+                 "source.feed.schedule",
+                 "or off"},
+        BadValue{"schedule_too_long",
+                 {"serve"},
+                 {},
+                 "source.feed.kind = ocds-http\nsource.feed.url = http://h/f\nsource.feed.schedule = 8d\n",
+                 "source.feed.schedule",
+                 "source.feed.schedule (from test.conf:3)"},
+        BadValue{"missing_url",
+                 {"serve"},
+                 {},
+                 "source.feed.kind = ocds-http\n",
+                 "source.feed.url",
+                 "source.feed.url (from default): missing"},
+        BadValue{"missing_kind",
+                 {"serve"},
+                 {},
+                 "source.feed.url = http://h/f\n",
+                 "source.feed.kind",
+                 "source.feed.kind (from default): missing"},
+        BadValue{"unknown_field",
+                 {"serve"},
+                 {},
+                 "source.feed.kind = ocds-http\nsource.feed.interval = 1h\n",
+                 "source.feed.interval",
+                 "source.feed.interval (test.conf:2): unknown source field 'interval'"},
+        BadValue{"bad_source_name",
+                 {"serve"},
+                 {},
+                 "source.Feed-1.kind = ocds-http\n",
+                 "source.Feed-1.kind",
+                 "source name 'Feed-1' must be lower-case letters, digits and _"},
+        BadValue{
+            "safety_window_on_feed",
+            {"serve"},
+            {},
+            "source.feed.kind = ocds-http\nsource.feed.url = http://h/f\nsource.feed.safety_window = 5m\n",
+            "source.feed.safety_window",
+            "applies only to exchange-mysql sources"},
+        BadValue{"max_attempts_on_exchange",
+                 {"serve"},
+                 {},
+                 "source.x.kind = exchange-mysql\nsource.x.url = mysql://u@h/db\nsource.x.max_attempts = 3\n",
+                 "source.x.max_attempts",
+                 "applies only to ocds-http sources"},
+        BadValue{
+            "bad_region",
+            {"serve"},
+            {},
+            "source.feed.kind = ocds-http\nsource.feed.url = http://h/f\nsource.feed.default_region = 5323\n",
+            "source.feed.default_region",
+            "not a six-digit GB/T 2260 region code"},
+        BadValue{
+            "batch_size_zero",
+            {"serve"},
+            {{"PACTWATCH_SOURCE_FEED_BATCH_SIZE", "0"}},
+            "source.feed.kind = ocds-http\nsource.feed.url = http://h/f\n",
+            "source.feed.batch_size",
+            "source.feed.batch_size (from PACTWATCH_SOURCE_FEED_BATCH_SIZE): 0 is out of range 1-100000"}),
+    [](const auto& info) { return info.param.name; });
+
+// Verifies sync sources from the file, the environment and the command line: per-key precedence, the
+// defaults of unset fields, the typed values, and check-config listing each field with where it came from
+// (the exchange database's password redacted).
+TEST(ConfigTest, SourcesFromEveryPlace) {
+  const std::string file =
+      "source.feed.kind = ocds-http\n"
+      "source.feed.url = http://feed.ggzy.cx/ocds\n"
+      "source.feed.schedule = 1h\n"
+      "source.exchange_db.kind = exchange-mysql\n";
+  const Environment env = {{"PACTWATCH_SOURCE_EXCHANGE_DB_URL", "mysql://reader:s3cret@10.0.0.5/qzk"},
+                           {"PACTWATCH_SOURCE_EXCHANGE_DB_SAFETY_WINDOW", "10m"},
+                           {"PACTWATCH_SOURCE_FEED_SCHEDULE", "30m"}};
+  auto loaded = build({"serve", "--source.feed.schedule", "90s", "--source.feed.request-timeout-ms=2000",
+                       "--source.exchange_db.batch-size", "200"},
+                      env, file);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  ASSERT_EQ(loaded->config.sources.size(), 2u);
+  const SourceConfig& feed = loaded->config.sources.at("feed");
+  EXPECT_EQ(feed.name, "feed");
+  EXPECT_EQ(feed.kind, "ocds-http");
+  EXPECT_EQ(feed.url, "http://feed.ggzy.cx/ocds");
+  EXPECT_EQ(feed.schedule, std::chrono::seconds{90});  // flag over environment over file
+  EXPECT_EQ(feed.request_timeout, std::chrono::milliseconds{2000});
+  EXPECT_EQ(feed.batch_size, 500u);
+  EXPECT_EQ(feed.default_region, "532300");
+  EXPECT_EQ(feed.max_attempts, 5);
+  const SourceConfig& x = loaded->config.sources.at("exchange_db");
+  EXPECT_EQ(x.kind, "exchange-mysql");
+  EXPECT_EQ(x.url, "mysql://reader:s3cret@10.0.0.5/qzk");  // the real URL, for connecting
+  EXPECT_EQ(x.safety_window, std::chrono::seconds{600});
+  EXPECT_EQ(x.batch_size, 200u);
+  EXPECT_EQ(x.schedule, std::chrono::seconds{900});
+  EXPECT_EQ(loaded->origins.at("source.feed.schedule").source, "--source.feed.schedule");
+  EXPECT_EQ(loaded->origins.at("source.feed.url").source, "test.conf:2");
+  EXPECT_EQ(loaded->origins.at("source.exchange_db.url").source, "PACTWATCH_SOURCE_EXCHANGE_DB_URL");
+  EXPECT_EQ(loaded->origins.at("source.exchange_db.batch_size").source, "--source.exchange_db.batch-size");
+  const std::string described = describe_config(*loaded);
+  EXPECT_THAT(described, HasSubstr("source.feed.schedule = 90s  # --source.feed.schedule\n"));
+  EXPECT_THAT(described, HasSubstr("source.feed.max_attempts = 5  # default\n"));
+  EXPECT_THAT(described, HasSubstr("source.exchange_db.safety_window = 10m  # "
+                                   "PACTWATCH_SOURCE_EXCHANGE_DB_SAFETY_WINDOW\n"));
+  EXPECT_THAT(described, HasSubstr("source.exchange_db.url = mysql://reader:***@10.0.0.5"));
+  EXPECT_THAT(described, ::testing::Not(HasSubstr("s3cret")));
+}
+
+// Verifies the interval syntax of schedules and safety windows.
+TEST(ConfigTest, ParsesIntervals) {
+  EXPECT_EQ(parse_interval("90s", true), std::chrono::seconds{90});
+  EXPECT_EQ(parse_interval("15m", true), std::chrono::seconds{900});
+  EXPECT_EQ(parse_interval("2h", true), std::chrono::seconds{7200});
+  EXPECT_EQ(parse_interval("1d", true), std::chrono::seconds{86400});
+  EXPECT_EQ(parse_interval("off", true), std::chrono::seconds{0});
+  EXPECT_EQ(parse_interval("0s", false), std::chrono::seconds{0});
+  EXPECT_EQ(parse_interval("off", false), std::nullopt);
+  EXPECT_EQ(parse_interval("0s", true), std::nullopt);
+  EXPECT_EQ(parse_interval("15", true), std::nullopt);
+  EXPECT_EQ(parse_interval("m", true), std::nullopt);
+  EXPECT_EQ(parse_interval("-5m", true), std::nullopt);
+  EXPECT_EQ(parse_interval("1.5h", true), std::nullopt);
+  EXPECT_EQ(parse_interval("5 m", true), std::nullopt);
+}
+
 // Verifies command-line errors: unknown option, unknown command, missing value.
 TEST(ConfigTest, RejectsMalformedCommandLines) {
   const std::vector<std::vector<std::string>> bad = {{"serve", "--lisen", "x"},
                                                      {"serv"},
                                                      {"serve", "--listen"},
                                                      {"serve", "--db_pool_size", "3"},
+                                                     {"serve", "--source.feed.batch_size", "3"},
+                                                     {"serve", "--source.feed.colour", "red"},
+                                                     {"serve", "--source.Feed.kind", "ocds-http"},
                                                      {"serve", "extra"}};
   for (const auto& args : bad) {
     auto cl = parse_command_line(args);
@@ -226,7 +384,8 @@ TEST(ConfigTest, FileAllowsCommentsAndBlankLines) {
   EXPECT_FALSE(loaded->config.http.access_log);
 }
 
-// Verifies that the shipped config/pactwatch.conf documents every key with its default and parses cleanly.
+// Verifies that the shipped config/pactwatch.conf documents every key and source field with its default and
+// parses cleanly.
 TEST(ConfigTest, ShippedFileDocumentsEveryKey) {
   std::ifstream in(std::string(PACTWATCH_SOURCE_DIR) + "/config/pactwatch.conf");
   ASSERT_TRUE(in.is_open());
@@ -236,12 +395,19 @@ TEST(ConfigTest, ShippedFileDocumentsEveryKey) {
     const std::string line = "# " + std::string(key.key) + " = " + std::string(key.default_value) + "\n";
     EXPECT_THAT(text.str(), HasSubstr(line)) << key.key;
   }
+  for (const auto& field : source_fields()) {
+    const std::string line = "source.<name>." + std::string(field.key) + " =" +
+                             (field.default_value.empty() ? "" : " " + std::string(field.default_value));
+    EXPECT_THAT(text.str(), HasSubstr(line)) << field.key;
+  }
   auto loaded = build({"serve"}, {}, text.str());
   ASSERT_TRUE(loaded) << loaded.error().message;
   EXPECT_EQ(loaded->origins.at("listen").source, "default");
+  EXPECT_TRUE(loaded->config.sources.empty()) << "the example sources are commented out";
 }
 
-// Verifies that docs/CONFIGURATION.md mentions every key and its environment variable.
+// Verifies that docs/CONFIGURATION.md mentions every key and its environment variable, and every source
+// field.
 TEST(ConfigTest, DocumentationListsEveryKey) {
   std::ifstream in(std::string(PACTWATCH_SOURCE_DIR) + "/docs/CONFIGURATION.md");
   ASSERT_TRUE(in.is_open());
@@ -251,6 +417,8 @@ TEST(ConfigTest, DocumentationListsEveryKey) {
     EXPECT_THAT(text.str(), HasSubstr("`" + std::string(key.key) + "`")) << key.key;
     EXPECT_THAT(text.str(), HasSubstr("`" + env_name(key.key) + "`")) << key.key;
   }
+  for (const auto& field : source_fields())
+    EXPECT_THAT(text.str(), HasSubstr("`source.<name>." + std::string(field.key) + "`")) << field.key;
 }
 
 }  // namespace
