@@ -93,16 +93,3 @@ domain::Result<FeedReport> sync_ocds_feed(SyncStore& store, const Lease& lease, 
                                           const HttpFeedOptions& http, const ImportOptions& options);
 
 }  // namespace pactwatch::sync
-
-namespace pactwatch::sync {
-
-/**
- * One run of a feed source: takes the lease (`options.source`, `options.owner`), opens a run row, syncs, and
- * closes the row with the counts, cursors and lag (now minus the newest release date). The run row is
- * returned whether the sync succeeded or failed (status `failed` with the message); a lease held elsewhere
- * is an error and no run.
- */
-domain::Result<RunReport> run_feed_source(SyncStore& store, const std::string& url,
-                                          const HttpFeedOptions& http, const ImportOptions& options);
-
-}  // namespace pactwatch::sync
