@@ -16,6 +16,7 @@ void build_router(Router& router, Metrics& metrics, SystemProbes probes, const A
   register_openapi_route(router);
   api::ApiOptions ledger_options;
   ledger_options.after_fact = fact_detection_hook(database, workflow);  // issue #5: detection on new facts
+  ledger_options.today = workflow.today;  // commitment statuses default to the workflow's today
   add_ledger_routes(router, auth, database, std::move(ledger_options));
   add_trail_routes(router, auth, database, std::move(trail));
   add_sync_routes(router, auth, database);                           // issue #7

@@ -41,6 +41,30 @@ namespace pactwatch::store::detail {
   " AND (:signed_after = '' OR a.signed_on >= :signed_after_)"                                \
   " AND (:signed_before = '' OR a.signed_on <= :signed_before_)" PW_PAGE("a.id")
 
+// The list of commitments after SELECT, without its page clause.
+#define PW_COMMITMENT_FROM                                                                       \
+  PW_COMMITMENT_COLS                                                                             \
+  " FROM commitments c JOIN agreements a ON a.id = c.agreement_id"                               \
+  " JOIN bodies b ON b.id = a.body_id WHERE b.region LIKE :scope AND b.region LIKE :region"      \
+  " AND (:kind = '' OR c.kind = :kind_) AND (:agreement = '' OR c.agreement_id = :agreement_)"   \
+  " AND (:side = '' OR c.obligor_side = :side_) AND (:obligor = '' OR c.obligor_id = :obligor_)" \
+  " AND (:stage = '' OR c.stage = :stage_) AND (:due_after = '' OR c.due >= :due_after_)"        \
+  " AND (:due_before = '' OR c.due <= :due_before_)"
+// A fact known by the status date that may move the due date (an amendment, a judgment's deadline).
+#define PW_DUE_MAY_MOVE(as_of)                                                               \
+  " EXISTS (SELECT 1 FROM facts fm WHERE fm.commitment_id = c.id AND fm.new_due IS NOT NULL" \
+  " AND fm.on_date <= :" as_of ")"
+// The commitments that may have one of the wanted statuses as of the date (domain/status.hpp): a superset
+// that the store narrows with domain::commitment_status. Each status is wanted when its flag is 1.
+#define PW_STATUS_CANDIDATES \
+  " AND ((:open = 1 AND (c.due >= :open_as_of OR" PW_DUE_MAY_MOVE("open_moved") "))"                    \
+  " OR (:overdue = 1 AND (c.due < :overdue_as_of OR" PW_DUE_MAY_MOVE("overdue_moved") "))"              \
+  " OR (:fulfilled = 1 AND EXISTS (SELECT 1 FROM facts ff WHERE ff.commitment_id = c.id"                \
+  " AND ff.on_date <= :fulfilled_as_of"                                                                 \
+  " AND ff.kind IN ('fulfilled', 'acceptance_passed', 'acceptance_failed', 'judgment_fulfilled')))"     \
+  " OR (:excused = 1 AND EXISTS (SELECT 1 FROM facts fx WHERE fx.commitment_id = c.id"                  \
+  " AND fx.on_date <= :excused_as_of AND fx.kind IN ('revoked', 'terminated'))))"
+
 /**
  * The shared statements with the backend's transaction control filled in. With `straight_join` the list of
  * agreements says SELECT STRAIGHT_JOIN (MySQL only), which makes it walk agreements in id order and stop at
@@ -129,14 +153,9 @@ constexpr LedgerSql make_ledger_sql(std::string_view begin_write, bool straight_
   s.select_commitment = "SELECT " PW_COMMITMENT_COLS
                         " FROM commitments c JOIN agreements a ON a.id = c.agreement_id"
                         " JOIN bodies b ON b.id = a.body_id WHERE c.id = :id AND b.region LIKE :scope";
-  s.list_commitments =
-      "SELECT " PW_COMMITMENT_COLS
-      " FROM commitments c JOIN agreements a ON a.id = c.agreement_id"
-      " JOIN bodies b ON b.id = a.body_id WHERE b.region LIKE :scope AND b.region LIKE :region"
-      " AND (:kind = '' OR c.kind = :kind_) AND (:agreement = '' OR c.agreement_id = :agreement_)"
-      " AND (:side = '' OR c.obligor_side = :side_) AND (:obligor = '' OR c.obligor_id = :obligor_)"
-      " AND (:stage = '' OR c.stage = :stage_) AND (:due_after = '' OR c.due >= :due_after_)"
-      " AND (:due_before = '' OR c.due <= :due_before_)" PW_PAGE("c.id");
+  s.list_commitments = "SELECT " PW_COMMITMENT_FROM PW_PAGE("c.id");
+  s.list_commitments_by_status = "SELECT " PW_COMMITMENT_FROM PW_STATUS_CANDIDATES PW_PAGE("c.id");
+  s.select_facts_of = "SELECT " PW_FACT_COLS " FROM facts f WHERE f.commitment_id IN ";
   s.insert_commitment =
       "INSERT INTO commitments (id, agreement_id, obligor_side, obligor_id, kind, title, due, amount_fen,"
       " currency, grace_days, stage, committing_official_id, payment_term_days, version, created_at, "
@@ -195,5 +214,8 @@ constexpr LedgerSql make_ledger_sql(std::string_view begin_write, bool straight_
 #undef PW_OFFICIAL_IN
 #undef PW_PAGE
 #undef PW_AGREEMENT_FROM
+#undef PW_COMMITMENT_FROM
+#undef PW_DUE_MAY_MOVE
+#undef PW_STATUS_CANDIDATES
 
 }  // namespace pactwatch::store::detail

@@ -19,6 +19,7 @@
 #include "domain/model.hpp"
 #include "domain/ports.hpp"
 #include "domain/result.hpp"
+#include "domain/status.hpp"
 
 namespace soci {
 class session;
@@ -52,6 +53,14 @@ struct Page {
   bool more = false;
 };
 
+/** A page of commitments, with each item's status when CommitmentFilter::as_of was given. */
+struct CommitmentPage : Page<domain::Commitment> {
+  std::vector<domain::CommitmentStatus> statuses;  ///< parallel to items; empty without as_of
+  /// When not empty, the next page starts after this id (the last row judged) rather than after the last
+  /// item: a status filter read past rows it dropped and stopped at CommitmentFilter::max_scan.
+  std::string resume_after;
+};
+
 /** Keyset pagination: rows with an id greater than `after`, at most `limit` of them. */
 struct Window {
   std::string after;
@@ -76,6 +85,13 @@ struct AgreementFilter {
 struct CommitmentFilter {
   std::string region, kind, agreement_id, obligor_side, obligor_id, stage;
   std::string due_after, due_before;  ///< inclusive bounds on due
+  /// Only commitments with one of these statuses as of `as_of` (domain/status.hpp); empty: any. Needs as_of.
+  std::vector<domain::CommitmentStatus> statuses;
+  /// When set, the page carries each item's status as of this date (CommitmentPage::statuses).
+  std::optional<domain::Date> as_of;
+  /// With `statuses`: at most this many rows that pass the other filters are judged for one page (at least
+  /// limit + 1). A page may then hold fewer items than the limit, even none, and still have more.
+  int max_scan = 5000;
 };
 struct FactFilter {
   std::string region, kind, commitment_id, agreement_id;
@@ -219,8 +235,9 @@ class LedgerStore {
   domain::Result<Page<domain::Organization>> organizations(const OrganizationFilter& filter, const Window& w);
   domain::Result<Page<domain::Agreement>> agreements(const domain::Scope& scope,
                                                      const AgreementFilter& filter, const Window& w);
-  domain::Result<Page<domain::Commitment>> commitments(const domain::Scope& scope,
-                                                       const CommitmentFilter& filter, const Window& w);
+  /** Commitments in id order; with a status filter, see CommitmentFilter::max_scan. */
+  domain::Result<CommitmentPage> commitments(const domain::Scope& scope, const CommitmentFilter& filter,
+                                             const Window& w);
   domain::Result<Page<domain::Fact>> facts(const domain::Scope& scope, const FactFilter& filter,
                                            const Window& w);
   /** Regions within `within` (containment; empty: all), by code after `w.after`. */
