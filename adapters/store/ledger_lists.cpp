@@ -54,13 +54,15 @@ void attach_posts(soci::session& sql, const LedgerSql& text, std::vector<Stored<
     o.entity.posts = std::move(posts[o.entity.id]);
 }
 
-/** Fills the stages and assignments of a page of agreements with two range queries. */
+/**
+ * Fills the stages and assignments of a page of agreements with two queries for the page's ids (a range
+ * from the first to the last id would also read the stages of every agreement the filters left out).
+ */
 void attach_stages(soci::session& sql, const LedgerSql& text, std::vector<Stored<d::Agreement>>& agreements) {
-  if (agreements.empty()) return;
   std::vector<Stored<d::Agreement>*> pointers;
   for (auto& a : agreements)
     pointers.push_back(&a);
-  detail::read_stages(sql, text, agreements.front().entity.id, agreements.back().entity.id, pointers);
+  detail::read_stages_of(sql, text, pointers);
 }
 
 }  // namespace
@@ -160,22 +162,16 @@ void use_commitment_filter(Query& q, const std::string& scope_like, const std::s
   q.use(f.due_before, "due_before").use(f.due_before, "due_before_");
 }
 
-/** The facts of `commitments` in one query, in any order. */
+/** The facts of `commitments[first…]` in one query, in any order. */
 std::vector<d::Fact> facts_of(soci::session& sql, const LedgerSql& text,
                               const std::vector<Stored<d::Commitment>>& commitments, std::size_t first) {
   std::vector<d::Fact> facts;
   if (first >= commitments.size()) return facts;
-  std::string statement(text.select_facts_of);
-  std::vector<std::string> names;
-  names.reserve(commitments.size() - first);
-  for (std::size_t i = first; i < commitments.size(); ++i) {
-    names.push_back("c" + std::to_string(i - first));
-    statement += (i == first ? "(:" : ", :") + names.back();
-  }
-  statement += ")";
-  Query q(sql, statement);
+  std::vector<const std::string*> ids;
   for (std::size_t i = first; i < commitments.size(); ++i)
-    q.use(commitments[i].entity.id, names[i - first].c_str());
+    ids.push_back(&commitments[i].entity.id);
+  Query q(sql, detail::expand_ids(text.select_facts_of, ids.size()));
+  detail::use_ids(q, ids);
   detail::FactRow row;
   auto st = q.into(row).run();
   while (st.fetch())

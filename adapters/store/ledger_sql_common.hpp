@@ -132,6 +132,9 @@ constexpr LedgerSql make_ledger_sql(std::string_view begin_write, bool straight_
   s.select_assignments_range = "SELECT " PW_ASSIGNMENT_COLS
                                " FROM assignments WHERE agreement_id >= :first AND agreement_id <= :last"
                                " ORDER BY agreement_id, seq";
+  s.select_stages_of = "SELECT agreement_id, kind FROM stages WHERE agreement_id IN (:ids)";
+  s.select_assignments_of = "SELECT " PW_ASSIGNMENT_COLS
+                            " FROM assignments WHERE agreement_id IN (:ids) ORDER BY agreement_id, seq";
   s.insert_agreement =
       "INSERT INTO agreements (id, kind, title, body_id, counterparty_id, value_fen, currency, signed_on,"
       " platform_project_code, unified_deal_code, ocid, version, created_at, updated_at)"
@@ -155,7 +158,7 @@ constexpr LedgerSql make_ledger_sql(std::string_view begin_write, bool straight_
                         " JOIN bodies b ON b.id = a.body_id WHERE c.id = :id AND b.region LIKE :scope";
   s.list_commitments = "SELECT " PW_COMMITMENT_FROM PW_PAGE("c.id");
   s.list_commitments_by_status = "SELECT " PW_COMMITMENT_FROM PW_STATUS_CANDIDATES PW_PAGE("c.id");
-  s.select_facts_of = "SELECT " PW_FACT_COLS " FROM facts f WHERE f.commitment_id IN ";
+  s.select_facts_of = "SELECT " PW_FACT_COLS " FROM facts f WHERE f.commitment_id IN (:ids)";
   s.insert_commitment =
       "INSERT INTO commitments (id, agreement_id, obligor_side, obligor_id, kind, title, due, amount_fen,"
       " currency, grace_days, stage, committing_official_id, payment_term_days, version, created_at, "
