@@ -32,7 +32,7 @@ struct LedgerSql {
   /// The facts of given commitments: `(:ids)` is expanded by detail::expand_ids(), one placeholder per id.
   std::string_view select_facts_of;
   std::string_view select_region, list_regions;
-  std::string_view select_idempotency, insert_idempotency;
+  std::string_view select_idempotency, insert_idempotency, delete_expired_idempotency_key, purge_idempotency;
 };
 
 const LedgerSql& ledger_sqlite_sql();

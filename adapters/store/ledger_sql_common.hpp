@@ -197,7 +197,11 @@ constexpr LedgerSql make_ledger_sql(std::string_view begin_write, bool straight_
 
   s.select_idempotency =
       "SELECT method, route, request_sha256, status, response_body, etag, location FROM idempotency_keys"
-      " WHERE token_id = :token_id AND idem_key = :idem_key";
+      " WHERE token_id = :token_id AND idem_key = :idem_key AND created_at >= :cutoff";
+  s.delete_expired_idempotency_key =
+      "DELETE FROM idempotency_keys WHERE token_id = :token_id AND idem_key = :idem_key"
+      " AND created_at < :cutoff";
+  s.purge_idempotency = "DELETE FROM idempotency_keys WHERE created_at < :cutoff";
   s.insert_idempotency =
       "INSERT INTO idempotency_keys (token_id, idem_key, method, route, request_sha256, status, "
       "response_body,"

@@ -5,6 +5,7 @@
 // and is the single place where the accountability trail (issue #6) appends its entry: see
 // LedgerTransaction::record_change().
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -110,6 +111,16 @@ struct StoredResponse {
   std::string location;
 };
 
+/**
+ * How long Idempotency-Key answers are kept (configuration key idempotency_retention_hours): an older key is
+ * treated as never used, and the expired records are deleted by a write at most once per `purge_every`.
+ * Only the ledger API's store is given one; the others (sync, workflow, seed) never expire or purge keys.
+ */
+struct IdempotencyRetention {
+  std::chrono::hours keep{24};
+  std::chrono::seconds purge_every{60};
+};
+
 /** An Idempotency-Key as stored: keys are per token. */
 struct IdempotencyKey {
   std::string token_id, key, method, route, request_sha256;
@@ -206,17 +217,19 @@ class LedgerTransaction {
 /** The ledger store on a Database. Thread-safe: each call borrows its own session. */
 class LedgerStore {
  public:
-  explicit LedgerStore(Database& database);
+  /** Without `idempotency`, keys never expire and this store never purges them. */
+  explicit LedgerStore(Database& database, std::optional<IdempotencyRetention> idempotency = std::nullopt);
 
   /**
    * Runs `work` in one transaction; when `idempotency` is set, stores `work`'s answer under that key in the
-   * same transaction. Commits when `work` succeeds, rolls back otherwise. A duplicate idempotency key (a
-   * concurrent request with the same key) is a `conflict`.
+   * same transaction (replacing an expired record of the same key). Commits when `work` succeeds, rolls back
+   * otherwise. A duplicate idempotency key (a concurrent request with the same key) is a `conflict`. At most
+   * once per IdempotencyRetention::purge_every, a write also deletes every expired idempotency record.
    */
   domain::Result<StoredResponse> write(
       const WriteContext& context, const std::optional<IdempotencyKey>& idempotency,
       const std::function<domain::Result<StoredResponse>(LedgerTransaction&)>& work);
-  /** The stored answer for a token's key, if any. */
+  /** The stored answer for a token's key, if any that has not expired. */
   domain::Result<std::optional<IdempotencyRecord>> idempotent_response(const std::string& token_id,
                                                                        const std::string& key);
 
@@ -252,7 +265,14 @@ class LedgerStore {
   struct ReadCache;
 
  private:
+  /** The creation time before which an idempotency record has expired (RFC 3339, as created_at); "" when
+   * keys never expire (every created_at is >= "", none is < ""). */
+  std::string idempotency_cutoff() const;
+  /** True for the first write of each IdempotencyRetention::purge_every (never without a retention). */
+  bool idempotency_purge_due();
+
   Database& database_;
+  std::optional<IdempotencyRetention> idempotency_;
   std::shared_ptr<ReadCache> cache_;
 };
 

@@ -30,7 +30,10 @@ struct ApiOptions {
   int max_limit = 500;                ///< larger `limit` values are a 422
   std::size_t max_text_length = 500;  ///< longest name, title or reference accepted
   std::size_t max_idempotency_key_length = 255;
-  /// Rows a commitment list with a `status` filter judges at most per page (store::CommitmentFilter).
+  /// How long Idempotency-Key answers are kept (configuration key idempotency_retention_hours).
+  store::IdempotencyRetention idempotency;
+  /// Rows a commitment list with a `status` filter judges at most per page (configuration key
+  /// status_scan_rows; store::CommitmentFilter::max_scan).
   int max_status_scan = 5000;
   /// Today's date in Asia/Shanghai, the default `as_of` of commitment statuses; empty: the system clock.
   std::function<domain::Date()> today;
