@@ -162,14 +162,14 @@ void use_commitment_filter(Query& q, const std::string& scope_like, const std::s
   q.use(f.due_before, "due_before").use(f.due_before, "due_before_");
 }
 
-/** The facts of `commitments[first…]` in one query, in any order. */
+/** The facts of `commitments` in one query, in any order. */
 std::vector<d::Fact> facts_of(soci::session& sql, const LedgerSql& text,
-                              const std::vector<Stored<d::Commitment>>& commitments, std::size_t first) {
+                              const std::vector<Stored<d::Commitment>>& commitments) {
   std::vector<d::Fact> facts;
-  if (first >= commitments.size()) return facts;
+  if (commitments.empty()) return facts;
   std::vector<const std::string*> ids;
-  for (std::size_t i = first; i < commitments.size(); ++i)
-    ids.push_back(&commitments[i].entity.id);
+  for (const auto& c : commitments)
+    ids.push_back(&c.entity.id);
   Query q(sql, detail::expand_ids(text.select_facts_of, ids.size()));
   detail::use_ids(q, ids);
   detail::FactRow row;
@@ -180,23 +180,23 @@ std::vector<d::Fact> facts_of(soci::session& sql, const LedgerSql& text,
 }
 
 /**
- * The status of each of `commitments[first…]` as of `as_of`, from their facts (read with one query).
- * The facts are grouped by commitment and folded by the domain, as detection folds them.
+ * The status of each of `commitments` as of `as_of`, from their facts (read with one query). The facts
+ * are grouped by commitment and folded by the domain, as detection folds them.
  */
 std::vector<d::CommitmentStatus> statuses_of(soci::session& sql, const LedgerSql& text,
                                              const std::vector<Stored<d::Commitment>>& commitments,
-                                             std::size_t first, d::Date as_of) {
+                                             d::Date as_of) {
   std::vector<d::CommitmentStatus> out;
-  if (first >= commitments.size()) return out;
-  const std::vector<d::Fact> facts = facts_of(sql, text, commitments, first);
+  if (commitments.empty()) return out;
+  const std::vector<d::Fact> facts = facts_of(sql, text, commitments);
   std::map<std::string_view, std::vector<std::uint32_t>> groups;
   for (std::uint32_t i = 0; i < facts.size(); ++i)
     groups[facts[i].commitment_id].push_back(i);
   std::vector<std::uint32_t> scratch;
   const std::vector<std::uint32_t> none;
-  out.reserve(commitments.size() - first);
-  for (std::size_t i = first; i < commitments.size(); ++i) {
-    const auto& c = commitments[i].entity;
+  out.reserve(commitments.size());
+  for (const auto& stored : commitments) {
+    const auto& c = stored.entity;
     auto it = groups.find(c.id);
     out.push_back(d::commitment_status(c, it == groups.end() ? none : it->second, facts, as_of, scratch));
   }
@@ -218,7 +218,7 @@ Result<CommitmentPage> LedgerStore::commitments(const d::Scope& scope, const Com
       use_commitment_filter(q, scope_like, region, f);
       q.use(w.after, "after").use(limit, "limit");
       static_cast<Page<d::Commitment>&>(page) = read_page<d::Commitment>(q, row, w.limit);
-      if (f.as_of) page.statuses = statuses_of(sql, text, page.items, 0, *f.as_of);
+      if (f.as_of) page.statuses = statuses_of(sql, text, page.items, *f.as_of);
       return page;
     }
     // SQL pre-selects the rows that may have a wanted status; the domain decides for each. Batches of
@@ -255,7 +255,7 @@ Result<CommitmentPage> LedgerStore::commitments(const d::Scope& scope, const Com
         while (st.fetch())
           batch.push_back(row.get());
       }
-      const auto statuses = statuses_of(sql, text, batch, 0, *f.as_of);
+      const auto statuses = statuses_of(sql, text, batch, *f.as_of);
       for (std::size_t i = 0; i < batch.size(); ++i) {
         ++scanned;
         after = batch[i].entity.id;
