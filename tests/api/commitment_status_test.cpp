@@ -81,6 +81,9 @@ class CommitmentStatusTest : public ApiFixture {
     extra["on"] = on;
     create("facts", extra);
   }
+  std::string agreement_of(const std::string& commitment_id) {
+    return get("/api/v1/commitments/" + commitment_id).json().at("agreement_id");
+  }
   /** The ids of every item of a list walked with `limit`. */
   std::vector<std::string> ids(const std::string& target, int limit = 50,
                                const std::string& token = kSupervisor) {
@@ -105,6 +108,8 @@ TEST_F(CommitmentStatusTest, StatusAsOfDates) {
   // Before the late payment it is overdue; before anything fell due or happened, everything is open.
   EXPECT_THAT(ids(list + "overdue&as_of=2026-07-01"), ElementsAre(overdue_, late_, part_, lufeng_));
   EXPECT_THAT(ids(list + "fulfilled&as_of=2026-07-01"), ElementsAre(paid_));
+  // Due on the day itself is not yet overdue.
+  EXPECT_THAT(ids(list + "overdue&as_of=2026-06-30"), ElementsAre(late_, part_));
   EXPECT_THAT(ids(list + "open&as_of=2026-05-01"),
               ElementsAre(open_, paid_, overdue_, late_, part_, lufeng_, revoked_, amended_));
   EXPECT_THAT(ids(list + "excused,fulfilled&as_of=2026-06-01"), ElementsAre(revoked_));
@@ -195,8 +200,20 @@ class CommitmentStatusScanTest : public CommitmentStatusTest {
 // Verifies a page that stops at the scan budget resumes after the last row it judged: walking still
 // returns every match exactly once and in order, though some pages are short or empty.
 TEST_F(CommitmentStatusScanTest, PagesStopAtTheScanBudgetWithoutSkipping) {
+  // Three more commitments due after today but paid in full (open candidates the domain drops), then an
+  // open one: with limit=1 a page judges two candidates, and the one judging two paid ones is empty.
+  std::vector<std::string> paid_early;
+  for (int i = 0; i < 3; ++i) {
+    paid_early.push_back(commitment(agreement_of(open_), chuxiong_, "2026-09-30"));
+    fact(paid_early.back(), "fulfilled", "2026-06-20", {{"amount", cny("384000.00")}});
+  }
+  const std::string last_open = commitment(agreement_of(open_), chuxiong_, "2026-09-30");
+  EXPECT_THAT(ids("/api/v1/commitments?status=open", 1), ElementsAre(open_, amended_, last_open));
+  EXPECT_THAT(ids("/api/v1/commitments?status=fulfilled", 1),
+              ElementsAre(paid_, late_, paid_early[0], paid_early[1], paid_early[2]));
   EXPECT_THAT(ids("/api/v1/commitments?status=excused", 1), ElementsAre(revoked_));
-  EXPECT_THAT(ids("/api/v1/commitments?status=fulfilled,excused", 1), ElementsAre(paid_, late_, revoked_));
+  EXPECT_THAT(ids("/api/v1/commitments?status=fulfilled,excused", 1),
+              ElementsAre(paid_, late_, revoked_, paid_early[0], paid_early[1], paid_early[2]));
   EXPECT_THAT(ids("/api/v1/commitments?status=overdue&as_of=2026-07-01", 1),
               ElementsAre(overdue_, late_, part_, lufeng_));
   // With limit=2 the budget is 3 rows: the first page judges paid_ (fulfilled), overdue_ and late_
