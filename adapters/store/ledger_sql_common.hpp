@@ -66,10 +66,11 @@ namespace pactwatch::store::detail {
   " AND fx.on_date <= :excused_as_of AND fx.kind IN ('revoked', 'terminated'))))"
 
 /**
- * The shared statements with the backend's transaction control filled in. With `straight_join` the list of
- * agreements says SELECT STRAIGHT_JOIN (MySQL only), which makes it walk agreements in id order and stop at
- * the page size (as SQLite does); otherwise MariaDB starts from the bodies of the region and sorts all of
- * their agreements (a temporary table and a filesort, about a second per page at 100,000 agreements).
+ * The shared statements with the backend's transaction control filled in. With `straight_join` the lists of
+ * agreements and of commitments say SELECT STRAIGHT_JOIN (MySQL only), which makes them walk their table in
+ * id order and stop at the page size (as SQLite does); otherwise MariaDB starts from the bodies of the region
+ * and sorts all of their rows (a temporary table and a filesort, about a second per page at 100,000
+ * agreements or 300,000 commitments).
  */
 constexpr LedgerSql make_ledger_sql(std::string_view begin_write, bool straight_join = false) {
   LedgerSql s{};
@@ -156,8 +157,12 @@ constexpr LedgerSql make_ledger_sql(std::string_view begin_write, bool straight_
   s.select_commitment = "SELECT " PW_COMMITMENT_COLS
                         " FROM commitments c JOIN agreements a ON a.id = c.agreement_id"
                         " JOIN bodies b ON b.id = a.body_id WHERE c.id = :id AND b.region LIKE :scope";
-  s.list_commitments = "SELECT " PW_COMMITMENT_FROM PW_PAGE("c.id");
-  s.list_commitments_by_status = "SELECT " PW_COMMITMENT_FROM PW_STATUS_CANDIDATES PW_PAGE("c.id");
+  // STRAIGHT_JOIN on MySQL as for agreements: 1.2 s → 20 ms per page at 300,000 commitments on MariaDB.
+  s.list_commitments = straight_join ? "SELECT STRAIGHT_JOIN " PW_COMMITMENT_FROM PW_PAGE("c.id")
+                                     : "SELECT " PW_COMMITMENT_FROM PW_PAGE("c.id");
+  s.list_commitments_by_status =
+      straight_join ? "SELECT STRAIGHT_JOIN " PW_COMMITMENT_FROM PW_STATUS_CANDIDATES PW_PAGE("c.id")
+                    : "SELECT " PW_COMMITMENT_FROM PW_STATUS_CANDIDATES PW_PAGE("c.id");
   s.select_facts_of = "SELECT " PW_FACT_COLS " FROM facts f WHERE f.commitment_id IN (:ids)";
   s.insert_commitment =
       "INSERT INTO commitments (id, agreement_id, obligor_side, obligor_id, kind, title, due, amount_fen,"
