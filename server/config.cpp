@@ -165,7 +165,7 @@ constexpr std::size_t kMaxSize = std::numeric_limits<std::uint32_t>::max();
 
 // The single list of keys: file spelling, default, description. config/pactwatch.conf and
 // docs/CONFIGURATION.md document the same list (a CLI test checks the shipped file against it).
-const std::array<KeyDef, 28> kKeys = {{
+const std::array<KeyDef, 30> kKeys = {{
     {{"listen", "127.0.0.1:8080", "HOST:PORT to listen on; port 0 picks a free port"}, set_listen},
     {{"database", "sqlite:var/pactwatch.db",
       "sqlite:PATH or mysql://USER[:PASS]@HOST[:PORT]/DB[?socket=PATH]"},
@@ -205,6 +205,12 @@ const std::array<KeyDef, 28> kKeys = {{
      set_path<&Config::data_dir>},
     {{"auto_migrate", "false", "serve applies pending migrations before listening (true|false)"},
      set_auto_migrate},
+    {{"idempotency_retention_hours", "24",
+      "hours an Idempotency-Key answer is replayed; older keys count as new and are purged (1-8760)"},
+     set_number<int, 1, 8'760, &Config::idempotency_retention_hours>},
+    {{"status_scan_rows", "5000",
+      "rows a commitments page with a status filter judges at most; the page may end short (100-1000000)"},
+     set_number<int, 100, 1'000'000, &Config::status_scan_rows>},
     {{"publish_official_names", "true",
       "public breach list shows name and post of officials on recorded breaches (true|false)"},
      set_publish_official_names},

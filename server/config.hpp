@@ -60,6 +60,9 @@ struct Config {
       "var/trail/checkpoint-key.pem";             ///< checkpoint signing key, made on first start
   std::uint64_t trail_checkpoint_entries = 1000;  ///< sign a checkpoint once this many entries are unsigned
   int trail_checkpoint_seconds = 60;              ///< or once the oldest unsigned entry is this old
+  // Ledger API (docs/API.md).
+  int idempotency_retention_hours = 24;  ///< Idempotency-Key answers are replayed for this long
+  int status_scan_rows = 5000;           ///< rows a commitments page with a `status` filter judges at most
   // Platform sync sources (issue #7, docs/SYNC.md), by name.
   std::map<std::string, SourceConfig> sources;
 };

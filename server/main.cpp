@@ -220,7 +220,9 @@ int run_serve(const Config& config) {
   auto calendar = load_calendar(config.calendar_file);
   if (!calendar) return kExitUsage;  // check_calendar() above already reported it
   const WorkflowOptions workflow = workflow_options(config, std::move(*calendar));
-  build_router(*router, metrics, probes, auth, database, trail->options, workflow);
+  build_router(
+      *router, metrics, probes, auth, database, trail->options, workflow,
+      LedgerApiSettings{std::chrono::hours{config.idempotency_retention_hours}, config.status_scan_rows});
   std::unique_ptr<DailyDetection> daily;
   if (config.detection_time != "off")
     daily = std::make_unique<DailyDetection>(database, workflow, config.detection_time);

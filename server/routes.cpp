@@ -11,11 +11,15 @@
 namespace pactwatch::server {
 
 void build_router(Router& router, Metrics& metrics, SystemProbes probes, const Authenticator& auth,
-                  store::Database& database, TrailOptions trail, WorkflowOptions workflow) {
+                  store::Database& database, TrailOptions trail, WorkflowOptions workflow,
+                  LedgerApiSettings ledger) {
   register_system_routes(router, metrics, std::move(probes));
   register_openapi_route(router);
   api::ApiOptions ledger_options;
   ledger_options.after_fact = fact_detection_hook(database, workflow);  // issue #5: detection on new facts
+  ledger_options.today = workflow.today;  // commitment statuses default to the workflow's today
+  ledger_options.idempotency.keep = ledger.idempotency_retention;
+  ledger_options.max_status_scan = ledger.status_scan_rows;
   add_ledger_routes(router, auth, database, std::move(ledger_options));
   add_trail_routes(router, auth, database, std::move(trail));
   add_sync_routes(router, auth, database);                           // issue #7

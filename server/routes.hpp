@@ -2,6 +2,8 @@
 // Every route the executable serves, registered in one place so that main.cpp and the tests that compare
 // the router with the OpenAPI document (tests/api/openapi_test.cpp) build the very same table.
 
+#include <chrono>
+
 #include "adapters/store/database.hpp"
 #include "server/api/trail_routes.hpp"
 #include "server/api/workflow_routes.hpp"
@@ -12,14 +14,21 @@
 
 namespace pactwatch::server {
 
+/** The configured limits of the ledger API (docs/CONFIGURATION.md, docs/API.md). */
+struct LedgerApiSettings {
+  std::chrono::hours idempotency_retention{24};  ///< idempotency_retention_hours
+  int status_scan_rows = 5000;                   ///< status_scan_rows
+};
+
 /**
  * Adds the system routes (/healthz, /readyz, /metrics, /api/v1/version), GET /openapi.json and the ledger
  * routes under /api/v1, and the trail's (`trail` carries its key). `metrics`, `auth` and `database` must
  * outlive the router. `workflow` configures the breach workflow's routes and the detection after each new
- * fact (issue #5).
+ * fact (issue #5). `ledger` holds the ledger API's configured limits.
  */
 void build_router(Router& router, Metrics& metrics, SystemProbes probes, const Authenticator& auth,
-                  store::Database& database, TrailOptions trail = {}, WorkflowOptions workflow = {});
+                  store::Database& database, TrailOptions trail = {}, WorkflowOptions workflow = {},
+                  LedgerApiSettings ledger = {});
 
 /** The TokenLookup the executable uses: the token store, cached for `TokenCacheOptions::ttl`. */
 TokenLookup store_token_lookup(store::Database& database, TokenCacheOptions cache = {});

@@ -1,7 +1,11 @@
 // The ledger's lists (keyset pagination by id) and the whole-scope reads detection uses.
 #include <soci/soci.h>
 
+#include <algorithm>
+#include <array>
 #include <climits>
+#include <map>
+#include <string_view>
 
 #include "adapters/store/ledger_rows.hpp"
 #include "adapters/store/ledger_sql.hpp"
@@ -50,13 +54,15 @@ void attach_posts(soci::session& sql, const LedgerSql& text, std::vector<Stored<
     o.entity.posts = std::move(posts[o.entity.id]);
 }
 
-/** Fills the stages and assignments of a page of agreements with two range queries. */
+/**
+ * Fills the stages and assignments of a page of agreements with two queries for the page's ids (a range
+ * from the first to the last id would also read the stages of every agreement the filters left out).
+ */
 void attach_stages(soci::session& sql, const LedgerSql& text, std::vector<Stored<d::Agreement>>& agreements) {
-  if (agreements.empty()) return;
   std::vector<Stored<d::Agreement>*> pointers;
   for (auto& a : agreements)
     pointers.push_back(&a);
-  detail::read_stages(sql, text, agreements.front().entity.id, agreements.back().entity.id, pointers);
+  detail::read_stages_of(sql, text, pointers);
 }
 
 }  // namespace
@@ -143,21 +149,134 @@ Result<Page<d::Agreement>> LedgerStore::agreements(const d::Scope& scope, const 
   });
 }
 
-Result<Page<d::Commitment>> LedgerStore::commitments(const d::Scope& scope, const CommitmentFilter& f,
-                                                     const Window& w) {
-  return guarded(database_, "listing commitments", [&](soci::session& sql) -> Result<Page<d::Commitment>> {
+namespace {
+
+/** Binds the filters of list_commitments (and list_commitments_by_status) except the page clause. */
+void use_commitment_filter(Query& q, const std::string& scope_like, const std::string& region,
+                           const CommitmentFilter& f) {
+  q.use(scope_like, "scope").use(region, "region").use(f.kind, "kind").use(f.kind, "kind_");
+  q.use(f.agreement_id, "agreement").use(f.agreement_id, "agreement_");
+  q.use(f.obligor_side, "side").use(f.obligor_side, "side_").use(f.obligor_id, "obligor");
+  q.use(f.obligor_id, "obligor_").use(f.stage, "stage").use(f.stage, "stage_");
+  q.use(f.due_after, "due_after").use(f.due_after, "due_after_");
+  q.use(f.due_before, "due_before").use(f.due_before, "due_before_");
+}
+
+/** The facts of `commitments` in one query, in any order. */
+std::vector<d::Fact> facts_of(soci::session& sql, const LedgerSql& text,
+                              const std::vector<Stored<d::Commitment>>& commitments) {
+  std::vector<d::Fact> facts;
+  if (commitments.empty()) return facts;
+  std::vector<const std::string*> ids;
+  for (const auto& c : commitments)
+    ids.push_back(&c.entity.id);
+  Query q(sql, detail::expand_ids(text.select_facts_of, ids.size()));
+  detail::use_ids(q, ids);
+  detail::FactRow row;
+  auto st = q.into(row).run();
+  while (st.fetch())
+    facts.push_back(row.get().entity);
+  return facts;
+}
+
+/**
+ * The status of each of `commitments` as of `as_of`, from their facts (read with one query). The facts
+ * are grouped by commitment and folded by the domain, as detection folds them.
+ */
+std::vector<d::CommitmentStatus> statuses_of(soci::session& sql, const LedgerSql& text,
+                                             const std::vector<Stored<d::Commitment>>& commitments,
+                                             d::Date as_of) {
+  std::vector<d::CommitmentStatus> out;
+  if (commitments.empty()) return out;
+  const std::vector<d::Fact> facts = facts_of(sql, text, commitments);
+  std::map<std::string_view, std::vector<std::uint32_t>> groups;
+  for (std::uint32_t i = 0; i < facts.size(); ++i)
+    groups[facts[i].commitment_id].push_back(i);
+  std::vector<std::uint32_t> scratch;
+  const std::vector<std::uint32_t> none;
+  out.reserve(commitments.size());
+  for (const auto& stored : commitments) {
+    const auto& c = stored.entity;
+    auto it = groups.find(c.id);
+    out.push_back(d::commitment_status(c, it == groups.end() ? none : it->second, facts, as_of, scratch));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<CommitmentPage> LedgerStore::commitments(const d::Scope& scope, const CommitmentFilter& f,
+                                                const Window& w) {
+  return guarded(database_, "listing commitments", [&](soci::session& sql) -> Result<CommitmentPage> {
+    const auto& text = ledger_sql(database_.backend());
     const std::string scope_like = region_like(scope.region), region = region_like(f.region);
-    const int limit = w.limit + 1;
-    detail::CommitmentRow row;
-    Query q(sql, ledger_sql(database_.backend()).list_commitments);
-    q.use(scope_like, "scope").use(region, "region").use(f.kind, "kind").use(f.kind, "kind_");
-    q.use(f.agreement_id, "agreement").use(f.agreement_id, "agreement_");
-    q.use(f.obligor_side, "side").use(f.obligor_side, "side_").use(f.obligor_id, "obligor");
-    q.use(f.obligor_id, "obligor_").use(f.stage, "stage").use(f.stage, "stage_");
-    q.use(f.due_after, "due_after").use(f.due_after, "due_after_");
-    q.use(f.due_before, "due_before").use(f.due_before, "due_before_");
-    q.use(w.after, "after").use(limit, "limit");
-    return read_page<d::Commitment>(q, row, w.limit);
+    CommitmentPage page;
+    if (f.statuses.empty() || !f.as_of) {
+      const int limit = w.limit + 1;
+      detail::CommitmentRow row;
+      Query q(sql, text.list_commitments);
+      use_commitment_filter(q, scope_like, region, f);
+      q.use(w.after, "after").use(limit, "limit");
+      static_cast<Page<d::Commitment>&>(page) = read_page<d::Commitment>(q, row, w.limit);
+      if (f.as_of) page.statuses = statuses_of(sql, text, page.items, *f.as_of);
+      return page;
+    }
+    // SQL pre-selects the rows that may have a wanted status; the domain decides for each. Batches of
+    // candidates are read in id order, each with its facts in one query, until the page holds limit + 1
+    // matches (the last only tells that more follow) or the candidates or the scan budget run out.
+    std::array<int, d::kCommitmentStatusCount> wanted{};
+    for (d::CommitmentStatus s : f.statuses)
+      wanted[static_cast<std::size_t>(s)] = 1;
+    const std::string as_of = d::format_date(*f.as_of);
+    const int budget = std::max(f.max_scan, w.limit + 1);
+    int scanned = 0;
+    int batch_size = w.limit + 1;
+    std::string after = w.after;
+    std::vector<Stored<d::Commitment>> batch;
+    for (;;) {
+      const int want = std::min(batch_size, budget - scanned);
+      batch.clear();
+      {
+        detail::CommitmentRow row;
+        Query q(sql, text.list_commitments_by_status);
+        use_commitment_filter(q, scope_like, region, f);
+        q.use(wanted[static_cast<std::size_t>(d::CommitmentStatus::open)], "open")
+            .use(as_of, "open_as_of")
+            .use(as_of, "open_moved");
+        q.use(wanted[static_cast<std::size_t>(d::CommitmentStatus::overdue)], "overdue")
+            .use(as_of, "overdue_as_of")
+            .use(as_of, "overdue_moved");
+        q.use(wanted[static_cast<std::size_t>(d::CommitmentStatus::fulfilled)], "fulfilled")
+            .use(as_of, "fulfilled_as_of");
+        q.use(wanted[static_cast<std::size_t>(d::CommitmentStatus::excused)], "excused")
+            .use(as_of, "excused_as_of");
+        q.use(after, "after").use(want, "limit");
+        auto st = q.into(row).run();
+        while (st.fetch())
+          batch.push_back(row.get());
+      }
+      const auto statuses = statuses_of(sql, text, batch, *f.as_of);
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        ++scanned;
+        after = batch[i].entity.id;
+        if (!wanted[static_cast<std::size_t>(statuses[i])]) continue;
+        if (static_cast<int>(page.items.size()) == w.limit) {
+          page.more = true;  // a match beyond the page: the next page starts after the last item
+          return page;
+        }
+        page.items.push_back(std::move(batch[i]));
+        page.statuses.push_back(statuses[i]);
+      }
+      if (static_cast<int>(batch.size()) < want) return page;  // no candidates left
+      if (scanned >= budget) {
+        // Every row up to `after` was judged (a match past a full page would have returned above): the
+        // next page resumes after it, so that no row is judged twice.
+        page.more = true;
+        page.resume_after = after;
+        return page;
+      }
+      batch_size = std::min(batch_size * 2, 1000);
+    }
   });
 }
 

@@ -197,8 +197,27 @@ std::map<std::string, std::vector<d::Post>> read_posts(soci::session& sql, const
   return posts;
 }
 
-void read_stages(soci::session& sql, const LedgerSql& text, const std::string& first, const std::string& last,
-                 std::vector<Stored<d::Agreement>*>& agreements) {
+std::string expand_ids(std::string_view text, std::size_t n) {
+  const auto at = text.find("(:ids)");
+  std::string out(text.substr(0, at));
+  for (std::size_t i = 0; i < n; ++i)
+    out += (i == 0 ? "(:id" : ", :id") + std::to_string(i);
+  out += ")";
+  out += text.substr(at + 6);
+  return out;
+}
+
+void use_ids(Query& query, const std::vector<const std::string*>& ids) {
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    query.use(*ids[i], ("id" + std::to_string(i)).c_str());
+}
+
+namespace {
+
+/** Fills the stages of `agreements` from the rows of two queries that `bind` completes. */
+template <class Bind>
+void fill_stages(soci::session& sql, std::string_view stages_text, std::string_view assignments_text,
+                 const Bind& bind, std::vector<Stored<d::Agreement>*>& agreements) {
   std::map<std::string, d::Agreement*> by_id;
   for (auto* a : agreements)
     by_id[a->entity.id] = &a->entity;
@@ -211,7 +230,9 @@ void read_stages(soci::session& sql, const LedgerSql& text, const std::string& f
   };
   {
     StageRow row;
-    auto st = Query(sql, text.select_stages_range).use(first, "first").use(last, "last").into(row).run();
+    Query q(sql, stages_text);
+    bind(q);
+    auto st = q.into(row).run();
     while (st.fetch()) {
       auto it = by_id.find(row.agreement_id);
       auto kind = parse_stage_kind(row.kind);
@@ -219,7 +240,9 @@ void read_stages(soci::session& sql, const LedgerSql& text, const std::string& f
     }
   }
   AssignmentRow row;
-  auto st = Query(sql, text.select_assignments_range).use(first, "first").use(last, "last").into(row).run();
+  Query q(sql, assignments_text);
+  bind(q);
+  auto st = q.into(row).run();
   while (st.fetch()) {
     auto it = by_id.find(row.agreement_id);
     auto kind = parse_stage_kind(row.stage_kind);
@@ -230,6 +253,26 @@ void read_stages(soci::session& sql, const LedgerSql& text, const std::string& f
     std::stable_sort(a->stages.begin(), a->stages.end(),
                      [](const d::Stage& x, const d::Stage& y) { return x.kind < y.kind; });
   }
+}
+
+}  // namespace
+
+void read_stages(soci::session& sql, const LedgerSql& text, const std::string& first, const std::string& last,
+                 std::vector<Stored<d::Agreement>*>& agreements) {
+  fill_stages(
+      sql, text.select_stages_range, text.select_assignments_range,
+      [&](Query& q) { q.use(first, "first").use(last, "last"); }, agreements);
+}
+
+void read_stages_of(soci::session& sql, const LedgerSql& text,
+                    std::vector<Stored<d::Agreement>*>& agreements) {
+  if (agreements.empty()) return;
+  std::vector<const std::string*> ids;
+  for (const auto* a : agreements)
+    ids.push_back(&a->entity.id);
+  fill_stages(
+      sql, expand_ids(text.select_stages_of, ids.size()), expand_ids(text.select_assignments_of, ids.size()),
+      [&](Query& q) { use_ids(q, ids); }, agreements);
 }
 
 }  // namespace pactwatch::store::detail

@@ -138,6 +138,11 @@ struct FactRow {
   Stored<domain::Fact> get() const;
 };
 
+/** `text` with its `(:ids)` written out as `n` placeholders `(:id0, :id1, …)` (n > 0); values stay bound. */
+std::string expand_ids(std::string_view text, std::size_t n);
+/** Binds `ids` to the placeholders of expand_ids() (the strings must outlive the statement). */
+void use_ids(Query& query, const std::vector<const std::string*>& ids);
+
 /** Reads the posts of officials with ids in [first, last], grouped by official id. */
 std::map<std::string, std::vector<domain::Post>> read_posts(soci::session& sql, const LedgerSql& text,
                                                             const std::string& first,
@@ -145,5 +150,8 @@ std::map<std::string, std::vector<domain::Post>> read_posts(soci::session& sql, 
 /** Fills the stages (with assignments) of the agreements with ids in [first, last]. */
 void read_stages(soci::session& sql, const LedgerSql& text, const std::string& first, const std::string& last,
                  std::vector<Stored<domain::Agreement>*>& agreements);
+/** Fills the stages (with assignments) of exactly `agreements` (a list's page), reading no others'. */
+void read_stages_of(soci::session& sql, const LedgerSql& text,
+                    std::vector<Stored<domain::Agreement>*>& agreements);
 
 }  // namespace pactwatch::store::detail

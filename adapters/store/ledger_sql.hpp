@@ -23,10 +23,16 @@ struct LedgerSql {
   std::string_view select_organization, list_organizations, insert_organization, update_organization;
   std::string_view select_agreement, list_agreements, select_stages_range, select_assignments_range,
       insert_agreement, update_agreement, bump_agreement, insert_stage, insert_assignment, earliest_due;
+  /// The stages and assignments of a page of agreements: `(:ids)` is expanded by detail::expand_ids().
+  std::string_view select_stages_of, select_assignments_of;
   std::string_view select_commitment, list_commitments, insert_commitment, update_commitment;
+  /// list_commitments narrowed to the rows that may have one of the wanted statuses (see the store).
+  std::string_view list_commitments_by_status;
   std::string_view select_fact, list_facts, insert_fact;
+  /// The facts of given commitments: `(:ids)` is expanded by detail::expand_ids(), one placeholder per id.
+  std::string_view select_facts_of;
   std::string_view select_region, list_regions;
-  std::string_view select_idempotency, insert_idempotency;
+  std::string_view select_idempotency, insert_idempotency, delete_expired_idempotency_key, purge_idempotency;
 };
 
 const LedgerSql& ledger_sqlite_sql();

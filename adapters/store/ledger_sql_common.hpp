@@ -41,11 +41,36 @@ namespace pactwatch::store::detail {
   " AND (:signed_after = '' OR a.signed_on >= :signed_after_)"                                \
   " AND (:signed_before = '' OR a.signed_on <= :signed_before_)" PW_PAGE("a.id")
 
+// The list of commitments after SELECT, without its page clause.
+#define PW_COMMITMENT_FROM                                                                       \
+  PW_COMMITMENT_COLS                                                                             \
+  " FROM commitments c JOIN agreements a ON a.id = c.agreement_id"                               \
+  " JOIN bodies b ON b.id = a.body_id WHERE b.region LIKE :scope AND b.region LIKE :region"      \
+  " AND (:kind = '' OR c.kind = :kind_) AND (:agreement = '' OR c.agreement_id = :agreement_)"   \
+  " AND (:side = '' OR c.obligor_side = :side_) AND (:obligor = '' OR c.obligor_id = :obligor_)" \
+  " AND (:stage = '' OR c.stage = :stage_) AND (:due_after = '' OR c.due >= :due_after_)"        \
+  " AND (:due_before = '' OR c.due <= :due_before_)"
+// A fact known by the status date that may move the due date (an amendment, a judgment's deadline).
+#define PW_DUE_MAY_MOVE(as_of)                                                               \
+  " EXISTS (SELECT 1 FROM facts fm WHERE fm.commitment_id = c.id AND fm.new_due IS NOT NULL" \
+  " AND fm.on_date <= :" as_of ")"
+// The commitments that may have one of the wanted statuses as of the date (domain/status.hpp): a superset
+// that the store narrows with domain::commitment_status. Each status is wanted when its flag is 1.
+#define PW_STATUS_CANDIDATES \
+  " AND ((:open = 1 AND (c.due >= :open_as_of OR" PW_DUE_MAY_MOVE("open_moved") "))"                    \
+  " OR (:overdue = 1 AND (c.due < :overdue_as_of OR" PW_DUE_MAY_MOVE("overdue_moved") "))"              \
+  " OR (:fulfilled = 1 AND EXISTS (SELECT 1 FROM facts ff WHERE ff.commitment_id = c.id"                \
+  " AND ff.on_date <= :fulfilled_as_of"                                                                 \
+  " AND ff.kind IN ('fulfilled', 'acceptance_passed', 'acceptance_failed', 'judgment_fulfilled')))"     \
+  " OR (:excused = 1 AND EXISTS (SELECT 1 FROM facts fx WHERE fx.commitment_id = c.id"                  \
+  " AND fx.on_date <= :excused_as_of AND fx.kind IN ('revoked', 'terminated'))))"
+
 /**
- * The shared statements with the backend's transaction control filled in. With `straight_join` the list of
- * agreements says SELECT STRAIGHT_JOIN (MySQL only), which makes it walk agreements in id order and stop at
- * the page size (as SQLite does); otherwise MariaDB starts from the bodies of the region and sorts all of
- * their agreements (a temporary table and a filesort, about a second per page at 100,000 agreements).
+ * The shared statements with the backend's transaction control filled in. With `straight_join` the lists of
+ * agreements and of commitments say SELECT STRAIGHT_JOIN (MySQL only), which makes them walk their table in
+ * id order and stop at the page size (as SQLite does); otherwise MariaDB starts from the bodies of the region
+ * and sorts all of their rows (a temporary table and a filesort, about a second per page at 100,000
+ * agreements or 300,000 commitments).
  */
 constexpr LedgerSql make_ledger_sql(std::string_view begin_write, bool straight_join = false) {
   LedgerSql s{};
@@ -108,6 +133,9 @@ constexpr LedgerSql make_ledger_sql(std::string_view begin_write, bool straight_
   s.select_assignments_range = "SELECT " PW_ASSIGNMENT_COLS
                                " FROM assignments WHERE agreement_id >= :first AND agreement_id <= :last"
                                " ORDER BY agreement_id, seq";
+  s.select_stages_of = "SELECT agreement_id, kind FROM stages WHERE agreement_id IN (:ids)";
+  s.select_assignments_of = "SELECT " PW_ASSIGNMENT_COLS
+                            " FROM assignments WHERE agreement_id IN (:ids) ORDER BY agreement_id, seq";
   s.insert_agreement =
       "INSERT INTO agreements (id, kind, title, body_id, counterparty_id, value_fen, currency, signed_on,"
       " platform_project_code, unified_deal_code, ocid, version, created_at, updated_at)"
@@ -129,14 +157,13 @@ constexpr LedgerSql make_ledger_sql(std::string_view begin_write, bool straight_
   s.select_commitment = "SELECT " PW_COMMITMENT_COLS
                         " FROM commitments c JOIN agreements a ON a.id = c.agreement_id"
                         " JOIN bodies b ON b.id = a.body_id WHERE c.id = :id AND b.region LIKE :scope";
-  s.list_commitments =
-      "SELECT " PW_COMMITMENT_COLS
-      " FROM commitments c JOIN agreements a ON a.id = c.agreement_id"
-      " JOIN bodies b ON b.id = a.body_id WHERE b.region LIKE :scope AND b.region LIKE :region"
-      " AND (:kind = '' OR c.kind = :kind_) AND (:agreement = '' OR c.agreement_id = :agreement_)"
-      " AND (:side = '' OR c.obligor_side = :side_) AND (:obligor = '' OR c.obligor_id = :obligor_)"
-      " AND (:stage = '' OR c.stage = :stage_) AND (:due_after = '' OR c.due >= :due_after_)"
-      " AND (:due_before = '' OR c.due <= :due_before_)" PW_PAGE("c.id");
+  // STRAIGHT_JOIN on MySQL as for agreements: 1.2 s → 20 ms per page at 300,000 commitments on MariaDB.
+  s.list_commitments = straight_join ? "SELECT STRAIGHT_JOIN " PW_COMMITMENT_FROM PW_PAGE("c.id")
+                                     : "SELECT " PW_COMMITMENT_FROM PW_PAGE("c.id");
+  s.list_commitments_by_status =
+      straight_join ? "SELECT STRAIGHT_JOIN " PW_COMMITMENT_FROM PW_STATUS_CANDIDATES PW_PAGE("c.id")
+                    : "SELECT " PW_COMMITMENT_FROM PW_STATUS_CANDIDATES PW_PAGE("c.id");
+  s.select_facts_of = "SELECT " PW_FACT_COLS " FROM facts f WHERE f.commitment_id IN (:ids)";
   s.insert_commitment =
       "INSERT INTO commitments (id, agreement_id, obligor_side, obligor_id, kind, title, due, amount_fen,"
       " currency, grace_days, stage, committing_official_id, payment_term_days, version, created_at, "
@@ -175,7 +202,11 @@ constexpr LedgerSql make_ledger_sql(std::string_view begin_write, bool straight_
 
   s.select_idempotency =
       "SELECT method, route, request_sha256, status, response_body, etag, location FROM idempotency_keys"
-      " WHERE token_id = :token_id AND idem_key = :idem_key";
+      " WHERE token_id = :token_id AND idem_key = :idem_key AND created_at >= :cutoff";
+  s.delete_expired_idempotency_key =
+      "DELETE FROM idempotency_keys WHERE token_id = :token_id AND idem_key = :idem_key"
+      " AND created_at < :cutoff";
+  s.purge_idempotency = "DELETE FROM idempotency_keys WHERE created_at < :cutoff";
   s.insert_idempotency =
       "INSERT INTO idempotency_keys (token_id, idem_key, method, route, request_sha256, status, "
       "response_body,"
@@ -195,5 +226,8 @@ constexpr LedgerSql make_ledger_sql(std::string_view begin_write, bool straight_
 #undef PW_OFFICIAL_IN
 #undef PW_PAGE
 #undef PW_AGREEMENT_FROM
+#undef PW_COMMITMENT_FROM
+#undef PW_DUE_MAY_MOVE
+#undef PW_STATUS_CANDIDATES
 
 }  // namespace pactwatch::store::detail

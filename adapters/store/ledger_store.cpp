@@ -2,6 +2,8 @@
 
 #include <soci/soci.h>
 
+#include <atomic>
+#include <chrono>
 #include <mutex>
 #include <unordered_map>
 #include <utility>
@@ -541,7 +543,20 @@ Result<StoredResponse> LedgerStore::write(
       rollback();
       return response;
     }
+    const std::string cutoff = idempotency_cutoff();
+    if (idempotency_purge_due()) {
+      // Indexed by created_at; done by the first write after each interval, inside its transaction.
+      Query(sql, text.purge_idempotency).use(cutoff, "cutoff").exec();
+    }
     if (idempotency) {
+      // An expired record of the same key would collide with the new one: the key starts afresh.
+      if (!cutoff.empty()) {
+        Query(sql, text.delete_expired_idempotency_key)
+            .use(idempotency->token_id, "token_id")
+            .use(idempotency->key, "idem_key")
+            .use(cutoff, "cutoff")
+            .exec();
+      }
       Query(sql, text.insert_idempotency)
           .use(idempotency->token_id, "token_id")
           .use(idempotency->key, "idem_key")
@@ -568,6 +583,7 @@ Result<std::optional<IdempotencyRecord>> LedgerStore::idempotent_response(const 
                                                                           const std::string& key) {
   return guarded(database_, "reading an idempotency key",
                  [&](soci::session& sql) -> Result<std::optional<IdempotencyRecord>> {
+                   const std::string cutoff = idempotency_cutoff();
                    IdempotencyRecord record;
                    record.key.token_id = token_id;
                    record.key.key = key;
@@ -575,9 +591,10 @@ Result<std::optional<IdempotencyRecord>> LedgerStore::idempotent_response(const 
                    auto& r = record.response;
                    soci::statement st =
                        (sql.prepare << std::string(text_of(sql).select_idempotency),
-                        soci::use(token_id, "token_id"), soci::use(key, "idem_key"), soci::into(k.method),
-                        soci::into(k.route), soci::into(k.request_sha256), soci::into(r.status),
-                        soci::into(r.body), soci::into(r.etag), soci::into(r.location));
+                        soci::use(token_id, "token_id"), soci::use(key, "idem_key"),
+                        soci::use(cutoff, "cutoff"), soci::into(k.method), soci::into(k.route),
+                        soci::into(k.request_sha256), soci::into(r.status), soci::into(r.body),
+                        soci::into(r.etag), soci::into(r.location));
                    st.execute(false);
                    if (!st.fetch()) return std::optional<IdempotencyRecord>{};
                    return std::optional<IdempotencyRecord>{std::move(record)};
@@ -672,9 +689,30 @@ class CachedAgreementRead {
 struct LedgerStore::ReadCache {
   std::mutex mutex;
   std::unordered_map<soci::session*, std::unique_ptr<CachedAgreementRead>> agreements;
+  /// When a write last deleted the expired idempotency records (Unix ms), shared by copies of the store.
+  std::atomic<std::int64_t> last_idempotency_purge_ms{0};
 };
 
-LedgerStore::LedgerStore(Database& database) : database_(database), cache_(std::make_shared<ReadCache>()) {}
+LedgerStore::LedgerStore(Database& database, std::optional<IdempotencyRetention> idempotency)
+    : database_(database), idempotency_(idempotency), cache_(std::make_shared<ReadCache>()) {}
+
+bool LedgerStore::idempotency_purge_due() {
+  if (!idempotency_) return false;
+  const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+  const std::int64_t every_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(idempotency_->purge_every).count();
+  std::int64_t last = cache_->last_idempotency_purge_ms.load();
+  // One write per interval wins the exchange; the others go on without purging.
+  return now_ms - last >= every_ms && cache_->last_idempotency_purge_ms.compare_exchange_strong(last, now_ms);
+}
+
+std::string LedgerStore::idempotency_cutoff() const {
+  if (!idempotency_) return {};
+  const auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  return d::format_instant(now - idempotency_->keep);
+}
 
 Result<Stored<d::Agreement>> LedgerStore::agreement(const d::Scope& scope, const std::string& id) {
   // Only on SQLite: a MySQL session may reconnect (Database::ping), which would orphan cached statements,

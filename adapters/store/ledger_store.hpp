@@ -5,6 +5,7 @@
 // and is the single place where the accountability trail (issue #6) appends its entry: see
 // LedgerTransaction::record_change().
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -19,6 +20,7 @@
 #include "domain/model.hpp"
 #include "domain/ports.hpp"
 #include "domain/result.hpp"
+#include "domain/status.hpp"
 
 namespace soci {
 class session;
@@ -52,6 +54,14 @@ struct Page {
   bool more = false;
 };
 
+/** A page of commitments, with each item's status when CommitmentFilter::as_of was given. */
+struct CommitmentPage : Page<domain::Commitment> {
+  std::vector<domain::CommitmentStatus> statuses;  ///< parallel to items; empty without as_of
+  /// When not empty, the next page starts after this id (the last row judged) rather than after the last
+  /// item: a status filter read past rows it dropped and stopped at CommitmentFilter::max_scan.
+  std::string resume_after;
+};
+
 /** Keyset pagination: rows with an id greater than `after`, at most `limit` of them. */
 struct Window {
   std::string after;
@@ -76,6 +86,13 @@ struct AgreementFilter {
 struct CommitmentFilter {
   std::string region, kind, agreement_id, obligor_side, obligor_id, stage;
   std::string due_after, due_before;  ///< inclusive bounds on due
+  /// Only commitments with one of these statuses as of `as_of` (domain/status.hpp); empty: any. Needs as_of.
+  std::vector<domain::CommitmentStatus> statuses;
+  /// When set, the page carries each item's status as of this date (CommitmentPage::statuses).
+  std::optional<domain::Date> as_of;
+  /// With `statuses`: at most this many rows that pass the other filters are judged for one page (at least
+  /// limit + 1). A page may then hold fewer items than the limit, even none, and still have more.
+  int max_scan = 5000;
 };
 struct FactFilter {
   std::string region, kind, commitment_id, agreement_id;
@@ -92,6 +109,16 @@ struct StoredResponse {
   std::string body;
   std::string etag;
   std::string location;
+};
+
+/**
+ * How long Idempotency-Key answers are kept (configuration key idempotency_retention_hours): an older key is
+ * treated as never used, and the expired records are deleted by a write at most once per `purge_every`.
+ * Only the ledger API's store is given one; the others (sync, workflow, seed) never expire or purge keys.
+ */
+struct IdempotencyRetention {
+  std::chrono::hours keep{24};
+  std::chrono::seconds purge_every{60};
 };
 
 /** An Idempotency-Key as stored: keys are per token. */
@@ -190,17 +217,19 @@ class LedgerTransaction {
 /** The ledger store on a Database. Thread-safe: each call borrows its own session. */
 class LedgerStore {
  public:
-  explicit LedgerStore(Database& database);
+  /** Without `idempotency`, keys never expire and this store never purges them. */
+  explicit LedgerStore(Database& database, std::optional<IdempotencyRetention> idempotency = std::nullopt);
 
   /**
    * Runs `work` in one transaction; when `idempotency` is set, stores `work`'s answer under that key in the
-   * same transaction. Commits when `work` succeeds, rolls back otherwise. A duplicate idempotency key (a
-   * concurrent request with the same key) is a `conflict`.
+   * same transaction (replacing an expired record of the same key). Commits when `work` succeeds, rolls back
+   * otherwise. A duplicate idempotency key (a concurrent request with the same key) is a `conflict`. At most
+   * once per IdempotencyRetention::purge_every, a write also deletes every expired idempotency record.
    */
   domain::Result<StoredResponse> write(
       const WriteContext& context, const std::optional<IdempotencyKey>& idempotency,
       const std::function<domain::Result<StoredResponse>(LedgerTransaction&)>& work);
-  /** The stored answer for a token's key, if any. */
+  /** The stored answer for a token's key, if any that has not expired. */
   domain::Result<std::optional<IdempotencyRecord>> idempotent_response(const std::string& token_id,
                                                                        const std::string& key);
 
@@ -219,8 +248,9 @@ class LedgerStore {
   domain::Result<Page<domain::Organization>> organizations(const OrganizationFilter& filter, const Window& w);
   domain::Result<Page<domain::Agreement>> agreements(const domain::Scope& scope,
                                                      const AgreementFilter& filter, const Window& w);
-  domain::Result<Page<domain::Commitment>> commitments(const domain::Scope& scope,
-                                                       const CommitmentFilter& filter, const Window& w);
+  /** Commitments in id order; with a status filter, see CommitmentFilter::max_scan. */
+  domain::Result<CommitmentPage> commitments(const domain::Scope& scope, const CommitmentFilter& filter,
+                                             const Window& w);
   domain::Result<Page<domain::Fact>> facts(const domain::Scope& scope, const FactFilter& filter,
                                            const Window& w);
   /** Regions within `within` (containment; empty: all), by code after `w.after`. */
@@ -235,7 +265,14 @@ class LedgerStore {
   struct ReadCache;
 
  private:
+  /** The creation time before which an idempotency record has expired (RFC 3339, as created_at); "" when
+   * keys never expire (every created_at is >= "", none is < ""). */
+  std::string idempotency_cutoff() const;
+  /** True for the first write of each IdempotencyRetention::purge_every (never without a retention). */
+  bool idempotency_purge_due();
+
   Database& database_;
+  std::optional<IdempotencyRetention> idempotency_;
   std::shared_ptr<ReadCache> cache_;
 };
 

@@ -3,6 +3,7 @@
 // field, list windows (limit and opaque cursor), ETag / If-Match, Idempotency-Key replays, time-ordered
 // ids, and the mapping of store results to responses. Handlers stay thin: parse, call the store, map.
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -29,6 +30,13 @@ struct ApiOptions {
   int max_limit = 500;                ///< larger `limit` values are a 422
   std::size_t max_text_length = 500;  ///< longest name, title or reference accepted
   std::size_t max_idempotency_key_length = 255;
+  /// How long Idempotency-Key answers are kept (configuration key idempotency_retention_hours).
+  store::IdempotencyRetention idempotency;
+  /// Rows a commitment list with a `status` filter judges at most per page (configuration key
+  /// status_scan_rows; store::CommitmentFilter::max_scan).
+  int max_status_scan = 5000;
+  /// Today's date in Asia/Shanghai, the default `as_of` of commitment statuses; empty: the system clock.
+  std::function<domain::Date()> today;
   /// Hook (issue #5): called after a fact was appended (201), e.g. to run detection for its commitment.
   std::function<void(const Request&, const Principal&, const std::string& commitment_id)> after_fact;
 };
@@ -109,6 +117,29 @@ std::string enum_filter(const Request& request, std::string_view name, Parse par
   if (!value) return {};
   if (!parse(*value)) errors.push_back({std::string(name), "must be one of " + std::string(allowed)});
   return std::string(*value);
+}
+
+/** A comma-separated list filter (`status=open,overdue`): each value checked with `parse`, none empty. */
+template <class E, class Parse>
+std::vector<E> enum_list_filter(const Request& request, std::string_view name, Parse parse,
+                                std::string_view allowed, std::vector<FieldError>& errors) {
+  std::vector<E> out;
+  auto value = request.query_param(name);
+  if (!value) return out;
+  std::string_view rest = *value;
+  for (;;) {
+    const auto comma = rest.find(',');
+    const std::string_view item = rest.substr(0, comma);
+    auto parsed = parse(item);
+    if (!parsed) {
+      errors.push_back(
+          {std::string(name), "must be one or more of " + std::string(allowed) + ", separated by commas"});
+      return {};
+    }
+    if (std::find(out.begin(), out.end(), *parsed) == out.end()) out.push_back(*parsed);
+    if (comma == std::string_view::npos) return out;
+    rest.remove_prefix(comma + 1);
+  }
 }
 
 /** Opaque cursor of a sort key: base64url without padding. */

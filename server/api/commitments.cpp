@@ -3,6 +3,7 @@
 // signed.
 #include "server/api/api_support.hpp"
 #include "server/api/ledger_routes.hpp"
+#include "server/api/workflow_routes.hpp"
 
 namespace pactwatch::server::api {
 namespace {
@@ -92,10 +93,46 @@ void check_commitment(store::LedgerTransaction& tx, const Principal& principal, 
   }
 }
 
+constexpr std::string_view kStatuses = "open, fulfilled, overdue, excused";
+
+/** The list's `as_of`: the date statuses are judged at (default: today in Asia/Shanghai). */
+d::Date status_date(const Api& api, const Request& request, std::vector<FieldError>& errors) {
+  const d::Date today = api.options.today ? api.options.today() : shanghai_today();
+  auto text = request.query_param("as_of");
+  if (!text) return today;
+  auto date = d::parse_date(*text);
+  if (!date) {
+    errors.push_back({"as_of", "must be a date YYYY-MM-DD"});
+    return today;
+  }
+  return *date;
+}
+
+/** `{"items": [...], "next_cursor"}` with each item's computed `status` and `status_as_of`. */
+Response commitment_page(const store::CommitmentPage& page, d::Date as_of) {
+  auto items = json::array();
+  const std::string as_of_text = d::format_date(as_of);
+  for (std::size_t i = 0; i < page.items.size(); ++i) {
+    json item = store::to_json(page.items[i]);
+    item["status"] = std::string(d::to_string(page.statuses.at(i)));
+    item["status_as_of"] = as_of_text;
+    items.push_back(std::move(item));
+  }
+  json next = nullptr;
+  if (page.more) {
+    if (!page.resume_after.empty()) {
+      next = encode_cursor(page.resume_after);
+    } else if (!page.items.empty()) {
+      next = encode_cursor(page.items.back().entity.id);
+    }
+  }
+  return json_response(200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
+}
+
 Response list(Api& api, const Request& request, const Principal& principal) {
-  auto params = list_params(
-      api, request,
-      {"region", "kind", "agreement_id", "obligor_side", "obligor", "stage", "due_after", "due_before"});
+  auto params = list_params(api, request,
+                            {"region", "kind", "agreement_id", "obligor_side", "obligor", "stage",
+                             "due_after", "due_before", "status", "as_of"});
   store::CommitmentFilter f;
   f.region = region_filter(request, "region", params.errors);
   f.kind = enum_filter(request, "kind", store::parse_commitment_kind, kKinds, params.errors);
@@ -105,10 +142,14 @@ Response list(Api& api, const Request& request, const Principal& principal) {
   f.stage = enum_filter(request, "stage", store::parse_stage_kind, kStages, params.errors);
   f.due_after = date_filter(request, "due_after", params.errors);
   f.due_before = date_filter(request, "due_before", params.errors);
+  f.statuses = enum_list_filter<d::CommitmentStatus>(request, "status", d::parse_commitment_status, kStatuses,
+                                                     params.errors);
+  f.as_of = status_date(api, request, params.errors);
+  f.max_scan = api.options.max_status_scan;
   if (!params.errors.empty()) return validation_problem(request, std::move(params.errors));
   auto page = api.store.commitments(scope_of(principal), f, params.window);
   if (!page) return read_error(request, page.error());
-  return page_response(*page);
+  return commitment_page(*page, *f.as_of);
 }
 
 Response get(Api& api, const Request& request, const Principal& principal) {

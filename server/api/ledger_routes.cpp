@@ -9,7 +9,8 @@ namespace {
 struct ApiHolder {
   store::LedgerStore store;
   api::Api api;
-  ApiHolder(store::Database& database, api::ApiOptions options) : store(database), api{store, options} {}
+  ApiHolder(store::Database& database, api::ApiOptions options)
+      : store(database, options.idempotency), api{store, options} {}
 };
 }  // namespace
 

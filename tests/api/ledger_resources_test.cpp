@@ -200,6 +200,43 @@ TEST_F(LedgerTest, AssignmentsDoNotOverlap) {
   EXPECT_THAT(error_fields(unknown), ElementsAre("official_id"));
 }
 
+// Verifies a filtered list of agreements carries each listed agreement's own stages and assignments (read
+// for the page's ids only), in stage order and in the order the assignments were appended.
+TEST_F(LedgerTest, FilteredAgreementListCarriesItsOwnStages) {
+  auto zhang = create(
+      "officials",
+      {{"name", "张建国"}, {"posts", {{{"body_id", chuxiong_}, {"title", "局长"}, {"from", "2024-01-01"}}}}});
+  const std::string third =
+      create("agreements", agreement("楚雄市道路养护采购", chuxiong_, "ZC2026-003"))["id"];
+  const auto assign = [&](const std::string& agreement_id, const std::string& stage,
+                          const std::string& role) {
+    auto r = post("/api/v1/agreements/" + agreement_id + "/stages/" + stage + "/assignments",
+                  {{"official_id", zhang["id"]}, {"role", role}, {"from", "2026-03-02"}});
+    ASSERT_EQ(r.status, 201) << r.body;
+  };
+  assign(agreement_cx_, "implementation", "项目负责人");
+  assign(agreement_cx_, "implementation", "监督人");
+  assign(agreement_cx_, "procurement", "采购人代表");
+  assign(agreement_lf_, "implementation", "禄丰负责人");
+  assign(third, "tendering", "招标负责人");
+  for (int limit : {1, 5}) {
+    auto items = walk("/api/v1/agreements?region=532301", limit);
+    ASSERT_EQ(items.size(), 2u) << limit;
+    EXPECT_EQ(items[0].at("id"), agreement_cx_);
+    const auto& stages = items[0].at("stages");
+    ASSERT_EQ(stages.size(), 2u);
+    EXPECT_EQ(stages[0].at("kind"), "procurement");
+    EXPECT_EQ(stages[1].at("kind"), "implementation");
+    ASSERT_EQ(stages[1].at("assignments").size(), 2u);
+    EXPECT_EQ(stages[1].at("assignments")[0].at("role"), "项目负责人");
+    EXPECT_EQ(stages[1].at("assignments")[1].at("role"), "监督人");
+    EXPECT_EQ(items[1].at("id"), third);
+    ASSERT_EQ(items[1].at("stages").size(), 1u);
+    EXPECT_EQ(items[1].at("stages")[0].at("kind"), "tendering");
+    EXPECT_EQ(items[1].at("stages")[0].at("assignments").size(), 1u);
+  }
+}
+
 // Verifies officials: posts are appended and closed, never rewritten; scope follows the posts.
 TEST_F(LedgerTest, OfficialPostsAreHistory) {
   auto wang = create(
