@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/logging.hpp"
+
 namespace pactwatch::server {
 
 namespace {
@@ -229,6 +231,10 @@ Response error_response(const Request& request, const domain::Error& error) {
   }
   Problem problem;
   problem.status = status_for(error.code);
+  if (problem.status >= 500) {
+    log_event("warn", "request_unavailable",
+              {{"request_id", request.request_id}, {"route", request.route}, {"error", error.message}});
+  }
   problem.type = std::string(problem_type_for(error.code));
   problem.detail = error.message;
   problem.instance = request.path;

@@ -12,6 +12,7 @@
 #include "adapters/store/ledger_json.hpp"
 #include "adapters/store/migrations.hpp"
 #include "domain/identifiers.hpp"
+#include "server/logging.hpp"
 
 namespace pactwatch::server::api {
 
@@ -455,8 +456,10 @@ Response read_error(const Request& request, const d::Error& error) {
     return problem_response(request, 412, error.message);
   }
   if (error.code == d::ErrorCode::invalid && error.field.empty()) {
-    // A statement the store could not run is our fault, not the client's.
-    return problem_response(request, 500, "The request could not be completed.");
+    // A statement the store could not run is our fault, not the client's: log why, answer without it.
+    log_event("error", "store_error",
+              {{"request_id", request.request_id}, {"route", request.route}, {"error", error.message}});
+    return problem_response(request, 500, "The request could not be completed; quote the request id.");
   }
   return error_response(request, error);
 }
