@@ -16,8 +16,11 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -141,14 +144,45 @@ void write_once(soci::session& sql, std::int64_t i, bool with_trail) {
   sql << "COMMIT";
 }
 
+/**
+ * CPU seconds the MySQL server process has used so far (user + system, from /proc; the server must run on
+ * this machine, as a socket URL implies), or a negative value when it cannot be read.
+ */
+double server_cpu_seconds(soci::session& sql) {
+  std::string pid_file;
+  sql << "SELECT @@pid_file", soci::into(pid_file);
+  std::ifstream pid_in(pid_file);
+  long pid = 0;
+  if (!(pid_in >> pid)) return -1;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const auto close = text.rfind(')');  // the command name may hold spaces
+  if (close == std::string::npos) return -1;
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+  }
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
 void ledger_write(benchmark::State& state, bool mysql) {
   const bool with_trail = state.range(0) == 1;
   BenchDb bench(with_trail ? "with" : "without", mysql);
   if (!have_database(state, bench)) return;
-  auto lease = bench.db->acquire();
   std::int64_t i = 0;
-  for (auto _ : state)
-    write_once(*lease, i++, with_trail);
+  {
+    auto lease = bench.db->acquire();  // the pool's only session: returned before head() below
+    // On MySQL the server does most of the work: its CPU per write is reported beside the client's.
+    const double server_before = mysql ? server_cpu_seconds(*lease) : -1;
+    for (auto _ : state)
+      write_once(*lease, i++, with_trail);
+    const double server_after = mysql ? server_cpu_seconds(*lease) : -1;
+    if (server_before >= 0 && server_after >= 0 && i > 0) {
+      state.counters["server_cpu_us"] = (server_after - server_before) * 1e6 / static_cast<double>(i);
+    }
+  }
   state.SetItemsProcessed(state.iterations());
   state.SetLabel(with_trail ? "with trail" : "without trail");
   if (with_trail && store::TrailStore(*bench.db).head().value().seq != static_cast<std::uint64_t>(i)) {
