@@ -4,10 +4,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
+#include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <thread>
 
+#include "adapters/store/trail_store.hpp"
 #include "tests/cli/process.hpp"
 #include "tests/support/test_database.hpp"
 
@@ -21,6 +26,11 @@ class CliTrailTest : public ::testing::Test {
   ~CliTrailTest() override { std::filesystem::remove_all(cwd_); }
 
   ProcessResult pactwatch(std::vector<std::string> args) {
+    return run_process(with_options(std::move(args)), {}, cwd_);
+  }
+
+  /** The binary, `args`, and the options every command needs here (test database, repository paths). */
+  std::vector<std::string> with_options(std::vector<std::string> args) {
     args.insert(args.begin(), PACTWATCH_BINARY);
     const std::vector<std::string> options{
         "--database",      db_.url_text(),
@@ -28,7 +38,23 @@ class CliTrailTest : public ::testing::Test {
         "--data-dir",      (cwd_ / "var").string(),
         "--calendar-file", PACTWATCH_SOURCE_DIR "/config/calendar/cn-2025-2026.csv"};
     args.insert(args.end(), options.begin(), options.end());
-    return run_process(args, {}, cwd_);
+    return args;
+  }
+
+  /** Starts `serve` on a free port with `env`, waits until it has started, stops it with SIGTERM. */
+  std::string serve_once(const EnvVars& env) {
+    Subprocess server(with_options({"serve", "--listen", "127.0.0.1:0", "--detection-time", "off"}), env,
+                      cwd_);
+    bool started = false;
+    for (int i = 0; i < 3000 && !started; ++i) {
+      started = server.err().find("\"event\":\"started\"") != std::string::npos;
+      if (!started) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_TRUE(started) << server.err();
+    server.signal(SIGTERM);
+    const auto stopped = server.wait();
+    EXPECT_EQ(stopped.exit_code, 0) << stopped.err;
+    return stopped.err;
   }
 
   /** The number of entries `trail verify` finds intact (the test fails if the trail is not intact). */
@@ -102,6 +128,26 @@ TEST_F(CliTrailTest, EveryWriteCommandAppendsItsEntries) {
   const std::uint64_t created_entities = count_of(imported.out, "entities created");
   ASSERT_GT(created_entities, 0u) << imported.out;
   EXPECT_GE(entries(), before_import + created_entities);
+}
+
+// Verifies serve records the configuration in the trail: the first start one config.changed entry, a
+// restart unchanged none, a restart with another deadline one entry whose patch replaces that value.
+TEST_F(CliTrailTest, ServeRecordsConfigurationChanges) {
+  ASSERT_EQ(pactwatch({"migrate"}).exit_code, 0);
+  EXPECT_THAT(serve_once({{"PACTWATCH_RECTIFICATION_WORKING_DAYS", "15"}}),
+              ::testing::HasSubstr("\"event\":\"config_recorded\""));
+  EXPECT_EQ(entries(), 1u);
+  EXPECT_THAT(serve_once({{"PACTWATCH_RECTIFICATION_WORKING_DAYS", "15"}}),
+              ::testing::Not(::testing::HasSubstr("config_recorded")));
+  EXPECT_EQ(entries(), 1u);
+  (void)serve_once({{"PACTWATCH_RECTIFICATION_WORKING_DAYS", "20"}});
+  ASSERT_EQ(entries(), 2u);
+  const auto db = db_.open(1);
+  const auto entry = store::TrailStore(*db).entry(2).value();
+  EXPECT_EQ(entry.action, "config.changed");
+  EXPECT_EQ(nlohmann::json::parse(entry.patch),
+            nlohmann::json::parse(R"([{"op":"replace","path":"/rectification_working_days","value":"20"}])"));
+  EXPECT_THAT(entry.reason, ::testing::HasSubstr("PACTWATCH_RECTIFICATION_WORKING_DAYS"));
 }
 
 }  // namespace
