@@ -21,6 +21,24 @@ bool secret_key(std::string_view key) {
   return false;
 }
 
+/**
+ * `value` with the password of any URL in it replaced by "***" ("mysql://sync:pw@host/db" ->
+ * "mysql://sync:***@host/db"): sync sources and the database are URLs, and a URL may carry credentials.
+ */
+std::string redact_url_passwords(std::string value) {
+  for (std::size_t scheme = value.find("://"); scheme != std::string::npos;
+       scheme = value.find("://", scheme + 3)) {
+    const std::size_t start = scheme + 3;
+    const std::size_t end = value.find_first_of("/?# ", start);
+    const std::size_t at = value.rfind('@', end == std::string::npos ? std::string::npos : end);
+    if (at == std::string::npos || at < start) continue;
+    const std::size_t colon = value.find(':', start);
+    if (colon == std::string::npos || colon > at) continue;  // a user without a password
+    value.replace(colon + 1, at - colon - 1, "***");
+  }
+  return value;
+}
+
 }  // namespace
 
 nlohmann::json config_state(const LoadedConfig& loaded) {
@@ -29,7 +47,7 @@ nlohmann::json config_state(const LoadedConfig& loaded) {
     if (key == "database") {
       state[key] = loaded.config.database.redacted();  // user, host and database, never the password
     } else {
-      state[key] = secret_key(key) ? std::string("(redacted)") : origin.value;
+      state[key] = secret_key(key) ? std::string("(redacted)") : redact_url_passwords(origin.value);
     }
   }
   return state;

@@ -15,8 +15,9 @@ namespace pactwatch::server {
 
 /**
  * The effective configuration as the trail records it: {key: value text} for every key, with secrets
- * redacted - the database password (as check-config shows it) and any key whose name says secret,
- * password or token. Where each value came from is not part of the state (see config_change_reason).
+ * redacted - the password of any URL (the database, sync sources) and the value of any key whose name
+ * says secret, password, token or private. Where each value came from is not part of the state (see
+ * config_change_reason).
  */
 nlohmann::json config_state(const LoadedConfig& loaded);
 

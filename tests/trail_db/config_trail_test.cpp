@@ -95,6 +95,17 @@ TEST_F(ConfigTrailTest, DatabasePasswordIsNeverRecorded) {
   ASSERT_EQ(start(loaded, "2026-11-26T05:00:00.000Z").seq, 1u);
   EXPECT_THAT(store::TrailStore(*db_).entry(1).value().patch, Not(HasSubstr("s3cr3t-pw")));
   EXPECT_THAT(server::config_change_reason(loaded), Not(HasSubstr("s3cr3t-pw")));
+
+  // Keys other branches add (sync sources are URLs too) and secret-named keys, whatever they hold.
+  server::LoadedConfig more = loaded;
+  more.origins["source.exchange.url"] = {"mysql://sync:x%40y-pw@10.0.0.5:3306/exchange?socket=/s", "--x"};
+  more.origins["source.feed.url"] = {"https://user@feed.example/ocds?since=1", "--x"};
+  more.origins["source.feed.api_token"] = {"abc123-token-value", "--x"};
+  const json redacted = server::config_state(more);
+  EXPECT_EQ(redacted["source.exchange.url"], "mysql://sync:***@10.0.0.5:3306/exchange?socket=/s");
+  EXPECT_EQ(redacted["source.feed.url"], "https://user@feed.example/ocds?since=1");  // no password
+  EXPECT_EQ(redacted["source.feed.api_token"], "(redacted)");
+  EXPECT_THAT(redacted.dump(), Not(HasSubstr("x%40y-pw")));
 }
 
 }  // namespace
