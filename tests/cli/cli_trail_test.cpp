@@ -109,6 +109,18 @@ TEST_F(CliTrailTest, EveryWriteCommandAppendsItsEntries) {
   ASSERT_GT(entities, 0u);
   const std::uint64_t after_seed = entries();
   EXPECT_GE(after_seed, 2 + entities);
+  // The regions it loads (reference data) too: one region.create entry each.
+  const std::uint64_t regions = count_of(seeded.out, "regions");
+  ASSERT_GT(regions, 0u);
+  store::TrailFilter region_entries;
+  region_entries.entity_type = "region";
+  region_entries.limit = 1000;
+  const auto db = db_.open(1);
+  const auto page = store::TrailStore(*db).entries(region_entries);
+  ASSERT_TRUE(page) << page.error().message;
+  EXPECT_EQ(page->items.size(), regions);
+  for (const auto& e : page->items)
+    EXPECT_EQ(e.action, "region.create");
   ASSERT_EQ(pactwatch({"seed-demo", "--demo-dir", PACTWATCH_SOURCE_DIR "/config/demo"}).exit_code, 0);
   EXPECT_EQ(entries(), after_seed);
 
