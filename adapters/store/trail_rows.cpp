@@ -122,10 +122,15 @@ class NativeStatement {
     return false;
   }
   long long integer(int column) const { return api::sqlite3_column_int64(stmt_, column); }
-  /** Text first, then its length (SQLite's documented order); valid until the next step. */
+  /**
+   * Text first, then its length (SQLite's documented order); valid until the next step. Through the
+   * column's value: one sqlite3_column_* call per column instead of two (each costs an API entry and exit;
+   * the connection has no mutex, so the "unprotected" value is as safe as the column calls).
+   */
   std::string_view text(int column) const {
-    const auto* p = reinterpret_cast<const char*>(api::sqlite3_column_text(stmt_, column));
-    return {p ? p : "", static_cast<std::size_t>(api::sqlite3_column_bytes(stmt_, column))};
+    api::sqlite3_value* v = api::sqlite3_column_value(stmt_, column);
+    const auto* p = reinterpret_cast<const char*>(api::sqlite3_value_text(v));
+    return {p ? p : "", static_cast<std::size_t>(api::sqlite3_value_bytes(v))};
   }
 
  private:
