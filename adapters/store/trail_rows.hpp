@@ -86,8 +86,8 @@ HeadRow read_head(soci::session& sql, bool for_append);
 /**
  * SQLite only: verification's own read-only connection to the session's database file, in one read
  * transaction (one snapshot) for its life. It is opened without SQLite's per-call mutex (one thread uses
- * it): a scan calls sqlite3_column_* 26 times per row, and on the pooled sessions (serialized mode) every
- * call locks and unlocks the connection's mutex - about a tenth of the verification time.
+ * it): a scan makes a column call per column and row, and on the pooled sessions (serialized mode) every
+ * call locks and unlocks the connection's mutex (docs/PERFORMANCE.md, "Trail").
  */
 class SqliteScan {
  public:
