@@ -326,7 +326,8 @@ domain::Result<DemoData> load_demo_data(const std::filesystem::path& dir) {
 
 domain::Result<SeedSummary> seed_demo(store::Database& db, const DemoData& data, const std::string& now) {
   SeedSummary summary;
-  auto regions = store::insert_missing_regions(db, data.regions);
+  const store::WriteContext context{"", "seed-demo", "admin", "seed-demo", "demo data set", now};
+  auto regions = store::insert_missing_regions(db, data.regions, context);
   if (!regions) return std::unexpected(regions.error());
   summary.regions = *regions;
   store::LedgerStore ledger(db);
@@ -339,7 +340,6 @@ domain::Result<SeedSummary> seed_demo(store::Database& db, const DemoData& data,
     }
     if (first.error().code != d::ErrorCode::not_found) return std::unexpected(first.error());
   }
-  const store::WriteContext context{"", "seed-demo", "admin", "seed-demo", "demo data set", now};
   auto written = ledger.write(context, std::nullopt,
                               [&](store::LedgerTransaction& tx) -> d::Result<store::StoredResponse> {
                                 for (const auto& b : data.bodies)

@@ -23,6 +23,7 @@
 #include "server/cli_token.hpp"
 #include "server/cli_trail.hpp"
 #include "server/config.hpp"
+#include "server/config_trail.hpp"
 #include "server/http_server.hpp"
 #include "server/logging.hpp"
 #include "server/metrics.hpp"
@@ -176,7 +177,28 @@ bool check_migrations(store::Database& db, const Config& config) {
   return true;
 }
 
-int run_serve(const Config& config) {
+/**
+ * Records the effective configuration in the trail when it changed since this host's last start (issue #6,
+ * docs/TRAIL.md §8.6). Skipped while migrations are pending (the trail tables may not exist yet).
+ */
+bool record_config(store::Database& db, const LoadedConfig& loaded) {
+  auto status = db.migration_status();
+  if (!status || !status->at_head()) return true;  // check_migrations() reported it; /readyz says 503
+  const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  auto recorded = record_config_change(db, loaded, domain::format_instant(now), local_hostname());
+  if (!recorded) {
+    log_event("error", "config_trail_failed", {{"error", recorded.error().message}});
+    std::cerr << "pactwatch: cannot record the configuration in the trail: " << recorded.error().message
+              << "\n";
+    return false;
+  }
+  if (recorded->seq > 0)
+    log_event("info", "config_recorded", {{"seq", recorded->seq}, {"entity_id", recorded->entity_id}});
+  return true;
+}
+
+int run_serve(const LoadedConfig& loaded) {
+  const Config& config = loaded.config;
   if (!check_calendar(config)) return kExitUsage;
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
@@ -187,6 +209,7 @@ int run_serve(const Config& config) {
   auto db = open_database(config);
   if (!db) return kExitFailure;
   if (!check_migrations(*db, config)) return kExitFailure;
+  if (!record_config(*db, loaded)) return kExitFailure;
 
   Metrics metrics;
   store::Database& database = *db;
@@ -318,7 +341,7 @@ int run(int argc, char** argv) {
   for (const auto& warning : loaded->warnings)
     log_event("warn", "config_warning", {{"warning", warning}});
   if (command_line->command == "migrate") return run_migrate(loaded->config);
-  return run_serve(loaded->config);
+  return run_serve(*loaded);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "adapters/store/soci_errors.hpp"
+#include "adapters/store/trail_store.hpp"
 
 namespace pactwatch::store {
 namespace {
@@ -16,7 +17,8 @@ constexpr std::string_view kInsertRegion =
 
 }  // namespace
 
-domain::Result<int> insert_missing_regions(Database& db, std::span<const RegionRow> regions) {
+domain::Result<int> insert_missing_regions(Database& db, std::span<const RegionRow> regions,
+                                           const WriteContext& context) {
   try {
     auto lease = db.acquire();
     soci::transaction tr(*lease);
@@ -29,6 +31,13 @@ domain::Result<int> insert_missing_regions(Database& db, std::span<const RegionR
       soci::indicator parent_ind = r.parent_code.empty() ? soci::i_null : soci::i_ok;
       *lease << kInsertRegion, soci::use(r.code, "code"), soci::use(r.name, "name"),
           soci::use(parent, parent_ind, "parent_code"), soci::use(r.level, "level");
+      const nlohmann::json row{
+          {"code", r.code},
+          {"name", r.name},
+          {"parent_code", r.parent_code.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.parent_code)},
+          {"level", r.level}};
+      auto seq = append_trail_entry(*lease, context, ChangeRecord{"create", "region", r.code, nullptr, row});
+      if (!seq) return std::unexpected(seq.error());  // rolls back: no region without its entry
       ++inserted;
     }
     tr.commit();

@@ -12,8 +12,10 @@ namespace pactwatch::store {
 
 /**
  * Inserts the regions that are not stored yet, in the given order (parents before children), in one
- * transaction; existing codes are left as they are. Returns how many were inserted.
+ * transaction, each with its trail entry (`region.create`, made by `context`; docs/TRAIL.md §8.2); existing
+ * codes are left as they are. Returns how many were inserted.
  */
-domain::Result<int> insert_missing_regions(Database& db, std::span<const RegionRow> regions);
+domain::Result<int> insert_missing_regions(Database& db, std::span<const RegionRow> regions,
+                                           const WriteContext& context);
 
 }  // namespace pactwatch::store

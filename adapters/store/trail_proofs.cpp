@@ -192,10 +192,18 @@ Result<TrailVerification> TrailStore::verify(const TrailVerifyOptions& options) 
     auto lease = database_.acquire();
     soci::session& sql = *lease;
     const auto& q = trail_text(sql);
+    // SQLite reads head, checkpoints and rows through a connection of its own (one snapshot, no per-call
+    // mutex); MySQL (and an in-memory SQLite) through the session.
+    const auto scan = sql.get_backend_name() == "sqlite3" ? detail::SqliteScan::open(sql) : nullptr;
     const Snapshot snapshot(sql);  // head, checkpoints and rows as of one instant
-    const auto head = detail::read_head(sql, false);
-    auto prep = (sql.prepare << std::string(q.select_all_checkpoints));
-    auto checkpoints = detail::read_checkpoints(prep);
+    const auto head = scan ? scan->head() : detail::read_head(sql, false);
+    std::vector<trail::SignedCheckpoint> checkpoints;
+    if (scan) {
+      checkpoints = scan->checkpoints();
+    } else {
+      auto prep = (sql.prepare << std::string(q.select_all_checkpoints));
+      checkpoints = detail::read_checkpoints(prep);
+    }
     checkpoints.insert(checkpoints.end(), options.extra_checkpoints.begin(), options.extra_checkpoints.end());
 
     trail::VerificationInput input;
@@ -203,19 +211,17 @@ Result<TrailVerification> TrailStore::verify(const TrailVerifyOptions& options) 
     input.public_key = options.public_key;
     input.head = trail::ChainHead{head.seq, head.hash};
     trail::ChainVerifier verifier(input);
-    // SQLite streams natively; MySQL reads keyset pages in seq order (its client buffers a whole result).
-    const bool sqlite = sql.get_backend_name() == "sqlite3";
-    if (sqlite)
-      detail::stream_entries_sqlite(sql, [&](const trail::TrailEntry& e) { return verifier.add(e); });
+    if (scan) scan->stream([&](const trail::StoredEntryView& e) { return verifier.add(e); });
+    // Otherwise keyset pages in seq order (MySQL's client buffers a whole result).
     long long after = 0;
-    bool more = !sqlite;
+    bool more = !scan;
     detail::EntryBatch batch(options.page_size);
     const int page = static_cast<int>(options.page_size);
     while (more) {
       std::size_t rows = 0;
       auto select = (sql.prepare << std::string(q.select_entries_after), soci::use(after, "after"),
                      soci::use(page, "limit"));
-      batch.run(select, [&](trail::TrailEntry&& e) {
+      batch.run_stored(select, [&](const trail::StoredEntryView& e) {
         ++rows;
         after = static_cast<long long>(e.seq);
         if (!verifier.add(e)) {

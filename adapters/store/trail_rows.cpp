@@ -12,7 +12,7 @@ const TrailSql& trail_text(soci::session& sql) {
   return sql.get_backend_name() == "sqlite3" ? trail_sql_sqlite() : trail_sql_mysql();
 }
 
-trail::Hash hash_or_poison(const std::string& hex) {
+trail::Hash hash_or_poison(std::string_view hex) {
   if (auto h = trail::hash_from_hex(hex)) return *h;
   trail::Hash poison;
   poison.fill(0xff);
@@ -56,6 +56,11 @@ EntryBatch::EntryBatch(std::size_t size) : size_(size == 0 ? 1 : size) {}
 
 void EntryBatch::run(soci::details::prepare_temp_type& prep,
                      const std::function<bool(trail::TrailEntry&&)>& row) {
+  run_stored(prep, [&](const trail::StoredEntryView& v) { return row(trail::to_entry(v)); });
+}
+
+void EntryBatch::run_stored(soci::details::prepare_temp_type& prep,
+                            const std::function<bool(const trail::StoredEntryView&)>& row) {
   const auto resize = [this] {
     seq_.resize(size_);
     for (auto* v : {&time_, &token_id_, &name_, &role_, &action_, &entity_type_, &entity_id_, &request_id_,
@@ -70,63 +75,148 @@ void EntryBatch::run(soci::details::prepare_temp_type& prep,
   st.execute(false);
   while (st.fetch()) {
     for (std::size_t i = 0; i < seq_.size(); ++i) {
-      trail::TrailEntry e;
-      e.seq = seq_[i] < 0 ? 0 : static_cast<std::uint64_t>(seq_[i]);
-      e.time = std::move(time_[i]);
-      e.actor = {std::move(token_id_[i]), std::move(name_[i])};
-      e.role = std::move(role_[i]);
-      e.action = std::move(action_[i]);
-      e.entity = {std::move(entity_type_[i]), std::move(entity_id_[i])};
-      e.request_id = std::move(request_id_[i]);
-      e.reason = std::move(reason_[i]);
-      e.patch = std::move(patch_[i]);
-      e.prev_hash = hash_or_poison(prev_hash_[i]);
-      e.hash = hash_or_poison(hash_[i]);
-      if (!row(std::move(e))) return;
+      const trail::StoredEntryView v{seq_[i] < 0 ? 0 : static_cast<std::uint64_t>(seq_[i]),
+                                     time_[i],
+                                     token_id_[i],
+                                     name_[i],
+                                     role_[i],
+                                     action_[i],
+                                     entity_type_[i],
+                                     entity_id_[i],
+                                     request_id_[i],
+                                     reason_[i],
+                                     patch_[i],
+                                     prev_hash_[i],
+                                     hash_[i]};
+      if (!row(v)) return;
     }
     resize();
   }
 }
 
-void stream_entries_sqlite(soci::session& sql, const std::function<bool(const trail::TrailEntry&)>& row) {
-  namespace api = ::sqlite_api;
-  auto* backend = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
-  const std::string text =
-      "SELECT " + std::string(trail_text(sql).entry_columns) + " FROM trail_entries ORDER BY seq";
-  api::sqlite3_stmt* stmt = nullptr;
-  if (api::sqlite3_prepare_v2(backend->conn_, text.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
-    throw std::runtime_error(std::string("reading trail_entries: ") + api::sqlite3_errmsg(backend->conn_));
-  }
-  const std::unique_ptr<api::sqlite3_stmt, int (*)(api::sqlite3_stmt*)> guard(stmt, api::sqlite3_finalize);
-  const auto text_of = [stmt](int column) {
-    const auto* p = reinterpret_cast<const char*>(api::sqlite3_column_text(stmt, column));
-    return std::string_view(p ? p : "", static_cast<std::size_t>(api::sqlite3_column_bytes(stmt, column)));
-  };
-  const auto hash_of = [&](int column) {
-    if (auto h = trail::hash_from_hex(text_of(column))) return *h;
-    trail::Hash poison;
-    poison.fill(0xff);
-    return poison;
-  };
-  trail::TrailEntry e;
-  for (int rc; (rc = api::sqlite3_step(stmt)) != SQLITE_DONE;) {
-    if (rc != SQLITE_ROW) {
-      throw std::runtime_error(std::string("reading trail_entries: ") + api::sqlite3_errmsg(backend->conn_));
+namespace {
+
+namespace api = ::sqlite_api;
+
+[[noreturn]] void sqlite_failure(api::sqlite3* db, const std::string& what) {
+  throw std::runtime_error(what + ": " + (db ? api::sqlite3_errmsg(db) : "out of memory"));
+}
+
+/** A prepared native statement, finalized on scope exit. */
+class NativeStatement {
+ public:
+  NativeStatement(api::sqlite3* db, const std::string& text) : db_(db) {
+    if (api::sqlite3_prepare_v2(db, text.c_str(), -1, &stmt_, nullptr) != SQLITE_OK) {
+      sqlite_failure(db, "reading the trail");
     }
-    const auto seq = api::sqlite3_column_int64(stmt, 0);
+  }
+  ~NativeStatement() { api::sqlite3_finalize(stmt_); }
+  NativeStatement(const NativeStatement&) = delete;
+  NativeStatement& operator=(const NativeStatement&) = delete;
+
+  /** Steps to the next row; false when done. */
+  bool step() {
+    const int rc = api::sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) sqlite_failure(db_, "reading the trail");
+    return false;
+  }
+  long long integer(int column) const { return api::sqlite3_column_int64(stmt_, column); }
+  /**
+   * Text first, then its length (SQLite's documented order); valid until the next step. Through the
+   * column's value: one sqlite3_column_* call per column instead of two (each costs an API entry and exit;
+   * the connection has no mutex, so the "unprotected" value is as safe as the column calls).
+   */
+  std::string_view text(int column) const {
+    api::sqlite3_value* v = api::sqlite3_column_value(stmt_, column);
+    const auto* p = reinterpret_cast<const char*>(api::sqlite3_value_text(v));
+    return {p ? p : "", static_cast<std::size_t>(api::sqlite3_value_bytes(v))};
+  }
+
+ private:
+  api::sqlite3* db_;
+  api::sqlite3_stmt* stmt_ = nullptr;
+};
+
+}  // namespace
+
+trail::SignedCheckpoint checkpoint_from_columns(long long tree_size, std::string_view root, std::string time,
+                                                std::string_view signature, std::string key_id) {
+  trail::SignedCheckpoint c;
+  c.checkpoint.tree_size = tree_size < 0 ? 0 : static_cast<std::uint64_t>(tree_size);
+  c.checkpoint.root_hash = hash_or_poison(std::string(root));
+  c.checkpoint.time = std::move(time);
+  // A signature that is not base64 (a tampered row) is kept as its bytes: it will not verify.
+  if (auto sig = trail::base64_decode(signature)) {
+    c.signature = std::move(*sig);
+  } else {
+    c.signature.assign(signature.begin(), signature.end());
+  }
+  c.key_id = std::move(key_id);
+  return c;
+}
+
+std::unique_ptr<SqliteScan> SqliteScan::open(soci::session& sql) {
+  auto* backend = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
+  const char* file = api::sqlite3_db_filename(backend->conn_, "main");
+  if (file == nullptr || *file == '\0') return nullptr;  // in memory or temporary: no second connection
+  api::sqlite3* db = nullptr;
+  const int rc = api::sqlite3_open_v2(file, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<SqliteScan> scan(new SqliteScan(db));
+  if (rc != SQLITE_OK) sqlite_failure(db, "opening the trail for verification");
+  api::sqlite3_busy_timeout(db, 5000);
+  scan->execute("BEGIN");
+  scan->in_transaction_ = true;
+  return scan;
+}
+
+SqliteScan::~SqliteScan() {
+  if (in_transaction_) api::sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+  api::sqlite3_close_v2(db_);
+}
+
+void SqliteScan::execute(const char* text) {
+  if (api::sqlite3_exec(db_, text, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    sqlite_failure(db_, "reading the trail");
+  }
+}
+
+HeadRow SqliteScan::head() {
+  NativeStatement st(db_, std::string(trail_sql_sqlite().select_head));
+  if (!st.step()) throw std::runtime_error("the trail_head row is missing (migration 0005)");
+  const long long seq = st.integer(0);
+  return {seq < 0 ? 0 : static_cast<std::uint64_t>(seq), hash_or_poison(std::string(st.text(1)))};
+}
+
+std::vector<trail::SignedCheckpoint> SqliteScan::checkpoints() {
+  NativeStatement st(db_, std::string(trail_sql_sqlite().select_all_checkpoints));
+  std::vector<trail::SignedCheckpoint> out;
+  while (st.step()) {
+    out.push_back(checkpoint_from_columns(st.integer(0), st.text(1), std::string(st.text(2)), st.text(3),
+                                          std::string(st.text(4))));
+  }
+  return out;
+}
+
+void SqliteScan::stream(const std::function<bool(const trail::StoredEntryView&)>& row) {
+  NativeStatement st(
+      db_, "SELECT " + std::string(trail_sql_sqlite().entry_columns) + " FROM trail_entries ORDER BY seq");
+  trail::StoredEntryView e;
+  while (st.step()) {
+    const auto seq = st.integer(0);
     e.seq = seq < 0 ? 0 : static_cast<std::uint64_t>(seq);
-    e.time.assign(text_of(1));
-    e.actor.token_id.assign(text_of(2));
-    e.actor.name.assign(text_of(3));
-    e.role.assign(text_of(4));
-    e.action.assign(text_of(5));
-    e.entity.type.assign(text_of(6));
-    e.entity.id.assign(text_of(7));
-    e.request_id.assign(text_of(8));
-    e.reason.assign(text_of(9));
-    e.patch.assign(text_of(10));
-    e.prev_hash = hash_of(11);
-    e.hash = hash_of(12);
+    e.time = st.text(1);
+    e.token_id = st.text(2);
+    e.name = st.text(3);
+    e.role = st.text(4);
+    e.action = st.text(5);
+    e.entity_type = st.text(6);
+    e.entity_id = st.text(7);
+    e.request_id = st.text(8);
+    e.reason = st.text(9);
+    e.patch = st.text(10);
+    e.prev_hash_hex = st.text(11);
+    e.hash_hex = st.text(12);
     if (!row(e)) return;
   }
 }
@@ -138,20 +228,8 @@ std::vector<trail::SignedCheckpoint> read_checkpoints(soci::details::prepare_tem
   soci::statement st(prep);
   st.execute(false);
   std::vector<trail::SignedCheckpoint> out;
-  while (st.fetch()) {
-    trail::SignedCheckpoint c;
-    c.checkpoint.tree_size = size < 0 ? 0 : static_cast<std::uint64_t>(size);
-    c.checkpoint.root_hash = hash_or_poison(root);
-    c.checkpoint.time = time;
-    // A signature that is not base64 (a tampered row) is kept as its bytes: it will not verify.
-    if (auto sig = trail::base64_decode(signature)) {
-      c.signature = std::move(*sig);
-    } else {
-      c.signature.assign(signature.begin(), signature.end());
-    }
-    c.key_id = key_id;
-    out.push_back(std::move(c));
-  }
+  while (st.fetch())
+    out.push_back(checkpoint_from_columns(size, root, time, signature, key_id));
   return out;
 }
 

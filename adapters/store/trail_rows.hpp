@@ -3,9 +3,11 @@
 // in bulk batches, entries written as their stored text, checkpoints, and a MerkleSource over trail_nodes.
 
 #include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,7 +37,7 @@ const TrailSql& trail_text(soci::session& sql);
  * The hash a stored hex column holds; text that is not 64 hex digits (a tampered row) becomes a hash no
  * entry can have (all 0xff), so the verifier reports the row instead of the store failing.
  */
-trail::Hash hash_or_poison(const std::string& hex);
+trail::Hash hash_or_poison(std::string_view hex);
 
 /** `text` with LIKE's wildcards escaped for `ESCAPE '!'`. */
 std::string like_escape(const std::string& text);
@@ -56,6 +58,9 @@ class EntryBatch {
   explicit EntryBatch(std::size_t size);
   /** Binds the columns into `prep`, runs it and calls `row` for each entry until it returns false. */
   void run(soci::details::prepare_temp_type& prep, const std::function<bool(trail::TrailEntry&&)>& row);
+  /** The same, handing views of the fetched text (valid during the call; hashes as stored hex). */
+  void run_stored(soci::details::prepare_temp_type& prep,
+                  const std::function<bool(const trail::StoredEntryView&)>& row);
 
  private:
   std::size_t size_;
@@ -64,15 +69,12 @@ class EntryBatch {
       reason_, patch_, prev_hash_, hash_;
 };
 
-/**
- * SQLite only: streams every entry in seq order through one native statement into a reused TrailEntry
- * (no per-row allocation once the strings have grown), calling `row` until it returns false. Verification
- * uses it so that reading the table does not dominate hashing (docs/PERFORMANCE.md, "Trail").
- */
-void stream_entries_sqlite(soci::session& sql, const std::function<bool(const trail::TrailEntry&)>& row);
-
 /** The checkpoints a statement selects (tree_size, root_hash, time, signature, key_id). */
 std::vector<trail::SignedCheckpoint> read_checkpoints(soci::details::prepare_temp_type& prep);
+
+/** A checkpoint from its stored columns (tampered text becomes values that do not verify). */
+trail::SignedCheckpoint checkpoint_from_columns(long long tree_size, std::string_view root, std::string time,
+                                                std::string_view signature, std::string key_id);
 
 /** The chain head as stored; `for_append` locks the row on MySQL (serializing appends). */
 struct HeadRow {
@@ -80,6 +82,35 @@ struct HeadRow {
   trail::Hash hash{};
 };
 HeadRow read_head(soci::session& sql, bool for_append);
+
+/**
+ * SQLite only: verification's own read-only connection to the session's database file, in one read
+ * transaction (one snapshot) for its life. It is opened without SQLite's per-call mutex (one thread uses
+ * it): a scan makes a column call per column and row, and on the pooled sessions (serialized mode) every
+ * call locks and unlocks the connection's mutex (docs/PERFORMANCE.md, "Trail").
+ */
+class SqliteScan {
+ public:
+  /** nullptr when the database has no file (in memory): the caller reads through the session instead. */
+  static std::unique_ptr<SqliteScan> open(soci::session& sql);
+  ~SqliteScan();
+  SqliteScan(const SqliteScan&) = delete;
+  SqliteScan& operator=(const SqliteScan&) = delete;
+
+  HeadRow head();
+  std::vector<trail::SignedCheckpoint> checkpoints();
+  /**
+   * Streams every entry in seq order, handing `row` views of the row's column text (no copy; valid during
+   * the call) until it returns false: reading the table must not dominate hashing (PERFORMANCE.md, Trail).
+   */
+  void stream(const std::function<bool(const trail::StoredEntryView&)>& row);
+
+ private:
+  explicit SqliteScan(sqlite_api::sqlite3* db) : db_(db) {}
+  void execute(const char* text);
+  sqlite_api::sqlite3* db_;
+  bool in_transaction_ = false;
+};
 
 /** A MerkleSource over trail_nodes: one prepared lookup per node, so a proof is O(log n) queries. */
 class DbMerkleSource final : public trail::MerkleSource {

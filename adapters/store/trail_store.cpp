@@ -3,8 +3,10 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <bit>
 #include <stdexcept>
 #include <utility>
+#include <vector>
 
 #include "adapters/store/soci_errors.hpp"
 #include "adapters/store/trail_rows.hpp"
@@ -36,29 +38,47 @@ nlohmann::json patch_of(const ChangeRecord& change) {
   return trail::json_patch::diff(change.before, change.after);
 }
 
-/** Inserts leaf `index`'s hash at level 0 and every interior node it completes (docs/TRAIL.md §4). */
-void insert_nodes(soci::session& sql, const TrailSql& q, std::uint64_t index, const trail::Hash& leaf) {
-  trail::Hash node = trail::merkle_leaf_hash(leaf);
-  int level = 0;
-  long long idx = static_cast<long long>(index);
-  std::string hex = trail::to_hex(node);
-  sql << std::string(q.insert_node), soci::use(level, "level"), soci::use(idx, "idx"), soci::use(hex, "hash");
-  // A right child (odd index) completes its parent: hash it with its stored left sibling, and go up.
-  while (idx % 2 == 1) {
-    long long left_idx = idx - 1;
-    std::string left_hex;
-    sql << std::string(q.select_node), soci::use(level, "level"), soci::use(left_idx, "idx"),
-        soci::into(left_hex);
-    if (!sql.got_data()) throw std::runtime_error("trail_nodes is missing a left sibling");
-    const auto left = trail::hash_from_hex(left_hex);
-    if (!left) throw std::runtime_error("trail_nodes holds a malformed hash");
-    node = trail::merkle_node_hash(*left, node);
-    ++level;
-    idx /= 2;
-    hex = trail::to_hex(node);
-    sql << std::string(q.insert_node), soci::use(level, "level"), soci::use(idx, "idx"),
-        soci::use(hex, "hash");
+/**
+ * Inserts leaf `index`'s hash at level 0 and every interior node it completes (docs/TRAIL.md §4), in at most
+ * two statements whatever the level: a right child (odd index) completes its parent, hashed with its left
+ * sibling, and so on up while the index stays odd. The level-0 sibling is the previous entry's leaf hash
+ * (`previous` is that entry's hash: the head before this append); the higher ones are read in one SELECT
+ * (needed for one append in four), and all new nodes are written in one multi-row INSERT. Round trips are
+ * what an append costs on MySQL (docs/PERFORMANCE.md, "Trail").
+ */
+void insert_nodes(soci::session& sql, const TrailSql& q, std::uint64_t index, const trail::Hash& leaf,
+                  const trail::Hash& previous) {
+  const unsigned completes = static_cast<unsigned>(std::countr_one(index));  // parents this leaf completes
+  std::vector<trail::Hash> left(completes);
+  if (completes >= 1) left[0] = trail::merkle_leaf_hash(previous);
+  if (completes >= 2) {
+    // Only integers we computed go into the text.
+    std::string where;
+    for (unsigned level = 1; level < completes; ++level) {
+      where += (level == 1 ? "" : " OR ");
+      where +=
+          "(level = " + std::to_string(level) + " AND idx = " + std::to_string((index >> level) - 1) + ")";
+    }
+    std::vector<int> levels(completes - 1);
+    std::vector<std::string> hashes(completes - 1);
+    sql << "SELECT level, hash FROM trail_nodes WHERE " + where, soci::into(levels), soci::into(hashes);
+    if (levels.size() != completes - 1) throw std::runtime_error("trail_nodes is missing a left sibling");
+    for (std::size_t i = 0; i < levels.size(); ++i) {
+      const auto h = trail::hash_from_hex(hashes[i]);
+      if (!h || levels[i] < 1 || static_cast<unsigned>(levels[i]) >= completes) {
+        throw std::runtime_error("trail_nodes holds a malformed node");
+      }
+      left[static_cast<std::size_t>(levels[i])] = *h;
+    }
   }
+  trail::Hash node = trail::merkle_leaf_hash(leaf);
+  std::string values = "(0, " + std::to_string(index) + ", '" + trail::to_hex(node) + "')";
+  for (unsigned level = 0; level < completes; ++level) {
+    node = trail::merkle_node_hash(left[level], node);
+    values += ", (" + std::to_string(level + 1) + ", " + std::to_string(index >> (level + 1)) + ", '" +
+              trail::to_hex(node) + "')";
+  }
+  sql << std::string(q.insert_nodes_prefix) + values;
 }
 
 }  // namespace
@@ -89,7 +109,7 @@ Result<std::uint64_t> append_trail_entry(soci::session& sql, const WriteContext&
     long long seq = static_cast<long long>(entry->seq);
     std::string hash = trail::to_hex(entry->hash);
     sql << std::string(q.update_head), soci::use(seq, "seq"), soci::use(hash, "hash");
-    insert_nodes(sql, q, entry->seq - 1, entry->hash);
+    insert_nodes(sql, q, entry->seq - 1, entry->hash, head.hash);
     return entry->seq;
   });
 }
@@ -184,6 +204,48 @@ Result<std::vector<trail::TrailEntry>> TrailStore::entity_history(const std::str
     if (!page->more) return all;
     filter.after_seq = all.back().seq;
   }
+}
+
+Result<std::uint64_t> TrailStore::record_state(const WriteContext& context, const std::string& type,
+                                               const std::string& id, const std::string& action,
+                                               const nlohmann::json& state) {
+  return guarded("recording a state in the trail", [&]() -> Result<std::uint64_t> {
+    auto lease = database_.acquire();
+    soci::session& sql = *lease;
+    const bool sqlite = sql.get_backend_name() == "sqlite3";
+    // SQLite takes the single writer lock at BEGIN IMMEDIATE; MySQL locks the head row just below.
+    sql << (sqlite ? "BEGIN IMMEDIATE" : "START TRANSACTION");
+    struct Rollback {
+      soci::session& sql;
+      bool open = true;
+      ~Rollback() {
+        try {
+          if (open) sql << "ROLLBACK";
+        } catch (...) {
+          // The connection is gone; the server rolled back.
+        }
+      }
+    } rollback{sql};
+    (void)detail::read_head(sql, true);
+    std::vector<trail::TrailEntry> history;
+    detail::EntryBatch batch(1000);
+    auto prep = (sql.prepare << "SELECT " + std::string(trail_text(sql).entry_columns) +
+                                    " FROM trail_entries WHERE entity_type = :type AND entity_id = :id "
+                                    "ORDER BY seq",
+                 soci::use(type, "type"), soci::use(id, "id"));
+    batch.run(prep, [&](trail::TrailEntry&& e) {
+      history.push_back(std::move(e));
+      return true;
+    });
+    auto recorded = rebuild_state(history);
+    if (!recorded) return std::unexpected(recorded.error());
+    if (*recorded == state) return std::uint64_t{0};
+    auto seq = append_trail_entry(sql, context, ChangeRecord{action, type, id, *recorded, state});
+    if (!seq) return std::unexpected(seq.error());
+    sql << "COMMIT";
+    rollback.open = false;
+    return *seq;
+  });
 }
 
 Result<nlohmann::json> rebuild_state(const std::vector<trail::TrailEntry>& entries) {

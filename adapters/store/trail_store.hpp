@@ -130,6 +130,17 @@ class TrailStore {
    */
   domain::Result<TrailVerification> verify(const TrailVerifyOptions& options);
 
+  /**
+   * For an entity that lives outside the database (the configuration, docs/TRAIL.md §8.6): folds its
+   * entries into its last recorded state and, when `state` differs, appends ONE entry with `action` (e.g.
+   * "config.changed") whose patch turns the recorded state into `state` (the first entry adds the whole
+   * state). One write transaction holds the append lock from the read to the append, so two instances
+   * starting at once record a change once. Returns the new entry's seq, or 0 when nothing changed.
+   */
+  domain::Result<std::uint64_t> record_state(const WriteContext& context, const std::string& type,
+                                             const std::string& id, const std::string& action,
+                                             const nlohmann::json& state);
+
  private:
   Database& database_;
 };

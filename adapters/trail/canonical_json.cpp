@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace pactwatch::trail {
@@ -174,7 +175,19 @@ void append_json_string_unchecked(std::string_view text, std::string& out) {
   }();
   out += '"';
   std::size_t run = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  std::size_t i = 0;
+  // Eight bytes at a time while none needs an escape (most text has none): a byte b needs one when
+  // b < 0x20, b == '"' or b == '\\'. has_zero(x) is non-zero iff some byte of x is zero (exact for the
+  // lowest such byte, which is all we need to stop); bytes >= 0x80 never match.
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+  const auto has_zero = [](std::uint64_t x) { return (x - kOnes) & ~x & kHighs; };
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, text.data() + i, 8);
+    const std::uint64_t control = (w - kOnes * 0x20) & ~w & kHighs;  // some byte < 0x20
+    if ((control | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'))) != 0) break;
+  }
+  for (; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (!kNeedsEscape[c]) continue;
     out.append(text.data() + run, i - run);

@@ -74,6 +74,12 @@ class ChainVerifier {
 
   /** Checks the next row; false once a problem was found and enough rows after it were seen. */
   bool add(const TrailEntry& row);
+  /**
+   * The same for a row read as stored text. The good path compares the stored prev_hash text with the
+   * previous hash's hex and the stored hash text with the computed hash's hex, so it copies no text and
+   * parses no hex; any mismatch is handed to add(to_entry(row)), which decides exactly as before.
+   */
+  bool add(const StoredEntryView& row);
   /** Classifies the problem, if any, checks the remaining checkpoints and the head, and reports. */
   VerificationReport finish();
 

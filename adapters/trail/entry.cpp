@@ -28,19 +28,25 @@ domain::Result<std::string> string_field(const json& object, const char* key, co
 
 }  // namespace
 
-bool append_entry_canonical(const TrailEntry& e, std::string& out, Utf8Check check) {
+namespace {
+
+/** The canonical members of an entry; `prev_hash` writes the prev_hash digits. */
+template <class PrevHash>
+bool append_canonical(const auto& e, std::string_view name, std::string_view token_id,
+                      std::string_view entity_id, std::string_view entity_type, PrevHash&& prev_hash,
+                      std::string& out, Utf8Check check) {
   // Members in the byte order of their keys: action, actor{name, token_id}, entity{id, type}, patch,
   // prev_hash, reason, request_id, role, seq, time. tests/trail/entry_test.cpp checks this against
   // canonical_json() of entry_to_json().
   bool ok = append_member(out, "{\"action\":", e.action, check);
-  ok = append_member(out, ",\"actor\":{\"name\":", e.actor.name, check) && ok;
-  ok = append_member(out, ",\"token_id\":", e.actor.token_id, check) && ok;
-  ok = append_member(out, "},\"entity\":{\"id\":", e.entity.id, check) && ok;
-  ok = append_member(out, ",\"type\":", e.entity.type, check) && ok;
+  ok = append_member(out, ",\"actor\":{\"name\":", name, check) && ok;
+  ok = append_member(out, ",\"token_id\":", token_id, check) && ok;
+  ok = append_member(out, "},\"entity\":{\"id\":", entity_id, check) && ok;
+  ok = append_member(out, ",\"type\":", entity_type, check) && ok;
   out += "},\"patch\":";
   out += e.patch;
   out += ",\"prev_hash\":\"";
-  append_hex(e.prev_hash, out);
+  prev_hash(out);
   out += '"';
   ok = append_member(out, ",\"reason\":", e.reason, check) && ok;
   ok = append_member(out, ",\"request_id\":", e.request_id, check) && ok;
@@ -51,6 +57,43 @@ bool append_entry_canonical(const TrailEntry& e, std::string& out, Utf8Check che
   ok = append_member(out, ",\"time\":", e.time, check) && ok;
   out += '}';
   return ok;
+}
+
+Hash hash_or_poison(std::string_view hex) {
+  if (auto h = hash_from_hex(hex)) return *h;
+  Hash poison;
+  poison.fill(0xff);
+  return poison;
+}
+
+}  // namespace
+
+bool append_entry_canonical(const TrailEntry& e, std::string& out, Utf8Check check) {
+  return append_canonical(
+      e, e.actor.name, e.actor.token_id, e.entity.id, e.entity.type,
+      [&](std::string& o) { append_hex(e.prev_hash, o); }, out, check);
+}
+
+void append_stored_entry_canonical(const StoredEntryView& e, std::string& out) {
+  append_canonical(
+      e, e.name, e.token_id, e.entity_id, e.entity_type, [&](std::string& o) { o += e.prev_hash_hex; }, out,
+      Utf8Check::skip);
+}
+
+TrailEntry to_entry(const StoredEntryView& e) {
+  TrailEntry out;
+  out.seq = e.seq;
+  out.time = e.time;
+  out.actor = {std::string(e.token_id), std::string(e.name)};
+  out.role = e.role;
+  out.action = e.action;
+  out.entity = {std::string(e.entity_type), std::string(e.entity_id)};
+  out.request_id = e.request_id;
+  out.reason = e.reason;
+  out.patch = e.patch;
+  out.prev_hash = hash_or_poison(e.prev_hash_hex);
+  out.hash = hash_or_poison(e.hash_hex);
+  return out;
 }
 
 std::optional<Hash> EntryHasher::hash(const TrailEntry& entry) {

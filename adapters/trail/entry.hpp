@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "adapters/trail/hash.hpp"
 #include "domain/date.hpp"
@@ -78,6 +79,26 @@ enum class Utf8Check {
  * (only with Utf8Check::strict).
  */
 bool append_entry_canonical(const TrailEntry& entry, std::string& out, Utf8Check check = Utf8Check::strict);
+
+/**
+ * An entry as the store holds it: views of its column text, the hashes as their stored hex. The verifier
+ * reads rows in this form straight from the database's buffers (no copy, no hex parse on the good path).
+ */
+struct StoredEntryView {
+  std::uint64_t seq = 0;
+  std::string_view time, token_id, name, role, action, entity_type, entity_id, request_id, reason, patch,
+      prev_hash_hex, hash_hex;
+};
+
+/**
+ * Appends the canonical JSON of a stored entry (as append_entry_canonical with Utf8Check::skip), writing
+ * `prev_hash` as its stored text: the same bytes as the entry's when that text is the lower-case hex of
+ * its prev_hash.
+ */
+void append_stored_entry_canonical(const StoredEntryView& entry, std::string& out);
+
+/** The entry with owned text and parsed hashes; a hash text that is not 64 hex digits becomes all 0xff. */
+TrailEntry to_entry(const StoredEntryView& entry);
 
 /** Computes entry hashes with a reused buffer and digest context; one per thread. */
 class EntryHasher {

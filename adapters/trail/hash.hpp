@@ -11,8 +11,6 @@
 
 #include "domain/result.hpp"
 
-struct evp_md_ctx_st;
-
 namespace pactwatch::trail {
 
 /** A SHA-256 digest: an entry hash, a Merkle node or a root. */
@@ -22,23 +20,20 @@ using Hash = std::array<std::uint8_t, 32>;
 inline constexpr Hash kZeroHash{};
 
 /**
- * A reusable SHA-256 context. OpenSSL 3's one-shot SHA256() looks the algorithm up on every call, which
- * costs about as much as hashing a whole entry; a context kept across calls avoids that. Not thread-safe:
- * use one per thread (thread_hasher()).
+ * SHA-256 over OpenSSL's direct SHA256_* calls. OpenSSL 3's one-shot SHA256() looks the algorithm up on
+ * every call, and EVP's dispatch costs about as much as hashing a Merkle node: verification makes three
+ * digests per entry, so it goes around both (hash.cpp). Kept as a class, one per thread
+ * (thread_hasher()), so that callers need not change if it ever holds state again.
  */
 class Sha256 {
  public:
-  Sha256();
-  ~Sha256();
+  Sha256() = default;
   Sha256(const Sha256&) = delete;
   Sha256& operator=(const Sha256&) = delete;
 
   /** Digest of the concatenation of the given byte ranges. */
   Hash digest(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b = {},
               std::span<const std::uint8_t> c = {}, std::span<const std::uint8_t> d = {});
-
- private:
-  evp_md_ctx_st* ctx_;
 };
 
 /** The calling thread's hasher. */
@@ -57,6 +52,8 @@ inline Hash sha256(std::string_view data) {
 std::string to_hex(const Hash& h);
 /** Appends the 64 lower-case hex digits of `h` to `out` (no temporary string). */
 void append_hex(const Hash& h, std::string& out);
+/** Whether `text` is exactly the 64 lower-case hex digits of `h` (one encode and compare, no parse). */
+bool is_hex_of(const Hash& h, std::string_view text);
 /** Exactly 64 hex digits (either case); anything else is ErrorCode::invalid. */
 domain::Result<Hash> hash_from_hex(std::string_view text);
 

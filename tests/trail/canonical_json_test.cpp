@@ -46,6 +46,26 @@ TEST(CanonicalJson, EscapesOnlyWhatJsonRequires) {
   EXPECT_EQ(canon(json(text)), "\"q\\\"b\\\\/\\b\\f\\n\\r\\t\\u0000\\u0001\\u001f\x7f€\"");
 }
 
+// Verifies the word-at-a-time scan of the unchecked writer (verification's) escapes every byte that needs
+// it at every position and block alignment, and gives the same bytes as the checked writer.
+TEST(CanonicalJson, UncheckedWriterEscapesAtEveryOffset) {
+  for (const char special : {'"', '\\', '\x00', '\x01', '\x1f', '\n'}) {
+    for (std::size_t at = 0; at < 24; ++at) {
+      std::string text = "abcdefghijklmnopqrstuvwx楚雄州";  // ASCII first: inserts stay UTF-8
+      text.insert(at, 1, special);
+      std::string checked, unchecked;
+      ASSERT_TRUE(append_json_string(text, checked));
+      append_json_string_unchecked(text, unchecked);
+      EXPECT_EQ(unchecked, checked) << static_cast<int>(special) << " at " << at;
+      EXPECT_EQ(unchecked, canon(json(text)));
+    }
+  }
+  std::string plain;
+  append_json_string_unchecked("\x20\x7f\x80\xff 0123456789 !#$%&'()*+,-./", plain);
+  EXPECT_EQ(plain,
+            "\"\x20\x7f\x80\xff 0123456789 !#$%&'()*+,-./\"");  // bytes >= 0x20 except " and \\ verbatim
+}
+
 // Verifies the one number form: integers in plain decimal across the full int64/uint64 range.
 TEST(CanonicalJson, IntegersInPlainDecimal) {
   EXPECT_EQ(canon(json::parse("[0, -0, 7, -42, 9223372036854775807, -9223372036854775808, "

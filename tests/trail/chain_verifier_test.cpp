@@ -66,6 +66,45 @@ void expect_finding(const VerificationReport& report, TamperKind kind, std::uint
   EXPECT_EQ(report.finding->seq, seq) << what << ": " << report.finding->detail;
 }
 
+/** The rows as the store holds them: text columns, hashes as lower-case hex (kept alive by `hex`). */
+std::vector<StoredEntryView> stored_views(std::span<const TrailEntry> rows, std::vector<std::string>& hex) {
+  hex.clear();
+  hex.reserve(rows.size() * 2);
+  std::vector<StoredEntryView> out;
+  for (const TrailEntry& r : rows) {
+    hex.push_back(to_hex(r.prev_hash));
+    hex.push_back(to_hex(r.hash));
+    out.push_back({r.seq, r.time, r.actor.token_id, r.actor.name, r.role, r.action, r.entity.type,
+                   r.entity.id, r.request_id, r.reason, r.patch, hex[hex.size() - 2], hex.back()});
+  }
+  return out;
+}
+
+/**
+ * verify_chain over the entries AND a ChainVerifier fed the same rows as stored text (the store's fast
+ * path, which takes no hex parse on good rows): both must report the same. Every test below uses it.
+ */
+VerificationReport verify_both(std::span<const TrailEntry> rows, const VerificationInput& input = {}) {
+  const VerificationReport entries = verify_chain(rows, input);
+  std::vector<std::string> hex;
+  const auto views = stored_views(rows, hex);
+  ChainVerifier verifier(input, rows.size());
+  for (const StoredEntryView& v : views) {
+    if (!verifier.add(v)) break;
+  }
+  const VerificationReport stored = verifier.finish();
+  EXPECT_EQ(stored.entries_verified, entries.entries_verified);
+  EXPECT_EQ(stored.checkpoints_verified, entries.checkpoints_verified);
+  EXPECT_EQ(stored.root, entries.root);
+  EXPECT_EQ(stored.ok(), entries.ok());
+  if (!stored.ok() && !entries.ok()) {
+    EXPECT_EQ(stored.finding->kind, entries.finding->kind) << entries.finding->detail;
+    EXPECT_EQ(stored.finding->seq, entries.finding->seq) << entries.finding->detail;
+    EXPECT_EQ(stored.finding->detail, entries.finding->detail);
+  }
+  return entries;
+}
+
 // Verifies that an untouched chain with checkpoints and head verifies, and that the reported root is the
 // Merkle root of all entry hashes.
 TEST(ChainVerifier, IntactChainVerifies) {
@@ -73,7 +112,7 @@ TEST(ChainVerifier, IntactChainVerifies) {
   const SigningKey key = *SigningKey::generate();
   const PublicKey pub = key.public_key();
   const auto cps = checkpoints_at(rows, key, {1, 7, 16, 20});
-  const auto report = verify_chain(rows, {cps, &pub, ChainHead{kRows, rows.back().hash}});
+  const auto report = verify_both(rows, {cps, &pub, ChainHead{kRows, rows.back().hash}});
   EXPECT_TRUE(report.ok()) << report.finding->detail;
   EXPECT_EQ(report.entries_verified, kRows);
   EXPECT_EQ(report.checkpoints_verified, 4u);
@@ -90,20 +129,20 @@ TEST(ChainVerifier, FindsEditedRowsAtTheirSeq) {
   for (std::uint64_t k = 1; k <= kRows; ++k) {
     auto rows = build_chain(kRows);
     rows[k - 1].reason = "改过的理由";
-    expect_finding(verify_chain(rows), TamperKind::edited, k, "reason edited at " + std::to_string(k));
+    expect_finding(verify_both(rows), TamperKind::edited, k, "reason edited at " + std::to_string(k));
     rows = build_chain(kRows);
     rows[k - 1].patch = R"([{"op":"replace","path":"/state","value":"x"}])";
-    expect_finding(verify_chain(rows), TamperKind::edited, k, "patch edited at " + std::to_string(k));
+    expect_finding(verify_both(rows), TamperKind::edited, k, "patch edited at " + std::to_string(k));
     rows = build_chain(kRows);
     rows[k - 1].hash[0] ^= 0x80;
-    expect_finding(verify_chain(rows), TamperKind::edited, k, "hash column edited at " + std::to_string(k));
+    expect_finding(verify_both(rows), TamperKind::edited, k, "hash column edited at " + std::to_string(k));
   }
   auto rows = build_chain(kRows);
   rows[4].prev_hash[5] ^= 1;
-  expect_finding(verify_chain(rows), TamperKind::edited, 5, "prev_hash column edited");
+  expect_finding(verify_both(rows), TamperKind::edited, 5, "prev_hash column edited");
   rows = build_chain(kRows);
   rows[4].reason = "\xff";  // not even UTF-8 any more
-  expect_finding(verify_chain(rows), TamperKind::edited, 5, "invalid UTF-8");
+  expect_finding(verify_both(rows), TamperKind::edited, 5, "invalid UTF-8");
 }
 
 // Verifies that a row edited and re-hashed by someone with write access is still found at its own seq:
@@ -113,13 +152,13 @@ TEST(ChainVerifier, FindsEditedAndRehashedRows) {
     auto rows = build_chain(kRows);
     rows[k - 1].reason = "改过并重算哈希";
     rows[k - 1].hash = rehash(rows[k - 1]);
-    expect_finding(verify_chain(rows), TamperKind::edited, k, "rehashed at " + std::to_string(k));
+    expect_finding(verify_both(rows), TamperKind::edited, k, "rehashed at " + std::to_string(k));
   }
   auto rows = build_chain(kRows);
   const ChainHead head{kRows, rows.back().hash};
   rows.back().reason = "改过并重算哈希";
   rows.back().hash = rehash(rows.back());
-  expect_finding(verify_chain(rows, {{}, nullptr, head}), TamperKind::edited, kRows, "last row rehashed");
+  expect_finding(verify_both(rows, {{}, nullptr, head}), TamperKind::edited, kRows, "last row rehashed");
 }
 
 // Verifies that deleting any row is found as "deleted" at the missing seq (the last row through the chain
@@ -128,11 +167,11 @@ TEST(ChainVerifier, FindsDeletedRowsAtTheirSeq) {
   for (std::uint64_t k = 1; k < kRows; ++k) {
     auto rows = build_chain(kRows);
     rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(k - 1));
-    expect_finding(verify_chain(rows), TamperKind::deleted, k, "deleted " + std::to_string(k));
+    expect_finding(verify_both(rows), TamperKind::deleted, k, "deleted " + std::to_string(k));
   }
   auto rows = build_chain(kRows);
   rows.erase(rows.begin() + 3, rows.begin() + 6);
-  expect_finding(verify_chain(rows), TamperKind::deleted, 4, "deleted 4..6");
+  expect_finding(verify_both(rows), TamperKind::deleted, 4, "deleted 4..6");
 
   rows = build_chain(kRows);
   const ChainHead head{kRows, rows.back().hash};
@@ -140,9 +179,9 @@ TEST(ChainVerifier, FindsDeletedRowsAtTheirSeq) {
   const PublicKey pub = key.public_key();
   const auto cps = checkpoints_at(rows, key, {10, 20});
   rows.pop_back();
-  EXPECT_TRUE(verify_chain(rows).ok());  // a shorter chain alone looks fine: head and checkpoints are needed
-  expect_finding(verify_chain(rows, {{}, nullptr, head}), TamperKind::deleted, kRows, "tail, by head");
-  expect_finding(verify_chain(rows, {cps, &pub, std::nullopt}), TamperKind::deleted, kRows,
+  EXPECT_TRUE(verify_both(rows).ok());  // a shorter chain alone looks fine: head and checkpoints are needed
+  expect_finding(verify_both(rows, {{}, nullptr, head}), TamperKind::deleted, kRows, "tail, by head");
+  expect_finding(verify_both(rows, {cps, &pub, std::nullopt}), TamperKind::deleted, kRows,
                  "tail, by checkpoint");
 }
 
@@ -155,10 +194,10 @@ TEST(ChainVerifier, FindsInsertedRowsAtTheirSeq) {
     auto rows = original;
     rows.insert(rows.begin() + static_cast<std::ptrdiff_t>(k),
                 forged(k, k > 1 ? original[k - 2].hash : kZeroHash));
-    expect_finding(verify_chain(rows), TamperKind::inserted, k, "duplicate seq after " + std::to_string(k));
+    expect_finding(verify_both(rows), TamperKind::inserted, k, "duplicate seq after " + std::to_string(k));
     rows = original;
     rows.insert(rows.begin() + static_cast<std::ptrdiff_t>(k - 1), forged(k, sha256("x")));
-    expect_finding(verify_chain(rows), TamperKind::inserted, k, "duplicate seq before " + std::to_string(k));
+    expect_finding(verify_both(rows), TamperKind::inserted, k, "duplicate seq before " + std::to_string(k));
 
     // Renumbering: UPDATE trail SET seq = seq + 1 WHERE seq >= k; INSERT the forgery at k.
     rows = original;
@@ -166,18 +205,18 @@ TEST(ChainVerifier, FindsInsertedRowsAtTheirSeq) {
       rows[i].seq += 1;
     rows.insert(rows.begin() + static_cast<std::ptrdiff_t>(k - 1),
                 forged(k, k > 1 ? original[k - 2].hash : kZeroHash));
-    expect_finding(verify_chain(rows), TamperKind::inserted, k, "well-forged at " + std::to_string(k));
+    expect_finding(verify_both(rows), TamperKind::inserted, k, "well-forged at " + std::to_string(k));
     rows[k - 1].hash = sha256("garbage");
-    expect_finding(verify_chain(rows), TamperKind::inserted, k, "garbage at " + std::to_string(k));
+    expect_finding(verify_both(rows), TamperKind::inserted, k, "garbage at " + std::to_string(k));
   }
   auto rows = build_chain(kRows);
   const ChainHead head{kRows, rows.back().hash};
   TrailEntry extra = forged(kRows + 1, sha256("nothing"));
   extra.hash = sha256("nothing either");
   rows.push_back(extra);
-  expect_finding(verify_chain(rows, {{}, nullptr, head}), TamperKind::inserted, kRows + 1, "beyond head");
+  expect_finding(verify_both(rows, {{}, nullptr, head}), TamperKind::inserted, kRows + 1, "beyond head");
   rows.back() = forged(kRows + 1, rows[kRows - 1].hash);
-  expect_finding(verify_chain(rows, {{}, nullptr, head}), TamperKind::inserted, kRows + 1,
+  expect_finding(verify_both(rows, {{}, nullptr, head}), TamperKind::inserted, kRows + 1,
                  "linked beyond head");
 }
 
@@ -188,16 +227,16 @@ TEST(ChainVerifier, FindsReorderedRowsAtTheirSeq) {
     auto rows = build_chain(kRows);
     std::swap(rows[k - 1], rows[k]);  // UPDATE ... swap seq of k and k+1, then SELECT ... ORDER BY seq
     std::swap(rows[k - 1].seq, rows[k].seq);
-    expect_finding(verify_chain(rows), TamperKind::reordered, k, "seq swap at " + std::to_string(k));
+    expect_finding(verify_both(rows), TamperKind::reordered, k, "seq swap at " + std::to_string(k));
 
     rows = build_chain(kRows);
     std::swap(rows[k - 1], rows[k]);  // seq values intact, physical order changed
-    expect_finding(verify_chain(rows), TamperKind::reordered, k, "order swap at " + std::to_string(k));
+    expect_finding(verify_both(rows), TamperKind::reordered, k, "order swap at " + std::to_string(k));
   }
   auto rows = build_chain(kRows);
   std::swap(rows[3], rows[12]);
   std::swap(rows[3].seq, rows[12].seq);
-  expect_finding(verify_chain(rows), TamperKind::reordered, 4, "contents of 4 and 13 swapped");
+  expect_finding(verify_both(rows), TamperKind::reordered, 4, "contents of 4 and 13 swapped");
 }
 
 // Verifies that a consistently rewritten tail (every hash recomputed) is caught by the first checkpoint
@@ -213,8 +252,8 @@ TEST(ChainVerifier, FindsRewrittenHistoryThroughCheckpointRoots) {
     if (i > 9) rows[i].prev_hash = rows[i - 1].hash;
     rows[i].hash = rehash(rows[i]);
   }
-  EXPECT_TRUE(verify_chain(rows).ok());  // the chain alone cannot tell
-  const auto report = verify_chain(rows, {cps, &pub, std::nullopt});
+  EXPECT_TRUE(verify_both(rows).ok());  // the chain alone cannot tell
+  const auto report = verify_both(rows, {cps, &pub, std::nullopt});
   expect_finding(report, TamperKind::root_mismatch, 6, "rewritten from 10");
   EXPECT_EQ(report.finding->seq_last, 15u);
   EXPECT_EQ(report.checkpoints_verified, 1u);
@@ -228,14 +267,14 @@ TEST(ChainVerifier, FindsBadCheckpointSignatures) {
   const PublicKey pub = key.public_key();
   auto cps = checkpoints_at(rows, key, {4, 12});
   cps[1].signature[17] ^= 0x04;
-  expect_finding(verify_chain(rows, {cps, &pub, std::nullopt}), TamperKind::bad_signature, 12, "flipped bit");
+  expect_finding(verify_both(rows, {cps, &pub, std::nullopt}), TamperKind::bad_signature, 12, "flipped bit");
   cps = checkpoints_at(rows, *SigningKey::generate(), {8});
-  expect_finding(verify_chain(rows, {cps, &pub, std::nullopt}), TamperKind::bad_signature, 8, "other key");
+  expect_finding(verify_both(rows, {cps, &pub, std::nullopt}), TamperKind::bad_signature, 8, "other key");
   cps = checkpoints_at(rows, key, {8});
-  expect_finding(verify_chain(rows, {cps, nullptr, std::nullopt}), TamperKind::bad_signature, 8, "no key");
+  expect_finding(verify_both(rows, {cps, nullptr, std::nullopt}), TamperKind::bad_signature, 8, "no key");
   cps = checkpoints_at(rows, key, {8});
   cps[0].checkpoint.root_hash[0] ^= 1;  // the signature no longer covers the root it comes with
-  expect_finding(verify_chain(rows, {cps, &pub, std::nullopt}), TamperKind::bad_signature, 8, "altered root");
+  expect_finding(verify_both(rows, {cps, &pub, std::nullopt}), TamperKind::bad_signature, 8, "altered root");
 }
 
 // Verifies that the first problem wins: an edit at 3 is reported even though a checkpoint at 10 is bad.
@@ -246,7 +285,7 @@ TEST(ChainVerifier, ReportsTheFirstProblem) {
   auto cps = checkpoints_at(rows, key, {2, 10});
   cps[1].signature[0] ^= 1;
   rows[2].action = "fact.delete";
-  const auto report = verify_chain(rows, {cps, &pub, std::nullopt});
+  const auto report = verify_both(rows, {cps, &pub, std::nullopt});
   expect_finding(report, TamperKind::edited, 3, "edit before a bad checkpoint");
   EXPECT_EQ(report.entries_verified, 2u);
   EXPECT_EQ(report.checkpoints_verified, 1u);
@@ -274,6 +313,28 @@ TEST(ChainVerifier, StreamingStopsAfterLookahead) {
   const auto ok = whole.finish();
   EXPECT_TRUE(ok.ok());
   EXPECT_EQ(ok.root, verify_chain(intact).root);
+}
+
+}  // namespace
+}  // namespace pactwatch::trail
+
+namespace pactwatch::trail {
+namespace {
+
+// Verifies the stored-text path takes upper-case hex (which the store never writes) exactly as the entry
+// path does - through the fallback - so the fast path changes no verdict.
+TEST(ChainVerifier, StoredTextWithUpperCaseHexVerifiesAsBefore) {
+  const auto rows = build_chain(5);
+  std::vector<std::string> hex;
+  auto views = stored_views(rows, hex);
+  for (auto& h : hex)
+    std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return std::toupper(c); });
+  ChainVerifier verifier;
+  for (const auto& v : views)
+    ASSERT_TRUE(verifier.add(v));
+  const auto report = verifier.finish();
+  EXPECT_TRUE(report.ok());
+  EXPECT_EQ(report.entries_verified, 5u);
 }
 
 }  // namespace

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
+
 namespace pactwatch::trail {
 namespace {
 
@@ -25,6 +28,28 @@ TEST(Hex, RoundTripAndStrictness) {
   std::string bad = to_hex(h);
   bad[10] = 'g';
   EXPECT_FALSE(hash_from_hex(bad).has_value());
+  for (char c : {'/', ':', '@', 'G', '`', 'g', ' ', '\0', '\xff'}) {  // neighbours of the digit ranges
+    bad = to_hex(h);
+    bad[63] = c;
+    EXPECT_FALSE(hash_from_hex(bad).has_value()) << static_cast<int>(c);
+  }
+  std::string upper = to_hex(h);
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+  EXPECT_EQ(hash_from_hex(upper), h);
+}
+
+// Verifies is_hex_of accepts exactly the 64 lower-case digits of the hash (what the store writes).
+TEST(Hex, IsHexOfIsExactLowerCase) {
+  const Hash h = sha256("x");
+  const std::string hex = to_hex(h);
+  EXPECT_TRUE(is_hex_of(h, hex));
+  std::string upper = hex;
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+  EXPECT_NE(upper, hex);
+  EXPECT_FALSE(is_hex_of(h, upper));
+  EXPECT_FALSE(is_hex_of(h, hex.substr(1)));
+  EXPECT_FALSE(is_hex_of(h, hex + "0"));
+  EXPECT_FALSE(is_hex_of(sha256("y"), hex));
 }
 
 // Verifies base64 against RFC 4648 §10 vectors and rejects non-canonical or foreign text.

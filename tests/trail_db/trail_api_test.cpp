@@ -11,11 +11,13 @@
 #include <thread>
 
 #include "adapters/store/token_store.hpp"
+#include "adapters/sync/file_import.hpp"
 #include "adapters/trail/merkle.hpp"
 #include "domain/identifiers.hpp"
 #include "server/cli_token.hpp"
 #include "server/routes.hpp"
 #include "tests/api/api_fixture.hpp"
+#include "tests/sync/sync_test_support.hpp"
 #include "tests/trail_db/trail_db_support.hpp"
 
 namespace pactwatch::testing {
@@ -318,6 +320,14 @@ struct WriteRecipe {
   std::function<json()> body;
   std::string if_match;
   std::string token = kSupervisor;
+  /**
+   * The entities the write changes, from its answer (each must get exactly one entry); by default the
+   * answer's "id". A route that changes entities it does not name (a complaint opens a breach) answers
+   * an empty list: then it must append at least one entry.
+   */
+  std::function<std::vector<std::string>(const json&)> entities = [](const json& answer) {
+    return std::vector<std::string>{answer.at("id")};
+  };
 };
 
 // Verifies no write without its entry: every non-GET route of the executable's router has a recipe here (a
@@ -347,6 +357,50 @@ TEST_F(TrailApiTest, EveryWriteRouteAndCommandAppendsExactlyOneEntry) {
                                                  {"amount", {{"amount", "384000.00"}, {"currency", "CNY"}}},
                                                  {"grace_days", 5}});
   const std::string oid = official["id"], aid = agreement["id"], cid = commitment["id"];
+  // A breach to act on: a payment overdue since April, detected as of June.
+  const auto overdue_payment = [&](const std::string& title, const std::string& due) {
+    return create("commitments", {{"agreement_id", aid},
+                                  {"obligor_side", "government"},
+                                  {"obligor_id", body_id},
+                                  {"kind", "payment"},
+                                  {"title", title},
+                                  {"due", due},
+                                  {"amount", {{"amount", "5000.00"}, {"currency", "CNY"}}}})["id"];
+  };
+  (void)overdue_payment("进度款", "2026-04-30");
+  const auto detected = post("/api/v1/detection-runs", {{"as_of", "2026-06-01"}});
+  ASSERT_EQ(detected.status, 200) << detected.body;
+  ASSERT_FALSE(detected.json().at("opened_ids").empty()) << detected.body;
+  const std::string breach_id = detected.json().at("opened_ids").at(0);
+  const std::string breach_etag = get("/api/v1/breaches/" + breach_id).header("etag");
+  // Another payment falls due in August: detection as of October opens its breach.
+  (void)overdue_payment("验收款", "2026-08-31");
+  // A quarantined sync record whose cause is then fixed (as tests/sync/sync_routes_test.cpp): a release
+  // without its buyer, then a release of the same ocid that names the buyer.
+  const auto sync_dir = temp_ / "sync";
+  std::filesystem::create_directories(sync_dir);
+  sync::SyncStore sync_store(*database_);
+  std::string no_buyer = sync::testing::release_json("r1", "met", "2025-02-20");
+  const std::string buyer = R"({"id":"B1","name":"楚雄州机关事务管理局","roles":["buyer"]},)";
+  no_buyer.erase(no_buyer.find(buyer), buyer.size());
+  ASSERT_TRUE(sync::import_ocds_files(sync_store,
+                                      std::vector<std::string>{sync::testing::write_file(
+                                          sync_dir, "1.json", sync::testing::package_json({no_buyer}))},
+                                      sync::ImportOptions{})
+                  .has_value());
+  auto quarantined = sync_store.quarantine(sync::QuarantineFilter{"file", "open", "unresolved_party", 0, 10});
+  ASSERT_TRUE(quarantined.has_value());
+  ASSERT_EQ(quarantined->size(), 1u);
+  ASSERT_TRUE(sync::import_ocds_files(
+                  sync_store,
+                  std::vector<std::string>{sync::testing::write_file(
+                      sync_dir, "2.json",
+                      sync::testing::package_json({sync::testing::release_json("r2", "scheduled", "")}))},
+                  sync::ImportOptions{})
+                  .has_value());
+  const std::string quarantine_id = std::to_string(quarantined->front().id);
+  const auto none = [](const json&) { return std::vector<std::string>{}; };
+
   const std::map<std::string, WriteRecipe> recipes{
       {"POST /api/v1/bodies",
        {"POST", "/api/v1/bodies", [] { return body_json("南华县财政局", "532324"); }, ""}},
@@ -442,6 +496,37 @@ TEST_F(TrailApiTest, EveryWriteRouteAndCommandAppendsExactlyOneEntry) {
           return json{{"commitment_id", cid}, {"kind", "fulfilled"}, {"on", "2026-06-20"}};
         },
         "", kPlatform}},
+      {"POST /api/v1/breaches/{id}/actions/{action}",
+       {"POST", "/api/v1/breaches/" + breach_id + "/actions/verify",
+        [] {
+          return json{{"reason", "核实：逾期未付进度款"}};
+        },
+        breach_etag}},
+      {"POST /api/v1/detection-runs",
+       {"POST", "/api/v1/detection-runs",
+        [] {
+          return json{{"as_of", "2026-10-01"}};
+        },
+        "", kSupervisor,
+        [](const json& answer) {
+          EXPECT_FALSE(answer.at("opened_ids").empty()) << answer.dump();
+          return answer.at("opened_ids").get<std::vector<std::string>>();
+        }}},
+      {"POST /api/v1/public/complaints",
+       {"POST", "/api/v1/public/complaints",
+        [&] {
+          return json{
+              {"subject", "工程款拖欠"}, {"description", "施工方反映首期款逾期未付"}, {"agreement_ref", aid}};
+        },
+        "", "", none}},
+      {"POST /api/v1/sync/quarantine/{id}/reprocess",
+       {"POST", "/api/v1/sync/quarantine/" + quarantine_id + "/reprocess", [] { return json::object(); }, "",
+        kPlatform,
+        [](const json& answer) {
+          EXPECT_EQ(answer.at("status"), "resolved") << answer.dump();
+          EXPECT_GE(answer.at("created").get<int>(), 1) << answer.dump();
+          return std::vector<std::string>{};
+        }}},
   };
   std::set<std::string> uncovered;
   for (const auto& route : router_->routes()) {
@@ -458,22 +543,16 @@ TEST_F(TrailApiTest, EveryWriteRouteAndCommandAppendsExactlyOneEntry) {
     if (!w.if_match.empty()) headers.emplace_back("If-Match", w.if_match);
     auto r = call(w.method, w.target, w.token, w.body().dump(), headers);
     ASSERT_LT(r.status, 300) << key << ": " << r.status << " " << r.body;
-    // One entry per entity changed: exactly one for the route's own entity (a fact that opens a breach also
-    // records the breach's entry, in the same transaction).
-    const std::string id = r.json().at("id");
-    int own = 0;
-    for (std::uint64_t seq = before + 1; seq <= head(); ++seq)
-      own += store::TrailStore(*database_).entry(seq).value().entity.id == id ? 1 : 0;
+    // One entry per entity changed: exactly one for each entity the route names (a fact that opens a breach
+    // also records the breach's entry, in the same transaction).
     EXPECT_GT(head(), before) << key << " appended no trail entry";
-    EXPECT_EQ(own, 1) << key << " must append exactly one trail entry for " << id;
+    for (const std::string& id : w.entities(r.json())) {
+      int own = 0;
+      for (std::uint64_t seq = before + 1; seq <= head(); ++seq)
+        own += store::TrailStore(*database_).entry(seq).value().entity.id == id ? 1 : 0;
+      EXPECT_EQ(own, 1) << key << " must append exactly one trail entry for " << id;
+    }
   }
-  // Routes registered by the breach workflow and sync engineers while this test was written: their writes go
-  // through LedgerTransaction::record_change (the trail's hook) but this test has no recipe for them yet.
-  // Any OTHER new write route fails here until it gets one.
-  for (const char* pending :
-       {"POST /api/v1/breaches/{id}/actions/{action}", "POST /api/v1/detection-runs",
-        "POST /api/v1/public/complaints", "POST /api/v1/sync/quarantine/{id}/reprocess"})
-    uncovered.erase(pending);
   EXPECT_THAT(uncovered, ::testing::IsEmpty()) << "write routes without a trail check";
 
   // The CLI's write commands: token create and revoke.
