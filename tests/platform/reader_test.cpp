@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "tests/platform/ocds_test_support.hpp"
-#include "tests/platform/synthetic_ocds.hpp"
+#include "bench/sync/synthetic_ocds.hpp"
 
 namespace pactwatch::platform::ocds::testing {
 namespace {

@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "tests/cli/process.hpp"
-#include "tests/platform/synthetic_ocds.hpp"
+#include "bench/sync/synthetic_ocds.hpp"
 #include "tests/sync/sync_test_support.hpp"
 
 namespace pactwatch::sync::testing {
