@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "adapters/store/soci_errors.hpp"
+#include "adapters/store/statement_cache.hpp"
 #include "adapters/store/trail_rows.hpp"
 #include "adapters/store/trail_sql.hpp"
 #include "adapters/trail/json_patch.hpp"
@@ -36,43 +37,28 @@ nlohmann::json patch_of(const ChangeRecord& change) {
   return trail::json_patch::diff(change.before, change.after);
 }
 
-/** Inserts leaf `index`'s hash at level 0 and every interior node it completes (docs/TRAIL.md §4). */
-void insert_nodes(soci::session& sql, const TrailSql& q, std::uint64_t index, const trail::Hash& leaf) {
-  trail::Hash node = trail::merkle_leaf_hash(leaf);
-  int level = 0;
-  long long idx = static_cast<long long>(index);
-  std::string hex = trail::to_hex(node);
-  sql << std::string(q.insert_node), soci::use(level, "level"), soci::use(idx, "idx"), soci::use(hex, "hash");
-  // A right child (odd index) completes its parent: hash it with its stored left sibling, and go up.
-  while (idx % 2 == 1) {
-    long long left_idx = idx - 1;
-    std::string left_hex;
-    sql << std::string(q.select_node), soci::use(level, "level"), soci::use(left_idx, "idx"),
-        soci::into(left_hex);
-    if (!sql.got_data()) throw std::runtime_error("trail_nodes is missing a left sibling");
-    const auto left = trail::hash_from_hex(left_hex);
-    if (!left) throw std::runtime_error("trail_nodes holds a malformed hash");
-    node = trail::merkle_node_hash(*left, node);
-    ++level;
-    idx /= 2;
-    hex = trail::to_hex(node);
-    sql << std::string(q.insert_node), soci::use(level, "level"), soci::use(idx, "idx"),
-        soci::use(hex, "hash");
-  }
-}
-
 }  // namespace
 
-Result<std::uint64_t> append_trail_entry(soci::session& sql, const WriteContext& context,
-                                         const ChangeRecord& change) {
+Result<std::uint64_t> TrailAppender::append(const WriteContext& context, const ChangeRecord& change) {
   if (change.entity_type.empty() || change.entity_id.empty()) {
     return d::fail(ErrorCode::invalid, "a trail entry needs an entity type and id");
   }
   const auto now = d::parse_instant(context.now);
   if (!now) return d::fail(ErrorCode::invalid, "the write's time is not an RFC 3339 instant: " + context.now);
   return guarded("appending the trail entry", [&]() -> Result<std::uint64_t> {
-    const TrailSql& q = trail_text(sql);
-    const detail::HeadRow head = detail::read_head(sql, true);
+    const TrailSql& q = trail_text(statements_.session());
+    if (!head_read_) {
+      // MySQL: FOR UPDATE locks the head row until the commit, which serializes appends across writers.
+      long long seq = 0;
+      std::string hash;
+      if (!statements_(q.select_head_for_append).into(seq).into(hash).one()) {
+        throw std::runtime_error("the trail_head row is missing (migration 0005)");
+      }
+      head_seq_ = seq < 0 ? 0 : static_cast<std::uint64_t>(seq);
+      head_hash_ = detail::hash_or_poison(hash);
+      head_written_ = head_seq_;
+      head_read_ = true;
+    }
     trail::EntryDraft draft;
     draft.time = *now;
     draft.actor = {context.token_id, context.actor_name};
@@ -82,16 +68,80 @@ Result<std::uint64_t> append_trail_entry(soci::session& sql, const WriteContext&
     draft.request_id = context.request_id;
     draft.reason = context.reason;
     draft.patch = patch_of(change);
-    auto entry = trail::seal_entry(draft, head.seq + 1, head.hash);
+    auto entry = trail::seal_entry(draft, head_seq_ + 1, head_hash_);
     if (!entry) return std::unexpected(entry.error());
-    detail::TrailEntryText row(*entry);
-    row.insert(sql, q);
-    long long seq = static_cast<long long>(entry->seq);
-    std::string hash = trail::to_hex(entry->hash);
-    sql << std::string(q.update_head), soci::use(seq, "seq"), soci::use(hash, "hash");
-    insert_nodes(sql, q, entry->seq - 1, entry->hash);
+    const detail::TrailEntryText row(*entry);
+    statements_(q.insert_entry)
+        .use(row.seq, "seq")
+        .use(row.time, "time")
+        .use(row.token_id, "actor_token_id")
+        .use(row.name, "actor_name")
+        .use(row.role, "role")
+        .use(row.action, "action")
+        .use(row.entity_type, "entity_type")
+        .use(row.entity_id, "entity_id")
+        .use(row.request_id, "request_id")
+        .use(row.reason, "reason")
+        .use(row.patch, "patch")
+        .use(row.prev_hash, "prev_hash")
+        .use(row.hash, "hash")
+        .exec();
+    head_seq_ = entry->seq;
+    head_hash_ = entry->hash;
+    // Leaf seq-1 at level 0, then every interior node it completes (docs/TRAIL.md §4): a right child (odd
+    // index) is hashed with its left sibling, written earlier in this transaction or stored before it.
+    trail::Hash node = trail::merkle_leaf_hash(entry->hash);
+    long long idx = static_cast<long long>(entry->seq - 1);
+    for (std::size_t level = 0;; ++level) {
+      const int level_value = static_cast<int>(level);
+      statements_(q.insert_node)
+          .use(level_value, "level")
+          .use(idx, "idx")
+          .use(trail::to_hex(node), "hash")
+          .exec();
+      if (edge_.size() <= level) edge_.resize(level + 1, {-1, trail::Hash{}});
+      const auto [left_idx, left_hash] = edge_[level];
+      edge_[level] = {idx, node};
+      if (idx % 2 == 0) break;
+      trail::Hash left = left_hash;
+      if (left_idx != idx - 1) {
+        std::string left_hex;
+        const long long wanted = idx - 1;
+        if (!statements_(q.select_node).use(level_value, "level").use(wanted, "idx").into(left_hex).one()) {
+          throw std::runtime_error("trail_nodes is missing a left sibling");
+        }
+        const auto stored = trail::hash_from_hex(left_hex);
+        if (!stored) throw std::runtime_error("trail_nodes holds a malformed hash");
+        left = *stored;
+      }
+      node = trail::merkle_node_hash(left, node);
+      idx /= 2;
+    }
     return entry->seq;
   });
+}
+
+Result<void> TrailAppender::finish() {
+  if (!head_read_ || head_seq_ == head_written_) return {};
+  return guarded("moving the trail head", [&]() -> Result<void> {
+    const long long seq = static_cast<long long>(head_seq_);
+    statements_(trail_text(statements_.session()).update_head)
+        .use(seq, "seq")
+        .use(trail::to_hex(head_hash_), "hash")
+        .exec();
+    head_written_ = head_seq_;
+    return {};
+  });
+}
+
+Result<std::uint64_t> append_trail_entry(soci::session& sql, const WriteContext& context,
+                                         const ChangeRecord& change) {
+  StatementCache statements(sql);
+  TrailAppender appender(statements);
+  auto seq = appender.append(context, change);
+  if (!seq) return seq;
+  if (auto head = appender.finish(); !head) return std::unexpected(head.error());
+  return seq;
 }
 
 Result<trail::ChainHead> TrailStore::head() {
