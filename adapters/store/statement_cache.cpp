@@ -1,5 +1,6 @@
 #include "adapters/store/statement_cache.hpp"
 
+#include <cctype>
 #include <stdexcept>
 
 namespace pactwatch::store {
@@ -97,6 +98,30 @@ void StatementCache::Call::each(const std::function<void()>& row) {
     copy_out();
     row();
   }
+}
+
+std::string multi_row_insert(std::string_view single, std::size_t rows) {
+  const std::size_t values = single.rfind(" VALUES (");
+  const std::size_t close = single.rfind(')');
+  if (values == std::string_view::npos || close == std::string_view::npos || close < values) {
+    throw std::logic_error("not a one-row INSERT … VALUES (…): " + std::string(single));
+  }
+  const std::string_view tuple = single.substr(values + 8, close + 1 - (values + 8));
+  std::string out(single.substr(0, values + 8));
+  for (std::size_t row = 0; row < rows; ++row) {
+    if (row) out += ", ";
+    const std::string suffix = "_" + std::to_string(row);
+    for (std::size_t i = 0; i < tuple.size(); ++i) {
+      out += tuple[i];
+      if (tuple[i] != ':') continue;
+      while (i + 1 < tuple.size() &&
+             (std::isalnum(static_cast<unsigned char>(tuple[i + 1])) || tuple[i + 1] == '_'))
+        out += tuple[++i];
+      out += suffix;
+    }
+  }
+  out += single.substr(close + 1);
+  return out;
 }
 
 }  // namespace pactwatch::store

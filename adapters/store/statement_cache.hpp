@@ -69,6 +69,13 @@ class StatementCache {
     Call& use(long long value, soci::indicator ind, const char* name) { return bind(value, &ind, name); }
     Call& use(int value, const char* name) { return bind(value, nullptr, name); }
     Call& use(int value, soci::indicator ind, const char* name) { return bind(value, &ind, name); }
+    /** Binds `value` to placeholder `name`_`row` of a multi_row_insert() text. */
+    template <class T>
+    Call& use_row(const T& value, std::string_view name, std::size_t row) {
+      if (!entry_.building) return bind(value, nullptr, nullptr);
+      const std::string numbered = std::string(name) + "_" + std::to_string(row);
+      return bind(value, nullptr, numbered.c_str());
+    }
 
     /** Copies the next result column into `target` after each fetched row (NULL: the type's default). */
     Call& into(std::string& target) { return out(std::string{}, &target); }
@@ -98,5 +105,11 @@ class StatementCache {
     std::vector<Out> outs_;
   };
 };
+
+/**
+ * The INSERT of `rows` rows from a one-row `INSERT … VALUES (:a, :b, …)`: the VALUES tuple repeated, its
+ * placeholders renamed :a_0, :b_0, …, :a_1, … (bind them with Call::use_row, row by row in column order).
+ */
+std::string multi_row_insert(std::string_view single_row_insert, std::size_t rows);
 
 }  // namespace pactwatch::store

@@ -37,6 +37,9 @@ nlohmann::json patch_of(const ChangeRecord& change) {
   return trail::json_patch::diff(change.before, change.after);
 }
 
+/** Entries buffered before they are written with one multi-row INSERT (nodes: twice as many). */
+constexpr std::size_t kPendingEntries = 64;
+
 }  // namespace
 
 Result<std::uint64_t> TrailAppender::append(const WriteContext& context, const ChangeRecord& change) {
@@ -70,22 +73,7 @@ Result<std::uint64_t> TrailAppender::append(const WriteContext& context, const C
     draft.patch = patch_of(change);
     auto entry = trail::seal_entry(draft, head_seq_ + 1, head_hash_);
     if (!entry) return std::unexpected(entry.error());
-    const detail::TrailEntryText row(*entry);
-    statements_(q.insert_entry)
-        .use(row.seq, "seq")
-        .use(row.time, "time")
-        .use(row.token_id, "actor_token_id")
-        .use(row.name, "actor_name")
-        .use(row.role, "role")
-        .use(row.action, "action")
-        .use(row.entity_type, "entity_type")
-        .use(row.entity_id, "entity_id")
-        .use(row.request_id, "request_id")
-        .use(row.reason, "reason")
-        .use(row.patch, "patch")
-        .use(row.prev_hash, "prev_hash")
-        .use(row.hash, "hash")
-        .exec();
+    pending_entries_.push_back(*entry);
     head_seq_ = entry->seq;
     head_hash_ = entry->hash;
     // Leaf seq-1 at level 0, then every interior node it completes (docs/TRAIL.md §4): a right child (odd
@@ -117,13 +105,52 @@ Result<std::uint64_t> TrailAppender::append(const WriteContext& context, const C
       node = trail::merkle_node_hash(left, node);
       idx /= 2;
     }
+    if (pending_entries_.size() >= kPendingEntries) flush();
     return entry->seq;
   });
+}
+
+void TrailAppender::flush() {
+  const TrailSql& q = trail_text(statements_.session());
+  for (std::size_t start = 0; start < pending_entries_.size(); start += kPendingEntries) {
+    const std::size_t rows = std::min(kPendingEntries, pending_entries_.size() - start);
+    auto call = statements_(multi_row_insert(q.insert_entry, rows));
+    for (std::size_t i = 0; i < rows; ++i) {
+      const detail::TrailEntryText row(pending_entries_[start + i]);
+      call.use_row(row.seq, "seq", i)
+          .use_row(row.time, "time", i)
+          .use_row(row.token_id, "actor_token_id", i)
+          .use_row(row.name, "actor_name", i)
+          .use_row(row.role, "role", i)
+          .use_row(row.action, "action", i)
+          .use_row(row.entity_type, "entity_type", i)
+          .use_row(row.entity_id, "entity_id", i)
+          .use_row(row.request_id, "request_id", i)
+          .use_row(row.reason, "reason", i)
+          .use_row(row.patch, "patch", i)
+          .use_row(row.prev_hash, "prev_hash", i)
+          .use_row(row.hash, "hash", i);
+    }
+    call.exec();
+  }
+  pending_entries_.clear();
+  constexpr std::size_t kNodeRows = 2 * kPendingEntries;
+  for (std::size_t start = 0; start < pending_nodes_.size(); start += kNodeRows) {
+    const std::size_t rows = std::min(kNodeRows, pending_nodes_.size() - start);
+    auto call = statements_(multi_row_insert(q.insert_node, rows));
+    for (std::size_t i = 0; i < rows; ++i) {
+      const PendingNode& n = pending_nodes_[start + i];
+      call.use_row(n.level, "level", i).use_row(n.idx, "idx", i).use_row(n.hash, "hash", i);
+    }
+    call.exec();
+  }
+  pending_nodes_.clear();
 }
 
 Result<void> TrailAppender::finish() {
   if (!head_read_ || head_seq_ == head_written_) return {};
   return guarded("moving the trail head", [&]() -> Result<void> {
+    flush();
     const long long seq = static_cast<long long>(head_seq_);
     statements_(trail_text(statements_.session()).update_head)
         .use(seq, "seq")

@@ -39,7 +39,8 @@ class StatementCache;
  * The trail appends of one write transaction (LedgerTransaction holds one): the same entries, hashes and
  * Merkle nodes as append_trail_entry, but the chain head is read (and locked) once, the head and the right
  * edge of the Merkle tree stay in memory, the statements are prepared once, and the head row is written
- * back once, by finish(), which must run before the commit.
+ * back once, by finish(), which must run before the commit. Entries and nodes are buffered and written
+ * with multi-row INSERTs (every 64 entries, and by finish()): nothing reads them back in the transaction.
  */
 class TrailAppender {
  public:
@@ -50,7 +51,19 @@ class TrailAppender {
   domain::Result<void> finish();
 
  private:
+  /** Writes the buffered entries and nodes with multi-row INSERTs. */
+  void flush();
+
+  /** A node's column values, bound when the buffer is written. */
+  struct PendingNode {
+    int level;
+    long long idx;
+    std::string hash;
+  };
+
   StatementCache& statements_;
+  std::vector<trail::TrailEntry> pending_entries_;
+  std::vector<PendingNode> pending_nodes_;
   bool head_read_ = false;
   std::uint64_t head_seq_ = 0;
   trail::Hash head_hash_{};

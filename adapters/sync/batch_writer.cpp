@@ -49,6 +49,69 @@ class BatchApplier {
                const std::string& now, bool force)
       : tx_(tx), sql_(tx.statements()), source_(source), options_(options), now_(now), force_(force) {}
 
+  /**
+   * Looks up every external key the records name, a hundred per SELECT, so that storing them asks the
+   * database no more (keys an agreement-wide fact expands to are looked up when the fact is stored).
+   */
+  void prefetch(std::span<SyncRecord> records) {
+    std::vector<std::string> keys;
+    const auto add = [&keys](const std::string& key) {
+      if (!key.empty()) keys.push_back(key);
+    };
+    for (const auto& r : records) {
+      add(r.record_key);
+      for (const auto& b : r.bodies) {
+        add(b.key);
+        add(b.local_key);
+        add(b.value.parent_id);
+      }
+      for (const auto& o : r.organizations) {
+        add(o.key);
+        add(o.local_key);
+      }
+      for (const auto& o : r.officials)
+        add(o.key);
+      for (const auto& a : r.agreements) {
+        add(a.key);
+        add(a.value.body_id);
+        add(a.value.counterparty_id);
+      }
+      for (const auto& c : r.commitments) {
+        add(c.key);
+        add(c.value.agreement_id);
+        add(c.value.obligor_id);
+        add(c.value.committing_official_id);
+      }
+      for (const auto& f : r.facts) {
+        add(f.key);
+        add(f.value.commitment_id);
+        add(f.agreement_key);
+      }
+    }
+    lookup(std::move(keys));
+  }
+
+  /** Writes the external keys the batch created (buffered: nothing else reads them in the batch). */
+  void flush_keys() {
+    for (std::size_t start = 0; start < pending_keys_.size(); start += kRowsPerStatement) {
+      const std::size_t rows = std::min(kRowsPerStatement, pending_keys_.size() - start);
+      auto call = sql_(store::multi_row_insert(sql::insert_key, rows));
+      for (std::size_t i = 0; i < rows; ++i) {
+        const PendingKey& k = pending_keys_[start + i];
+        call.use_row(source_, "source", i)
+            .use_row(k.sha, "key_sha256", i)
+            .use_row(k.key, "external_key", i)
+            .use_row(k.type, "entity_type", i)
+            .use_row(k.id, "entity_id", i)
+            .use_row(k.hash, "content_hash", i)
+            .use_row(now_, "now", i);
+      }
+      call.exec();
+    }
+    pending_keys_.clear();
+    pending_index_.clear();
+  }
+
   void record(SyncRecord& r) {
     ++counts_.records;
     const auto seen = find_key(r.record_key);
@@ -132,6 +195,34 @@ class BatchApplier {
   BatchCounts& counts() { return counts_; }
 
  private:
+  /** Looks up the keys not known yet, a hundred per SELECT; remembers the absent ones as absent. */
+  void lookup(std::vector<std::string> keys) {
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    std::erase_if(keys, [this](const std::string& k) { return keys_.contains(k); });
+    std::unordered_map<std::string, const std::string*> by_sha;
+    std::vector<std::string> shas;
+    for (const auto& key : keys) {
+      shas.push_back(platform::ocds::sha256_hex(key));
+      by_sha.emplace(shas.back(), &key);
+      keys_.emplace(key, std::nullopt);
+    }
+    std::string sha, id, hash;
+    for (std::size_t start = 0; start < shas.size(); start += kRowsPerStatement) {
+      const std::size_t rows = std::min(kRowsPerStatement, shas.size() - start);
+      std::string text(sql::select_keys_in);
+      for (std::size_t i = 0; i < rows; ++i)
+        text += (i ? ", :k_" : ":k_") + std::to_string(i);
+      text += ")";
+      auto call = sql_(text).use(source_, "source");
+      for (std::size_t i = 0; i < rows; ++i)
+        call.use_row(shas[start + i], "k", i);
+      call.into(sha).into(id).into(hash).each([&] {
+        if (auto it = by_sha.find(sha); it != by_sha.end()) keys_[*it->second] = KeyRow{id, hash};
+      });
+    }
+  }
+
   /** What the key points at: looked up once per batch, then kept up to date by put_key. */
   std::optional<KeyRow> find_key(const std::string& key) {
     if (auto it = keys_.find(key); it != keys_.end()) return it->second;
@@ -152,6 +243,13 @@ class BatchApplier {
 
   void put_key(const std::string& key, const std::string& type, const std::string& id,
                const std::string& hash, bool exists) {
+    keys_[key] = KeyRow{id, hash};
+    if (auto pending = pending_index_.find(key); pending != pending_index_.end()) {
+      PendingKey& k = pending_keys_[pending->second];  // created earlier in this batch, not written yet
+      k.id = id;
+      k.hash = hash;
+      return;
+    }
     const std::string sha = platform::ocds::sha256_hex(key);
     if (exists) {
       sql_(sql::update_key)
@@ -162,17 +260,9 @@ class BatchApplier {
           .use(sha, "key_sha256")
           .exec();
     } else {
-      sql_(sql::insert_key)
-          .use(source_, "source")
-          .use(sha, "key_sha256")
-          .use(key, "external_key")
-          .use(type, "entity_type")
-          .use(id, "entity_id")
-          .use(hash, "content_hash")
-          .use(now_, "now")
-          .exec();
+      pending_index_.emplace(key, pending_keys_.size());
+      pending_keys_.push_back(PendingKey{sha, key, type, id, hash});
     }
-    keys_[key] = KeyRow{id, hash};
   }
 
   /** The entity an external key (canonical or local) stands for; empty when unknown. */
@@ -413,6 +503,10 @@ class BatchApplier {
         if (!m.applies_to || side == d::to_string(*m.applies_to)) targets.emplace_back(id, side);
       });
     }
+    std::vector<std::string> keys;
+    for (const auto& [commitment_id, side] : targets)
+      keys.push_back(m.key + "@" + commitment_id);
+    lookup(std::move(keys));
     if (targets.empty()) {
       quarantine({"unresolved_commitment",
                   "fact " + m.key + " applies to the commitments of agreement " + m.agreement_key +
@@ -463,8 +557,16 @@ class BatchApplier {
   bool force_;
   std::string record_quarantine_;  ///< raw text of the record being stored, for store-level quarantine
   BatchCounts counts_;
+  /** An external key created in this batch, written by flush_keys(). */
+  struct PendingKey {
+    std::string sha, key, type, id, hash;
+  };
+  static constexpr std::size_t kRowsPerStatement = 100;
+
   std::unordered_map<std::string, std::optional<KeyRow>> keys_;  ///< external key -> row, this batch
-  std::unordered_map<std::string, Parties> parties_;             ///< agreement id -> parties, this batch
+  std::vector<PendingKey> pending_keys_;
+  std::unordered_map<std::string, std::size_t> pending_index_;  ///< key -> index in pending_keys_
+  std::unordered_map<std::string, Parties> parties_;            ///< agreement id -> parties, this batch
 };
 
 }  // namespace
@@ -501,8 +603,10 @@ Result<BatchCounts> SyncStore::write_batch(const Lease& lease, std::span<SyncRec
         try {
           for (const auto& p : problems)
             applier.quarantine(p);
+          applier.prefetch(records);
           for (auto& r : records)
             applier.record(r);
+          applier.flush_keys();
         } catch (const BatchAbort& a) {
           aborted = a.error;
           return std::unexpected(a.error);
