@@ -585,6 +585,10 @@ Result<BatchCounts> SyncStore::write_batch(const Lease& lease, std::span<SyncRec
   std::optional<d::Error> aborted;
   auto written = ledger_.write(
       context, std::nullopt, [&](store::LedgerTransaction& tx) -> Result<store::StoredResponse> {
+        if (options.sqlite_cache_mib > 0 && database_.backend() == store::Backend::sqlite) {
+          // A per-connection setting (it stays with the pooled session); the value is a number, never text.
+          tx.session() << "PRAGMA cache_size = -" + std::to_string(options.sqlite_cache_mib * 1024);
+        }
         // Fencing: only the holder of the current epoch, before its lease ran out, may write.
         const long long epoch = lease.epoch;
         const long long checked = tx.statements()(sql::check_lease)
