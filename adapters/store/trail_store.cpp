@@ -82,11 +82,7 @@ Result<std::uint64_t> TrailAppender::append(const WriteContext& context, const C
     long long idx = static_cast<long long>(entry->seq - 1);
     for (std::size_t level = 0;; ++level) {
       const int level_value = static_cast<int>(level);
-      statements_(q.insert_node)
-          .use(level_value, "level")
-          .use(idx, "idx")
-          .use(trail::to_hex(node), "hash")
-          .exec();
+      pending_nodes_.push_back({level_value, idx, trail::to_hex(node)});
       if (edge_.size() <= level) edge_.resize(level + 1, {-1, trail::Hash{}});
       const auto [left_idx, left_hash] = edge_[level];
       edge_[level] = {idx, node};
