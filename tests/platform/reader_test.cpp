@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "tests/platform/ocds_test_support.hpp"
 #include "bench/sync/synthetic_ocds.hpp"
+#include "tests/platform/ocds_test_support.hpp"
 
 namespace pactwatch::platform::ocds::testing {
 namespace {
