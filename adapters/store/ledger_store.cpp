@@ -12,6 +12,7 @@
 #include "adapters/store/ledger_rows.hpp"
 #include "adapters/store/ledger_sql.hpp"
 #include "adapters/store/soci_errors.hpp"
+#include "adapters/store/statement_cache.hpp"
 #include "adapters/store/trail_store.hpp"
 #include "domain/identifiers.hpp"
 
@@ -140,14 +141,25 @@ std::string region_like(std::string_view region) {
 // ---- the transaction -------------------------------------------------------------------------------------
 
 LedgerTransaction::LedgerTransaction(soci::session& sql, const WriteContext& context)
-    : sql_(sql), context_(context) {}
+    : sql_(sql),
+      context_(context),
+      statements_(std::make_unique<StatementCache>(sql)),
+      trail_(std::make_unique<TrailAppender>(*statements_)) {}
+
+LedgerTransaction::~LedgerTransaction() = default;
+
+Result<void> LedgerTransaction::finish() {
+  auto head = trail_->finish();
+  statements_->clear();
+  return head;
+}
 
 Result<void> LedgerTransaction::record_change(ChangeRecord change) {
   if (change.entity_id.empty() || change.after.is_null()) {
     return d::fail(ErrorCode::invalid, "incomplete change record for " + change.entity_type);
   }
   // Issue #6: the hash-chained trail entry, in this transaction (adapters/store/trail_store.hpp).
-  if (auto seq = append_trail_entry(sql_, context_, change); !seq) return std::unexpected(seq.error());
+  if (auto seq = trail_->append(context_, change); !seq) return std::unexpected(seq.error());
   return {};
 }
 
@@ -198,18 +210,26 @@ Result<std::optional<std::string>> LedgerTransaction::earliest_due(const std::st
 }
 
 Result<Stored<d::Body>> LedgerTransaction::insert_body(const d::Body& b) {
-  const std::string kind(to_string(b.kind));
-  Nullable parent(b.parent_id);
-  Query(sql_, text_of(sql_).insert_body)
-      .use(b.id, "id")
-      .use(b.name, "name")
-      .use(b.region, "region")
-      .use(kind, "kind")
-      .use(parent.value, parent.ind, "parent_id")
+  detail::BodyRow row;
+  row.id = b.id;
+  row.name = b.name;
+  row.region = b.region;
+  row.kind = to_string(b.kind);
+  row.parent_id = b.parent_id;
+  row.parent_ind = b.parent_id.empty() ? soci::i_null : soci::i_ok;
+  row.version = 1;
+  row.created = row.updated = context_.now;
+  (*statements_)(text_of(sql_).insert_body)
+      .use(row.id, "id")
+      .use(row.name, "name")
+      .use(row.region, "region")
+      .use(row.kind, "kind")
+      .use(row.parent_id, row.parent_ind, "parent_id")
       .use(context_.now, "now")
       .use(context_.now, "now_")
       .exec();
-  return recorded(read_body(sql_, "%", b.id), {"create", "body", b.id, nullptr, nullptr});
+  // The row as the database now holds it, without reading it back (the values were just bound).
+  return recorded(Result<Stored<d::Body>>(row.get()), {"create", "body", b.id, nullptr, nullptr});
 }
 
 Result<Stored<d::Body>> LedgerTransaction::update_body(const Stored<d::Body>& before, const d::Body& b) {
@@ -296,17 +316,24 @@ Result<Stored<d::Official>> LedgerTransaction::close_post(const Stored<d::Offici
 }
 
 Result<Stored<d::Organization>> LedgerTransaction::insert_organization(const d::Organization& o) {
-  Nullable code(o.credit_code ? o.credit_code->str() : std::string{});
-  const int sme = o.sme ? 1 : 0;
-  Query(sql_, text_of(sql_).insert_organization)
-      .use(o.id, "id")
-      .use(o.name, "name")
-      .use(code.value, code.ind, "credit_code")
-      .use(sme, "sme")
+  detail::OrganizationRow row;
+  row.id = o.id;
+  row.name = o.name;
+  row.credit_code = o.credit_code ? o.credit_code->str() : std::string{};
+  row.code_ind = row.credit_code.empty() ? soci::i_null : soci::i_ok;
+  row.sme = o.sme ? 1 : 0;
+  row.version = 1;
+  row.created = row.updated = context_.now;
+  (*statements_)(text_of(sql_).insert_organization)
+      .use(row.id, "id")
+      .use(row.name, "name")
+      .use(row.credit_code, row.code_ind, "credit_code")
+      .use(row.sme, "sme")
       .use(context_.now, "now")
       .use(context_.now, "now_")
       .exec();
-  return recorded(read_organization(sql_, o.id), {"create", "organization", o.id, nullptr, nullptr});
+  return recorded(Result<Stored<d::Organization>>(row.get()),
+                  {"create", "organization", o.id, nullptr, nullptr});
 }
 
 Result<Stored<d::Organization>> LedgerTransaction::update_organization(const Stored<d::Organization>& before,
@@ -327,32 +354,57 @@ Result<Stored<d::Organization>> LedgerTransaction::update_organization(const Sto
 }
 
 Result<Stored<d::Agreement>> LedgerTransaction::insert_agreement(const d::Agreement& a) {
-  const std::string kind(to_string(a.kind));
-  const std::string currency(a.value.currency.code());
-  const std::string signed_on = date_text(a.signed_on);
-  const long long fen = a.value.fen;
-  Nullable counterparty(a.counterparty_id), ppc(a.refs.platform_project_code), udc(a.refs.unified_deal_code),
-      ocid(a.refs.ocid);
-  Query(sql_, text_of(sql_).insert_agreement)
-      .use(a.id, "id")
-      .use(kind, "kind")
-      .use(a.title, "title")
-      .use(a.body_id, "body_id")
-      .use(counterparty.value, counterparty.ind, "counterparty_id")
-      .use(fen, "value_fen")
-      .use(currency, "currency")
-      .use(signed_on, "signed_on")
-      .use(ppc.value, ppc.ind, "ppc")
-      .use(udc.value, udc.ind, "udc")
-      .use(ocid.value, ocid.ind, "ocid")
+  detail::AgreementRow row;
+  row.id = a.id;
+  row.kind = to_string(a.kind);
+  row.title = a.title;
+  row.body_id = a.body_id;
+  const auto nullable = [](const std::string& text, std::string& value, soci::indicator& ind) {
+    value = text;
+    ind = text.empty() ? soci::i_null : soci::i_ok;
+  };
+  nullable(a.counterparty_id, row.counterparty_id, row.counterparty_ind);
+  nullable(a.refs.platform_project_code, row.ppc, row.ppc_ind);
+  nullable(a.refs.unified_deal_code, row.udc, row.udc_ind);
+  nullable(a.refs.ocid, row.ocid, row.ocid_ind);
+  row.value_fen = a.value.fen;
+  row.currency = a.value.currency.code();
+  row.signed_on = date_text(a.signed_on);
+  row.version = 1;
+  row.created = row.updated = context_.now;
+  (*statements_)(text_of(sql_).insert_agreement)
+      .use(row.id, "id")
+      .use(row.kind, "kind")
+      .use(row.title, "title")
+      .use(row.body_id, "body_id")
+      .use(row.counterparty_id, row.counterparty_ind, "counterparty_id")
+      .use(row.value_fen, "value_fen")
+      .use(row.currency, "currency")
+      .use(row.signed_on, "signed_on")
+      .use(row.ppc, row.ppc_ind, "ppc")
+      .use(row.udc, row.udc_ind, "udc")
+      .use(row.ocid, row.ocid_ind, "ocid")
       .use(context_.now, "now")
       .use(context_.now, "now_")
       .exec();
+  bool stages_without_assignments = true;
   for (const auto& stage : a.stages) {
     const std::string stage_kind(to_string(stage.kind));
-    Query(sql_, text_of(sql_).insert_stage).use(a.id, "agreement_id").use(stage_kind, "kind").exec();
+    (*statements_)(text_of(sql_).insert_stage).use(a.id, "agreement_id").use(stage_kind, "kind").exec();
+    stages_without_assignments = stages_without_assignments && stage.assignments.empty();
   }
-  return recorded(read_agreement(sql_, "%", a.id), {"create", "agreement", a.id, nullptr, nullptr});
+  // Stages are stored without their assignments: read back an agreement given some (no sync path does).
+  if (!stages_without_assignments) {
+    return recorded(read_agreement(sql_, "%", a.id), {"create", "agreement", a.id, nullptr, nullptr});
+  }
+  Stored<d::Agreement> stored = row.get();
+  for (const auto& stage : a.stages)
+    stored.entity.stages.push_back(d::Stage{stage.kind, {}});
+  // In the order of the PPP process, as read_stages() answers them.
+  std::stable_sort(stored.entity.stages.begin(), stored.entity.stages.end(),
+                   [](const d::Stage& x, const d::Stage& y) { return x.kind < y.kind; });
+  return recorded(Result<Stored<d::Agreement>>(std::move(stored)),
+                  {"create", "agreement", a.id, nullptr, nullptr});
 }
 
 Result<Stored<d::Agreement>> LedgerTransaction::update_agreement(const Stored<d::Agreement>& before,
@@ -457,11 +509,46 @@ struct CommitmentValues {
 
 Result<Stored<d::Commitment>> LedgerTransaction::insert_commitment(const d::Commitment& c) {
   CommitmentValues values(c);
-  Query q(sql_, text_of(sql_).insert_commitment);
-  q.use(c.id, "id").use(c.agreement_id, "agreement_id").use(context_.now, "now").use(context_.now, "now_");
-  values.bind(q, c);
-  q.exec();
-  return recorded(read_commitment(sql_, "%", c.id), {"create", "commitment", c.id, nullptr, nullptr});
+  (*statements_)(text_of(sql_).insert_commitment)
+      .use(c.id, "id")
+      .use(c.agreement_id, "agreement_id")
+      .use(context_.now, "now")
+      .use(context_.now, "now_")
+      .use(values.side, "obligor_side")
+      .use(c.obligor_id, "obligor_id")
+      .use(values.kind, "kind")
+      .use(c.title, "title")
+      .use(values.due, "due")
+      .use(values.amount_fen, values.amount_ind, "amount_fen")
+      .use(values.currency_text, values.currency_ind, "currency")
+      .use(c.grace_days, "grace_days")
+      .use(values.stage.value, values.stage.ind, "stage")
+      .use(values.committing.value, values.committing.ind, "committing")
+      .use(values.term, values.term_ind, "payment_term_days")
+      .exec();
+  // The row as the database now holds it, without reading it back (the values were just bound).
+  detail::CommitmentRow row;
+  row.id = c.id;
+  row.agreement_id = c.agreement_id;
+  row.obligor_side = values.side;
+  row.obligor_id = c.obligor_id;
+  row.kind = values.kind;
+  row.title = c.title;
+  row.due = values.due;
+  row.amount_fen = values.amount_fen;
+  row.amount_ind = values.amount_ind;
+  row.currency = values.currency_text;
+  row.currency_ind = values.currency_ind;
+  row.grace_days = c.grace_days;
+  row.stage = values.stage.value;
+  row.stage_ind = values.stage.ind;
+  row.committing = values.committing.value;
+  row.committing_ind = values.committing.ind;
+  row.payment_term_days = values.term;
+  row.term_ind = values.term_ind;
+  row.version = 1;
+  row.created = row.updated = context_.now;
+  return recorded(Result<Stored<d::Commitment>>(row.get()), {"create", "commitment", c.id, nullptr, nullptr});
 }
 
 Result<Stored<d::Commitment>> LedgerTransaction::update_commitment(const Stored<d::Commitment>& before,
@@ -476,44 +563,62 @@ Result<Stored<d::Commitment>> LedgerTransaction::update_commitment(const Stored<
 }
 
 Result<Stored<d::Fact>> LedgerTransaction::insert_fact(const d::Fact& f) {
-  const std::string kind(to_string(f.kind)), reason(to_string(f.reason)), source(to_string(f.source));
-  const std::string on = date_text(f.on);
-  Nullable terminated_by(f.terminated_by ? std::string(to_string(*f.terminated_by)) : std::string{});
-  Nullable new_due = optional_date_text(f.new_due);
-  Nullable corrects(f.corrects);
-  const int loss = f.counterparty_loss ? 1 : 0;
-  const int score = f.score.value_or(0);
-  soci::indicator score_ind = f.score ? soci::i_ok : soci::i_null;
-  const long long amount = f.amount ? f.amount->fen : 0, new_amount = f.new_amount ? f.new_amount->fen : 0;
-  soci::indicator amount_ind = f.amount ? soci::i_ok : soci::i_null;
-  soci::indicator new_amount_ind = f.new_amount ? soci::i_ok : soci::i_null;
-  const std::string amount_currency(f.amount ? f.amount->currency.code() : "");
-  const std::string new_amount_currency(f.new_amount ? f.new_amount->currency.code() : "");
-  soci::indicator amount_currency_ind = amount_ind, new_amount_currency_ind = new_amount_ind;
-  Query(sql_, text_of(sql_).insert_fact)
-      .use(f.id, "id")
-      .use(f.commitment_id, "commitment_id")
-      .use(kind, "kind")
-      .use(on, "on_date")
-      .use(reason, "reason")
-      .use(terminated_by.value, terminated_by.ind, "terminated_by")
-      .use(loss, "counterparty_loss")
-      .use(source, "source")
-      .use(score, score_ind, "score")
-      .use(new_due.value, new_due.ind, "new_due")
-      .use(amount, amount_ind, "amount_fen")
-      .use(amount_currency, amount_currency_ind, "amount_currency")
-      .use(new_amount, new_amount_ind, "new_amount_fen")
-      .use(new_amount_currency, new_amount_currency_ind, "new_amount_currency")
-      .use(corrects.value, corrects.ind, "corrects")
-      .use(f.legal_basis, "legal_basis")
-      .use(f.competent_authority, "competent_authority")
-      .use(f.procedure_reference, "procedure_reference")
-      .use(f.compensation_decision, "compensation_decision")
-      .use(f.lawful_grounds, "lawful_grounds")
+  // The row as the database will hold it: bound from these values, and handed on without reading it back.
+  detail::FactRow row;
+  row.id = f.id;
+  row.commitment_id = f.commitment_id;
+  row.kind = to_string(f.kind);
+  row.on = date_text(f.on);
+  row.reason = to_string(f.reason);
+  row.terminated_by = f.terminated_by ? std::string(to_string(*f.terminated_by)) : std::string{};
+  row.terminated_ind = f.terminated_by ? soci::i_ok : soci::i_null;
+  row.counterparty_loss = f.counterparty_loss ? 1 : 0;
+  row.source = to_string(f.source);
+  row.score = f.score.value_or(0);
+  row.score_ind = f.score ? soci::i_ok : soci::i_null;
+  row.new_due = f.new_due ? date_text(*f.new_due) : std::string{};
+  row.new_due_ind = f.new_due ? soci::i_ok : soci::i_null;
+  row.amount_fen = f.amount ? f.amount->fen : 0;
+  row.amount_ind = f.amount ? soci::i_ok : soci::i_null;
+  row.amount_currency = f.amount ? std::string(f.amount->currency.code()) : std::string{};
+  row.amount_currency_ind = row.amount_ind;
+  row.new_amount_fen = f.new_amount ? f.new_amount->fen : 0;
+  row.new_amount_ind = f.new_amount ? soci::i_ok : soci::i_null;
+  row.new_amount_currency = f.new_amount ? std::string(f.new_amount->currency.code()) : std::string{};
+  row.new_amount_currency_ind = row.new_amount_ind;
+  row.corrects = f.corrects;
+  row.corrects_ind = f.corrects.empty() ? soci::i_null : soci::i_ok;
+  row.legal_basis = f.legal_basis;
+  row.competent_authority = f.competent_authority;
+  row.procedure_reference = f.procedure_reference;
+  row.compensation_decision = f.compensation_decision;
+  row.lawful_grounds = f.lawful_grounds;
+  row.version = 1;
+  row.created = context_.now;
+  (*statements_)(text_of(sql_).insert_fact)
+      .use(row.id, "id")
+      .use(row.commitment_id, "commitment_id")
+      .use(row.kind, "kind")
+      .use(row.on, "on_date")
+      .use(row.reason, "reason")
+      .use(row.terminated_by, row.terminated_ind, "terminated_by")
+      .use(row.counterparty_loss, "counterparty_loss")
+      .use(row.source, "source")
+      .use(row.score, row.score_ind, "score")
+      .use(row.new_due, row.new_due_ind, "new_due")
+      .use(row.amount_fen, row.amount_ind, "amount_fen")
+      .use(row.amount_currency, row.amount_currency_ind, "amount_currency")
+      .use(row.new_amount_fen, row.new_amount_ind, "new_amount_fen")
+      .use(row.new_amount_currency, row.new_amount_currency_ind, "new_amount_currency")
+      .use(row.corrects, row.corrects_ind, "corrects")
+      .use(row.legal_basis, "legal_basis")
+      .use(row.competent_authority, "competent_authority")
+      .use(row.procedure_reference, "procedure_reference")
+      .use(row.compensation_decision, "compensation_decision")
+      .use(row.lawful_grounds, "lawful_grounds")
       .use(context_.now, "now")
       .exec();
-  return recorded(read_fact(sql_, "%", f.id), {"append", "fact", f.id, nullptr, nullptr});
+  return recorded(Result<Stored<d::Fact>>(row.get()), {"append", "fact", f.id, nullptr, nullptr});
 }
 
 // ---- the store -------------------------------------------------------------------------------------------
@@ -539,7 +644,11 @@ Result<StoredResponse> LedgerStore::write(
   try {
     LedgerTransaction transaction(sql, context);
     auto response = work(transaction);
+    if (response) {
+      if (auto finished = transaction.finish(); !finished) response = std::unexpected(finished.error());
+    }
     if (!response) {
+      transaction.statements().clear();
       rollback();
       return response;
     }

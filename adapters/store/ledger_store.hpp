@@ -28,6 +28,9 @@ class session;
 
 namespace pactwatch::store {
 
+class StatementCache;
+class TrailAppender;
+
 /** Who writes, why, and when: passed to every write so that the trail can name the actor. */
 struct WriteContext {
   std::string token_id;    ///< the API token's id (never its secret)
@@ -147,6 +150,9 @@ struct ChangeRecord {
 class LedgerTransaction {
  public:
   LedgerTransaction(soci::session& sql, const WriteContext& context);
+  ~LedgerTransaction();
+  LedgerTransaction(const LedgerTransaction&) = delete;
+  LedgerTransaction& operator=(const LedgerTransaction&) = delete;
 
   domain::Result<Stored<domain::Body>> body(const domain::Scope& scope, const std::string& id);
   domain::Result<Stored<domain::Official>> official(const domain::Scope& scope, const std::string& id);
@@ -188,6 +194,16 @@ class LedgerTransaction {
 
   /** Hook for stores that write in this same transaction (breach store, issue #5): the open session. */
   soci::session& session() { return sql_; }
+  /**
+   * Statements prepared once for the whole transaction (inserts, the trail append; the sync store's lookups):
+   * a bulk import runs the same few statements thousands of times in one transaction.
+   */
+  StatementCache& statements() { return *statements_; }
+  /**
+   * Ends the transaction's work before its commit: writes the trail head the appends kept in memory and
+   * finalizes the cached statements. LedgerStore::write() calls it; no change may be recorded afterwards.
+   */
+  domain::Result<void> finish();
   /** Hook (issue #5): who writes; the breach store stamps its rows and history with it. */
   const WriteContext& context() const { return context_; }
   /** Hook (issue #5): records a change written through session() exactly like the ledger's own writes. */
@@ -212,6 +228,8 @@ class LedgerTransaction {
 
   soci::session& sql_;
   const WriteContext& context_;
+  std::unique_ptr<StatementCache> statements_;
+  std::unique_ptr<TrailAppender> trail_;
 };
 
 /** The ledger store on a Database. Thread-safe: each call borrows its own session. */

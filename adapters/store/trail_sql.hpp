@@ -15,7 +15,6 @@ struct TrailSql {
   std::string_view update_head;  ///< binds :seq, :hash
   std::string_view insert_entry;
   /** "INSERT INTO trail_nodes (level, idx, hash) VALUES " - the append adds its rows' tuples. */
-  std::string_view insert_nodes_prefix;
   std::string_view select_node;  ///< binds :level, :idx
   /** The entry columns, in TrailEntry order, for SELECT lists. */
   std::string_view entry_columns;

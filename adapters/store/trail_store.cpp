@@ -3,12 +3,11 @@
 #include <soci/soci.h>
 
 #include <algorithm>
-#include <bit>
 #include <stdexcept>
 #include <utility>
-#include <vector>
 
 #include "adapters/store/soci_errors.hpp"
+#include "adapters/store/statement_cache.hpp"
 #include "adapters/store/trail_rows.hpp"
 #include "adapters/store/trail_sql.hpp"
 #include "adapters/trail/json_patch.hpp"
@@ -38,61 +37,35 @@ nlohmann::json patch_of(const ChangeRecord& change) {
   return trail::json_patch::diff(change.before, change.after);
 }
 
-/**
- * Inserts leaf `index`'s hash at level 0 and every interior node it completes (docs/TRAIL.md §4), in at most
- * two statements whatever the level: a right child (odd index) completes its parent, hashed with its left
- * sibling, and so on up while the index stays odd. The level-0 sibling is the previous entry's leaf hash
- * (`previous` is that entry's hash: the head before this append); the higher ones are read in one SELECT
- * (needed for one append in four), and all new nodes are written in one multi-row INSERT. Round trips are
- * what an append costs on MySQL (docs/PERFORMANCE.md, "Trail").
- */
-void insert_nodes(soci::session& sql, const TrailSql& q, std::uint64_t index, const trail::Hash& leaf,
-                  const trail::Hash& previous) {
-  const unsigned completes = static_cast<unsigned>(std::countr_one(index));  // parents this leaf completes
-  std::vector<trail::Hash> left(completes);
-  if (completes >= 1) left[0] = trail::merkle_leaf_hash(previous);
-  if (completes >= 2) {
-    // Only integers we computed go into the text.
-    std::string where;
-    for (unsigned level = 1; level < completes; ++level) {
-      where += (level == 1 ? "" : " OR ");
-      where +=
-          "(level = " + std::to_string(level) + " AND idx = " + std::to_string((index >> level) - 1) + ")";
-    }
-    std::vector<int> levels(completes - 1);
-    std::vector<std::string> hashes(completes - 1);
-    sql << "SELECT level, hash FROM trail_nodes WHERE " + where, soci::into(levels), soci::into(hashes);
-    if (levels.size() != completes - 1) throw std::runtime_error("trail_nodes is missing a left sibling");
-    for (std::size_t i = 0; i < levels.size(); ++i) {
-      const auto h = trail::hash_from_hex(hashes[i]);
-      if (!h || levels[i] < 1 || static_cast<unsigned>(levels[i]) >= completes) {
-        throw std::runtime_error("trail_nodes holds a malformed node");
-      }
-      left[static_cast<std::size_t>(levels[i])] = *h;
-    }
-  }
-  trail::Hash node = trail::merkle_leaf_hash(leaf);
-  std::string values = "(0, " + std::to_string(index) + ", '" + trail::to_hex(node) + "')";
-  for (unsigned level = 0; level < completes; ++level) {
-    node = trail::merkle_node_hash(left[level], node);
-    values += ", (" + std::to_string(level + 1) + ", " + std::to_string(index >> (level + 1)) + ", '" +
-              trail::to_hex(node) + "')";
-  }
-  sql << std::string(q.insert_nodes_prefix) + values;
-}
+/** Entries buffered before they are written with one multi-row INSERT (nodes: twice as many). */
+constexpr std::size_t kPendingEntries = 64;
 
 }  // namespace
 
-Result<std::uint64_t> append_trail_entry(soci::session& sql, const WriteContext& context,
-                                         const ChangeRecord& change) {
+Result<std::uint64_t> TrailAppender::append(const WriteContext& context, const ChangeRecord& change) {
   if (change.entity_type.empty() || change.entity_id.empty()) {
     return d::fail(ErrorCode::invalid, "a trail entry needs an entity type and id");
   }
   const auto now = d::parse_instant(context.now);
   if (!now) return d::fail(ErrorCode::invalid, "the write's time is not an RFC 3339 instant: " + context.now);
   return guarded("appending the trail entry", [&]() -> Result<std::uint64_t> {
-    const TrailSql& q = trail_text(sql);
-    const detail::HeadRow head = detail::read_head(sql, true);
+    const TrailSql& q = trail_text(statements_.session());
+    if (!head_read_) {
+      // MySQL: FOR UPDATE locks the head row until the commit, which serializes appends across writers.
+      long long seq = 0;
+      std::string hash;
+      if (!statements_(q.select_head_for_append).into(seq).into(hash).one()) {
+        throw std::runtime_error("the trail_head row is missing (migration 0005)");
+      }
+      head_seq_ = seq < 0 ? 0 : static_cast<std::uint64_t>(seq);
+      head_hash_ = detail::hash_or_poison(hash);
+      head_written_ = head_seq_;
+      head_read_ = true;
+      // The head's leaf is the left sibling of the next leaf when that one is a right child: no SELECT.
+      if (head_seq_ > 0) {
+        edge_.assign(1, {static_cast<long long>(head_seq_ - 1), trail::merkle_leaf_hash(head_hash_)});
+      }
+    }
     trail::EntryDraft draft;
     draft.time = *now;
     draft.actor = {context.token_id, context.actor_name};
@@ -102,16 +75,100 @@ Result<std::uint64_t> append_trail_entry(soci::session& sql, const WriteContext&
     draft.request_id = context.request_id;
     draft.reason = context.reason;
     draft.patch = patch_of(change);
-    auto entry = trail::seal_entry(draft, head.seq + 1, head.hash);
+    auto entry = trail::seal_entry(draft, head_seq_ + 1, head_hash_);
     if (!entry) return std::unexpected(entry.error());
-    detail::TrailEntryText row(*entry);
-    row.insert(sql, q);
-    long long seq = static_cast<long long>(entry->seq);
-    std::string hash = trail::to_hex(entry->hash);
-    sql << std::string(q.update_head), soci::use(seq, "seq"), soci::use(hash, "hash");
-    insert_nodes(sql, q, entry->seq - 1, entry->hash, head.hash);
+    pending_entries_.push_back(*entry);
+    head_seq_ = entry->seq;
+    head_hash_ = entry->hash;
+    // Leaf seq-1 at level 0, then every interior node it completes (docs/TRAIL.md §4): a right child (odd
+    // index) is hashed with its left sibling, written earlier in this transaction or stored before it.
+    trail::Hash node = trail::merkle_leaf_hash(entry->hash);
+    long long idx = static_cast<long long>(entry->seq - 1);
+    for (std::size_t level = 0;; ++level) {
+      const int level_value = static_cast<int>(level);
+      pending_nodes_.push_back({level_value, idx, trail::to_hex(node)});
+      if (edge_.size() <= level) edge_.resize(level + 1, {-1, trail::Hash{}});
+      const auto [left_idx, left_hash] = edge_[level];
+      edge_[level] = {idx, node};
+      if (idx % 2 == 0) break;
+      trail::Hash left = left_hash;
+      if (left_idx != idx - 1) {
+        std::string left_hex;
+        const long long wanted = idx - 1;
+        if (!statements_(q.select_node).use(level_value, "level").use(wanted, "idx").into(left_hex).one()) {
+          throw std::runtime_error("trail_nodes is missing a left sibling");
+        }
+        const auto stored = trail::hash_from_hex(left_hex);
+        if (!stored) throw std::runtime_error("trail_nodes holds a malformed hash");
+        left = *stored;
+      }
+      node = trail::merkle_node_hash(left, node);
+      idx /= 2;
+    }
+    if (pending_entries_.size() >= kPendingEntries) flush();
     return entry->seq;
   });
+}
+
+void TrailAppender::flush() {
+  const TrailSql& q = trail_text(statements_.session());
+  for (std::size_t start = 0; start < pending_entries_.size(); start += kPendingEntries) {
+    const std::size_t rows = std::min(kPendingEntries, pending_entries_.size() - start);
+    auto call = statements_(multi_row_insert(q.insert_entry, rows));
+    for (std::size_t i = 0; i < rows; ++i) {
+      const detail::TrailEntryText row(pending_entries_[start + i]);
+      call.use_row(row.seq, "seq", i)
+          .use_row(row.time, "time", i)
+          .use_row(row.token_id, "actor_token_id", i)
+          .use_row(row.name, "actor_name", i)
+          .use_row(row.role, "role", i)
+          .use_row(row.action, "action", i)
+          .use_row(row.entity_type, "entity_type", i)
+          .use_row(row.entity_id, "entity_id", i)
+          .use_row(row.request_id, "request_id", i)
+          .use_row(row.reason, "reason", i)
+          .use_row(row.patch, "patch", i)
+          .use_row(row.prev_hash, "prev_hash", i)
+          .use_row(row.hash, "hash", i);
+    }
+    call.exec();
+  }
+  pending_entries_.clear();
+  constexpr std::size_t kNodeRows = 2 * kPendingEntries;
+  for (std::size_t start = 0; start < pending_nodes_.size(); start += kNodeRows) {
+    const std::size_t rows = std::min(kNodeRows, pending_nodes_.size() - start);
+    auto call = statements_(multi_row_insert(q.insert_node, rows));
+    for (std::size_t i = 0; i < rows; ++i) {
+      const PendingNode& n = pending_nodes_[start + i];
+      call.use_row(n.level, "level", i).use_row(n.idx, "idx", i).use_row(n.hash, "hash", i);
+    }
+    call.exec();
+  }
+  pending_nodes_.clear();
+}
+
+Result<void> TrailAppender::finish() {
+  if (!head_read_ || head_seq_ == head_written_) return {};
+  return guarded("moving the trail head", [&]() -> Result<void> {
+    flush();
+    const long long seq = static_cast<long long>(head_seq_);
+    statements_(trail_text(statements_.session()).update_head)
+        .use(seq, "seq")
+        .use(trail::to_hex(head_hash_), "hash")
+        .exec();
+    head_written_ = head_seq_;
+    return {};
+  });
+}
+
+Result<std::uint64_t> append_trail_entry(soci::session& sql, const WriteContext& context,
+                                         const ChangeRecord& change) {
+  StatementCache statements(sql);
+  TrailAppender appender(statements);
+  auto seq = appender.append(context, change);
+  if (!seq) return seq;
+  if (auto head = appender.finish(); !head) return std::unexpected(head.error());
+  return seq;
 }
 
 Result<trail::ChainHead> TrailStore::head() {
@@ -204,48 +261,6 @@ Result<std::vector<trail::TrailEntry>> TrailStore::entity_history(const std::str
     if (!page->more) return all;
     filter.after_seq = all.back().seq;
   }
-}
-
-Result<std::uint64_t> TrailStore::record_state(const WriteContext& context, const std::string& type,
-                                               const std::string& id, const std::string& action,
-                                               const nlohmann::json& state) {
-  return guarded("recording a state in the trail", [&]() -> Result<std::uint64_t> {
-    auto lease = database_.acquire();
-    soci::session& sql = *lease;
-    const bool sqlite = sql.get_backend_name() == "sqlite3";
-    // SQLite takes the single writer lock at BEGIN IMMEDIATE; MySQL locks the head row just below.
-    sql << (sqlite ? "BEGIN IMMEDIATE" : "START TRANSACTION");
-    struct Rollback {
-      soci::session& sql;
-      bool open = true;
-      ~Rollback() {
-        try {
-          if (open) sql << "ROLLBACK";
-        } catch (...) {
-          // The connection is gone; the server rolled back.
-        }
-      }
-    } rollback{sql};
-    (void)detail::read_head(sql, true);
-    std::vector<trail::TrailEntry> history;
-    detail::EntryBatch batch(1000);
-    auto prep = (sql.prepare << "SELECT " + std::string(trail_text(sql).entry_columns) +
-                                    " FROM trail_entries WHERE entity_type = :type AND entity_id = :id "
-                                    "ORDER BY seq",
-                 soci::use(type, "type"), soci::use(id, "id"));
-    batch.run(prep, [&](trail::TrailEntry&& e) {
-      history.push_back(std::move(e));
-      return true;
-    });
-    auto recorded = rebuild_state(history);
-    if (!recorded) return std::unexpected(recorded.error());
-    if (*recorded == state) return std::uint64_t{0};
-    auto seq = append_trail_entry(sql, context, ChangeRecord{action, type, id, *recorded, state});
-    if (!seq) return std::unexpected(seq.error());
-    sql << "COMMIT";
-    rollback.open = false;
-    return *seq;
-  });
 }
 
 Result<nlohmann::json> rebuild_state(const std::vector<trail::TrailEntry>& entries) {

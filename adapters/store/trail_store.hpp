@@ -33,6 +33,45 @@ namespace pactwatch::store {
 domain::Result<std::uint64_t> append_trail_entry(soci::session& sql, const WriteContext& context,
                                                  const ChangeRecord& change);
 
+class StatementCache;
+
+/**
+ * The trail appends of one write transaction (LedgerTransaction holds one): the same entries, hashes and
+ * Merkle nodes as append_trail_entry, but the chain head is read (and locked) once, the head and the right
+ * edge of the Merkle tree stay in memory, the statements are prepared once, and the head row is written
+ * back once, by finish(), which must run before the commit. Entries and nodes are buffered and written
+ * with multi-row INSERTs (every 64 entries, and by finish()): nothing reads them back in the transaction.
+ */
+class TrailAppender {
+ public:
+  explicit TrailAppender(StatementCache& statements) : statements_(statements) {}
+  /** Appends the entry of `change`; returns its seq. */
+  domain::Result<std::uint64_t> append(const WriteContext& context, const ChangeRecord& change);
+  /** Writes the chain head when entries were appended. */
+  domain::Result<void> finish();
+
+ private:
+  /** Writes the buffered entries and nodes with multi-row INSERTs. */
+  void flush();
+
+  /** A node's column values, bound when the buffer is written. */
+  struct PendingNode {
+    int level;
+    long long idx;
+    std::string hash;
+  };
+
+  StatementCache& statements_;
+  std::vector<trail::TrailEntry> pending_entries_;
+  std::vector<PendingNode> pending_nodes_;
+  bool head_read_ = false;
+  std::uint64_t head_seq_ = 0;
+  trail::Hash head_hash_{};
+  std::uint64_t head_written_ = 0;
+  /** Per level, the last node written in this transaction (index, hash): the left siblings to come. */
+  std::vector<std::pair<long long, trail::Hash>> edge_;
+};
+
 /** Filters of GET /api/v1/trail; empty strings mean "no condition". */
 struct TrailFilter {
   std::string entity_type, entity_id;

@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "adapters/platform/ocds/values.hpp"
+#include "adapters/store/statement_cache.hpp"
 #include "adapters/sync/sync_sql.hpp"
 #include "adapters/sync/sync_store.hpp"
 
@@ -45,7 +47,70 @@ class BatchApplier {
  public:
   BatchApplier(store::LedgerTransaction& tx, const std::string& source, const StoreOptions& options,
                const std::string& now, bool force)
-      : tx_(tx), sql_(tx.session()), source_(source), options_(options), now_(now), force_(force) {}
+      : tx_(tx), sql_(tx.statements()), source_(source), options_(options), now_(now), force_(force) {}
+
+  /**
+   * Looks up every external key the records name, a hundred per SELECT, so that storing them asks the
+   * database no more (keys an agreement-wide fact expands to are looked up when the fact is stored).
+   */
+  void prefetch(std::span<SyncRecord> records) {
+    std::vector<std::string> keys;
+    const auto add = [&keys](const std::string& key) {
+      if (!key.empty()) keys.push_back(key);
+    };
+    for (const auto& r : records) {
+      add(r.record_key);
+      for (const auto& b : r.bodies) {
+        add(b.key);
+        add(b.local_key);
+        add(b.value.parent_id);
+      }
+      for (const auto& o : r.organizations) {
+        add(o.key);
+        add(o.local_key);
+      }
+      for (const auto& o : r.officials)
+        add(o.key);
+      for (const auto& a : r.agreements) {
+        add(a.key);
+        add(a.value.body_id);
+        add(a.value.counterparty_id);
+      }
+      for (const auto& c : r.commitments) {
+        add(c.key);
+        add(c.value.agreement_id);
+        add(c.value.obligor_id);
+        add(c.value.committing_official_id);
+      }
+      for (const auto& f : r.facts) {
+        add(f.key);
+        add(f.value.commitment_id);
+        add(f.agreement_key);
+      }
+    }
+    lookup(std::move(keys));
+  }
+
+  /** Writes the external keys the batch created (buffered: nothing else reads them in the batch). */
+  void flush_keys() {
+    for (std::size_t start = 0; start < pending_keys_.size(); start += kRowsPerStatement) {
+      const std::size_t rows = std::min(kRowsPerStatement, pending_keys_.size() - start);
+      auto call = sql_(store::multi_row_insert(sql::insert_key, rows));
+      for (std::size_t i = 0; i < rows; ++i) {
+        const PendingKey& k = pending_keys_[start + i];
+        call.use_row(source_, "source", i)
+            .use_row(k.sha, "key_sha256", i)
+            .use_row(k.key, "external_key", i)
+            .use_row(k.type, "entity_type", i)
+            .use_row(k.id, "entity_id", i)
+            .use_row(k.hash, "content_hash", i)
+            .use_row(now_, "now", i);
+      }
+      call.exec();
+    }
+    pending_keys_.clear();
+    pending_index_.clear();
+  }
 
   void record(SyncRecord& r) {
     ++counts_.records;
@@ -91,51 +156,112 @@ class BatchApplier {
     ++counts_.by_reason[q.reason];
     const std::string entry_sha =
         platform::ocds::sha256_hex(q.reason + '\n' + q.external_key + '\n' + q.location + '\n' + q.raw_text);
-    int exists = 0;
-    sql_ << std::string(sql::quarantine_exists), soci::use(source_, "source"),
-        soci::use(entry_sha, "entry_sha256"), soci::into(exists);
+    long long exists = 0;
+    sql_(sql::quarantine_exists).use(source_, "source").use(entry_sha, "entry_sha256").into(exists).one();
     if (exists > 0) return;
-    sql_ << std::string(sql::insert_quarantine), soci::use(source_, "source"),
-        soci::use(entry_sha, "entry_sha256"), soci::use(q.external_key, "external_key"),
-        soci::use(q.reason, "reason"), soci::use(q.message, "message"), soci::use(q.location, "location"),
-        soci::use(q.raw_text, "raw_text"), soci::use(now_, "now"), soci::use(now_, "now2");
+    sql_(sql::insert_quarantine)
+        .use(source_, "source")
+        .use(entry_sha, "entry_sha256")
+        .use(q.external_key, "external_key")
+        .use(q.reason, "reason")
+        .use(q.message, "message")
+        .use(q.location, "location")
+        .use(q.raw_text, "raw_text")
+        .use(now_, "now")
+        .use(now_, "now2")
+        .exec();
   }
 
   void cursor(const std::string& text, std::int64_t epoch_value) {
     std::string existing;
     const long long epoch = epoch_value;
-    sql_ << std::string(sql::select_cursor), soci::use(source_, "source"), soci::into(existing);
-    if (sql_.got_data()) {
-      sql_ << std::string(sql::update_cursor), soci::use(text, "cursor"), soci::use(epoch, "epoch"),
-          soci::use(now_, "now"), soci::use(source_, "source");
+    if (sql_(sql::select_cursor).use(source_, "source").into(existing).one()) {
+      sql_(sql::update_cursor)
+          .use(text, "cursor")
+          .use(epoch, "epoch")
+          .use(now_, "now")
+          .use(source_, "source")
+          .exec();
     } else {
-      sql_ << std::string(sql::insert_cursor), soci::use(source_, "source"), soci::use(text, "cursor"),
-          soci::use(epoch, "epoch"), soci::use(now_, "now");
+      sql_(sql::insert_cursor)
+          .use(source_, "source")
+          .use(text, "cursor")
+          .use(epoch, "epoch")
+          .use(now_, "now")
+          .exec();
     }
   }
 
   BatchCounts& counts() { return counts_; }
 
  private:
+  /** Looks up the keys not known yet, a hundred per SELECT; remembers the absent ones as absent. */
+  void lookup(std::vector<std::string> keys) {
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    std::erase_if(keys, [this](const std::string& k) { return keys_.contains(k); });
+    std::unordered_map<std::string, const std::string*> by_sha;
+    std::vector<std::string> shas;
+    for (const auto& key : keys) {
+      shas.push_back(platform::ocds::sha256_hex(key));
+      by_sha.emplace(shas.back(), &key);
+      keys_.emplace(key, std::nullopt);
+    }
+    std::string sha, id, hash;
+    for (std::size_t start = 0; start < shas.size(); start += kRowsPerStatement) {
+      const std::size_t rows = std::min(kRowsPerStatement, shas.size() - start);
+      std::string text(sql::select_keys_in);
+      for (std::size_t i = 0; i < rows; ++i)
+        text += (i ? ", :k_" : ":k_") + std::to_string(i);
+      text += ")";
+      auto call = sql_(text).use(source_, "source");
+      for (std::size_t i = 0; i < rows; ++i)
+        call.use_row(shas[start + i], "k", i);
+      call.into(sha).into(id).into(hash).each([&] {
+        if (auto it = by_sha.find(sha); it != by_sha.end()) keys_[*it->second] = KeyRow{id, hash};
+      });
+    }
+  }
+
+  /** What the key points at: looked up once per batch, then kept up to date by put_key. */
   std::optional<KeyRow> find_key(const std::string& key) {
+    if (auto it = keys_.find(key); it != keys_.end()) return it->second;
     KeyRow row;
     const std::string sha = platform::ocds::sha256_hex(key);
-    sql_ << std::string(sql::select_key), soci::use(source_, "source"), soci::use(sha, "key_sha256"),
-        soci::into(row.entity_id), soci::into(row.content_hash);
-    if (!sql_.got_data()) return std::nullopt;
-    return row;
+    std::optional<KeyRow> found;
+    if (sql_(sql::select_key)
+            .use(source_, "source")
+            .use(sha, "key_sha256")
+            .into(row.entity_id)
+            .into(row.content_hash)
+            .one()) {
+      found = std::move(row);
+    }
+    keys_.emplace(key, found);
+    return found;
   }
 
   void put_key(const std::string& key, const std::string& type, const std::string& id,
                const std::string& hash, bool exists) {
+    keys_[key] = KeyRow{id, hash};
+    if (auto pending = pending_index_.find(key); pending != pending_index_.end()) {
+      PendingKey& k = pending_keys_[pending->second];  // created earlier in this batch, not written yet
+      k.id = id;
+      k.hash = hash;
+      return;
+    }
     const std::string sha = platform::ocds::sha256_hex(key);
     if (exists) {
-      sql_ << std::string(sql::update_key), soci::use(id, "entity_id"), soci::use(hash, "content_hash"),
-          soci::use(now_, "now"), soci::use(source_, "source"), soci::use(sha, "key_sha256");
+      sql_(sql::update_key)
+          .use(id, "entity_id")
+          .use(hash, "content_hash")
+          .use(now_, "now")
+          .use(source_, "source")
+          .use(sha, "key_sha256")
+          .exec();
     } else {
-      sql_ << std::string(sql::insert_key), soci::use(source_, "source"), soci::use(sha, "key_sha256"),
-          soci::use(key, "external_key"), soci::use(type, "entity_type"), soci::use(id, "entity_id"),
-          soci::use(hash, "content_hash"), soci::use(now_, "now");
+      pending_index_.emplace(key, pending_keys_.size());
+      pending_keys_.push_back(PendingKey{sha, key, type, id, hash});
     }
   }
 
@@ -179,8 +305,8 @@ class BatchApplier {
       value_or_abort(tx_.update_body(before, b));
       count(false);
     } else {
-      int exists = 0;
-      sql_ << std::string(sql::body_exists), soci::use(b.id, "id"), soci::into(exists);
+      long long exists = 0;
+      sql_(sql::body_exists).use(b.id, "id").into(exists).one();
       if (exists == 0) {
         value_or_abort(tx_.insert_body(b));
         count(true);
@@ -210,8 +336,7 @@ class BatchApplier {
       std::string existing;
       if (o.credit_code) {
         const std::string code = o.credit_code->str();
-        sql_ << std::string(sql::organization_by_credit_code), soci::use(code, "credit_code"),
-            soci::into(existing);
+        sql_(sql::organization_by_credit_code).use(code, "credit_code").into(existing).one();
       }
       if (!existing.empty()) {
         o.id = existing;
@@ -241,8 +366,8 @@ class BatchApplier {
       value_or_abort(tx_.update_official(before, o));
       count(false);
     } else {
-      int exists = 0;
-      sql_ << std::string(sql::official_exists), soci::use(o.id, "id"), soci::into(exists);
+      long long exists = 0;
+      sql_(sql::official_exists).use(o.id, "id").into(exists).one();
       if (exists == 0) {
         value_or_abort(tx_.insert_official(o));
         count(true);
@@ -255,8 +380,7 @@ class BatchApplier {
   void unique_ref(std::string_view statement, std::string& value, const std::string& id) {
     if (value.empty()) return;
     std::string holder;
-    sql_ << std::string(statement), soci::use(value, "value"), soci::into(holder);
-    if (sql_.got_data() && holder != id) value.clear();
+    if (sql_(statement).use(value, "value").into(holder).one() && holder != id) value.clear();
   }
 
   /** The earliest due date of the record's commitments of agreement `key`: the stand-in signature date. */
@@ -318,6 +442,7 @@ class BatchApplier {
     } else {
       value_or_abort(tx_.insert_agreement(a));
     }
+    parties_[a.id] = Parties{a.body_id, a.counterparty_id};
     count(!before);
     put_key(m.key, "agreement", a.id, m.content_hash, row.has_value());
   }
@@ -338,11 +463,11 @@ class BatchApplier {
                   k.key, "commitment", record_quarantine_});
       return;
     }
-    const auto agreement = value_or_abort(tx_.agreement(kEverywhere, c.agreement_id));
+    const Parties& agreement = parties_of(c.agreement_id);
     c.obligor_id = resolve(c.obligor_id);
     if (c.obligor_id.empty()) {
-      c.obligor_id = c.obligor_side == d::ObligorSide::government ? agreement.entity.body_id
-                                                                  : agreement.entity.counterparty_id;
+      c.obligor_id =
+          c.obligor_side == d::ObligorSide::government ? agreement.body_id : agreement.counterparty_id;
     }
     c.committing_official_id = resolve(c.committing_official_id);
     if (row) {
@@ -374,13 +499,14 @@ class BatchApplier {
     std::vector<std::pair<std::string, std::string>> targets;
     if (!agreement_id.empty()) {
       std::string id, side;
-      soci::statement st = (sql_.prepare << std::string(sql::commitments_of_agreement),
-                            soci::use(agreement_id, "agreement_id"), soci::into(id), soci::into(side));
-      st.execute(false);
-      while (st.fetch()) {
+      sql_(sql::commitments_of_agreement).use(agreement_id, "agreement_id").into(id).into(side).each([&] {
         if (!m.applies_to || side == d::to_string(*m.applies_to)) targets.emplace_back(id, side);
-      }
+      });
     }
+    std::vector<std::string> keys;
+    for (const auto& [commitment_id, side] : targets)
+      keys.push_back(m.key + "@" + commitment_id);
+    lookup(std::move(keys));
     if (targets.empty()) {
       quarantine({"unresolved_commitment",
                   "fact " + m.key + " applies to the commitments of agreement " + m.agreement_key +
@@ -411,14 +537,36 @@ class BatchApplier {
     put_key(key, "fact", f.id, m.content_hash, row.has_value());
   }
 
+  /** The parties of an agreement, for its commitments' obligors. */
+  struct Parties {
+    std::string body_id, counterparty_id;
+  };
+
+  /** The parties of a stored agreement: as written in this batch, else read once. */
+  const Parties& parties_of(const std::string& agreement_id) {
+    if (auto it = parties_.find(agreement_id); it != parties_.end()) return it->second;
+    const auto agreement = value_or_abort(tx_.agreement(kEverywhere, agreement_id));
+    return parties_[agreement_id] = Parties{agreement.entity.body_id, agreement.entity.counterparty_id};
+  }
+
   store::LedgerTransaction& tx_;
-  soci::session& sql_;
+  store::StatementCache& sql_;
   const std::string& source_;
   const StoreOptions& options_;
   const std::string& now_;
   bool force_;
   std::string record_quarantine_;  ///< raw text of the record being stored, for store-level quarantine
   BatchCounts counts_;
+  /** An external key created in this batch, written by flush_keys(). */
+  struct PendingKey {
+    std::string sha, key, type, id, hash;
+  };
+  static constexpr std::size_t kRowsPerStatement = 100;
+
+  std::unordered_map<std::string, std::optional<KeyRow>> keys_;  ///< external key -> row, this batch
+  std::vector<PendingKey> pending_keys_;
+  std::unordered_map<std::string, std::size_t> pending_index_;  ///< key -> index in pending_keys_
+  std::unordered_map<std::string, Parties> parties_;            ///< agreement id -> parties, this batch
 };
 
 }  // namespace
@@ -437,15 +585,20 @@ Result<BatchCounts> SyncStore::write_batch(const Lease& lease, std::span<SyncRec
   std::optional<d::Error> aborted;
   auto written = ledger_.write(
       context, std::nullopt, [&](store::LedgerTransaction& tx) -> Result<store::StoredResponse> {
-        soci::session& sql = tx.session();
+        if (options.sqlite_cache_mib > 0 && database_.backend() == store::Backend::sqlite) {
+          // A per-connection setting (it stays with the pooled session); the value is a number, never text.
+          tx.session() << "PRAGMA cache_size = -" + std::to_string(options.sqlite_cache_mib * 1024);
+        }
         // Fencing: only the holder of the current epoch, before its lease ran out, may write.
         const long long epoch = lease.epoch;
-        soci::statement check =
-            (sql.prepare << std::string(sql::check_lease), soci::use(expires, "expires_at"),
-             soci::use(lease.source, "source"), soci::use(lease.owner, "owner"), soci::use(epoch, "epoch"),
-             soci::use(now_text, "now"));
-        check.execute(true);
-        if (check.get_affected_rows() != 1) {
+        const long long checked = tx.statements()(sql::check_lease)
+                                      .use(expires, "expires_at")
+                                      .use(lease.source, "source")
+                                      .use(lease.owner, "owner")
+                                      .use(epoch, "epoch")
+                                      .use(now_text, "now")
+                                      .exec();
+        if (checked != 1) {
           return d::fail(ErrorCode::conflict, "the lease of " + lease.source + " (epoch " +
                                                   std::to_string(lease.epoch) + ", owner " + lease.owner +
                                                   ") was lost or taken over; nothing written");
@@ -454,8 +607,10 @@ Result<BatchCounts> SyncStore::write_batch(const Lease& lease, std::span<SyncRec
         try {
           for (const auto& p : problems)
             applier.quarantine(p);
+          applier.prefetch(records);
           for (auto& r : records)
             applier.record(r);
+          applier.flush_keys();
         } catch (const BatchAbort& a) {
           aborted = a.error;
           return std::unexpected(a.error);

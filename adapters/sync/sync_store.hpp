@@ -47,6 +47,10 @@ struct StoreOptions {
   std::string default_body_id;
   /// How long a lease lasts after each check; a syncer that stops checking loses it after this.
   std::chrono::seconds lease_ttl{60};
+  /// SQLite only: the page cache (MiB) of a session that writes a batch. The default 2 MiB of SQLite spills
+  /// a batch's dirty pages to the WAL before the commit and rereads index pages through the OS; 64 MiB
+  /// keeps a batch of 500 releases in memory (docs/PERFORMANCE.md, "Sync"). 0 leaves SQLite's default.
+  int sqlite_cache_mib = 64;
 };
 
 /** What a batch (or a run) did. "Records" are releases or rows; "entities" what they became. */

@@ -10,7 +10,7 @@
 #include <fstream>
 
 #include "adapters/platform/ocds/import_summary.hpp"
-#include "tests/platform/synthetic_ocds.hpp"
+#include "bench/sync/synthetic_ocds.hpp"
 
 namespace {
 

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "bench/sync/synthetic_ocds.hpp"
 #include "tests/platform/ocds_test_support.hpp"
-#include "tests/platform/synthetic_ocds.hpp"
 
 namespace pactwatch::platform::ocds::testing {
 namespace {

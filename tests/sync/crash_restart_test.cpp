@@ -9,8 +9,8 @@
 #include <fstream>
 #include <thread>
 
+#include "bench/sync/synthetic_ocds.hpp"
 #include "tests/cli/process.hpp"
-#include "tests/platform/synthetic_ocds.hpp"
 #include "tests/sync/sync_test_support.hpp"
 
 namespace pactwatch::sync::testing {

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Import throughput (issue #7): `pactwatch import` of N synthetic OCDS releases (bench/sync/gen_ocds, seed 42)
+# into a fresh SQLite file and then into a throwaway MariaDB it starts and stops (like scripts/test.sh), each
+# time a first import (everything created) and a re-import of the same file (everything unchanged by content
+# hash), with --no-detection true; then a first import into a fresh SQLite file with detection on, reported
+# separately. Builds nothing: point it at a build directory with server/pactwatch and bench/sync/gen_ocds.
+#
+#   bench/sync_bench.sh [BUILD_DIR] [N]      (defaults: build, 100000)
+#   BACKENDS="sqlite mariadb" BATCH_SIZE=500 DETECT=true DETECT_N=N                          (defaults)
+#
+# Each run is measured with /usr/bin/time -v: wall time, user + system CPU time, peak RSS; prints releases/s
+# (of wall time and of CPU time) per run, and what the import reported.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${1:-${PACTWATCH_BUILD_DIR:-build}}"
+[[ "$build" = /* ]] || build="$repo/$build"
+releases="${2:-100000}"
+backends="${BACKENDS:-sqlite mariadb}"
+batch_size="${BATCH_SIZE:-500}"
+detect="${DETECT:-true}"
+detect_releases="${DETECT_N:-$releases}"
+
+pactwatch="$build/server/pactwatch"
+gen="$build/bench/sync/gen_ocds"
+[[ -x "$pactwatch" ]] || { echo "sync_bench: $pactwatch not built (cmake --build $build --target pactwatch)" >&2; exit 2; }
+[[ -x "$gen" ]] || { echo "sync_bench: $gen not built (cmake --build $build --target gen_ocds)" >&2; exit 2; }
+[[ -x /usr/bin/time ]] || { echo "sync_bench: /usr/bin/time is not installed (apt-get install time)" >&2; exit 2; }
+
+# /tmp rather than $TMPDIR: MariaDB's unix socket path must stay under 108 bytes.
+tmp="$(mktemp -d /tmp/pactwatch-syncbench.XXXXXX)"
+mariadb_pid=
+cleanup() {
+  if [[ -n $mariadb_pid ]] && kill -0 "$mariadb_pid" 2>/dev/null; then
+    kill -TERM "$mariadb_pid" 2>/dev/null || true
+    for _ in $(seq 1 300); do
+      kill -0 "$mariadb_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$mariadb_pid" 2>/dev/null || true
+    wait "$mariadb_pid" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+export PACTWATCH_SQL_DIR="$repo/sql" PACTWATCH_LOG_LEVEL=warn
+
+start_mariadb() {  # sets $socket and $mariadb_pid
+  socket="$tmp/mysqld.sock"
+  local user
+  user="$(id -un)"
+  mariadb-install-db --no-defaults --datadir="$tmp/mariadb" --user="$user" \
+    --auth-root-authentication-method=normal --skip-test-db >"$tmp/mariadb-install.log" 2>&1 ||
+    { cat "$tmp/mariadb-install.log" >&2; echo "sync_bench: mariadb-install-db failed" >&2; exit 1; }
+  # As bench/ledger_bench.sh: a buffer pool of 512 MiB, no fsync per commit, no binary log.
+  mariadbd --no-defaults --datadir="$tmp/mariadb" --socket="$socket" --skip-networking --user="$user" \
+    --pid-file="$tmp/mysqld.pid" --log-error="$tmp/mariadb-error.log" --innodb-buffer-pool-size=512M \
+    --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 --max-connections=100 --skip-log-bin \
+    --max-allowed-packet=64M </dev/null >/dev/null 2>&1 &
+  mariadb_pid=$!
+  for _ in $(seq 1 600); do
+    mariadb-admin --no-defaults --socket="$socket" --user=root ping >/dev/null 2>&1 && return 0
+    kill -0 "$mariadb_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$tmp/mariadb-error.log" >&2 || true
+  echo "sync_bench: mariadbd did not start" >&2
+  exit 1
+}
+
+stop_mariadb() {
+  kill -TERM "$mariadb_pid" 2>/dev/null || true
+  wait "$mariadb_pid" 2>/dev/null || true
+  mariadb_pid=
+}
+
+# Runs one import under /usr/bin/time -v and appends a summary row.
+measure() {  # LABEL BACKEND DATABASE_URL N FILE DETECTION(true|false)
+  local label="$1" backend="$2" url="$3" n="$4" file="$5" detection="$6" log="$tmp/$1-$2.log"
+  local no_detection=true
+  [[ $detection = true ]] && no_detection=false
+  PACTWATCH_DATABASE="$url" /usr/bin/time -v "$pactwatch" import --source bench --owner sync-bench \
+    --batch-size "$batch_size" --no-detection "$no_detection" "$file" >"$log.out" 2>"$log"
+  local report
+  report="$(head -1 "$log.out")"
+  awk -v label="$label" -v backend="$backend" -v n="$n" -v report="$report" '
+    /Elapsed \(wall clock\)/ { t = $NF; k = split(t, p, ":"); wall = (k == 3) ? p[1] * 3600 + p[2] * 60 + p[3] : p[1] * 60 + p[2] }
+    /User time \(seconds\)/ { user = $NF }
+    /System time \(seconds\)/ { sys = $NF }
+    /Maximum resident set size/ { rss = $NF }
+    END {
+      cpu = user + sys
+      printf "%-34s %-8s %8d %9.1f %9.1f %9.1f %11.0f %11.0f %8.1f\n", label, backend, n, wall, user, sys,
+             n / wall, n / cpu, rss / 1024
+      printf "#   %s\n", report > "/dev/stderr"
+    }' "$log" >>"$tmp/summary"
+}
+
+echo "# sync_bench: $releases releases, --batch-size $batch_size; $(nproc) CPUs: $(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+echo "# load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
+"$gen" "$releases" "$tmp/releases.jsonl" | sed 's/^/# generated: /'
+echo "# file: $(du -m "$tmp/releases.jsonl" | cut -f1) MiB"
+: >"$tmp/summary"
+for backend in $backends; do
+  case "$backend" in
+    sqlite)
+      url="sqlite:$tmp/sync.db"
+      PACTWATCH_DATABASE="$url" "$pactwatch" migrate >/dev/null
+      measure "first import" sqlite "$url" "$releases" "$tmp/releases.jsonl" false
+      measure "re-import (unchanged)" sqlite "$url" "$releases" "$tmp/releases.jsonl" false
+      echo "# sqlite: database file $(du -m "$tmp/sync.db" | cut -f1) MiB"
+      rm -f "$tmp/sync.db" "$tmp/sync.db-wal" "$tmp/sync.db-shm"
+      ;;
+    mariadb)
+      command -v mariadbd >/dev/null || { echo "sync_bench: mariadbd is not installed" >&2; exit 2; }
+      start_mariadb
+      mariadb --no-defaults --socket="$socket" --user=root \
+        -e 'CREATE DATABASE pactwatch_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci'
+      url="mysql://root@localhost/pactwatch_bench?socket=$socket"
+      PACTWATCH_DATABASE="$url" "$pactwatch" migrate >/dev/null
+      measure "first import" mariadb "$url" "$releases" "$tmp/releases.jsonl" false
+      measure "re-import (unchanged)" mariadb "$url" "$releases" "$tmp/releases.jsonl" false
+      stop_mariadb
+      ;;
+    *) echo "sync_bench: unknown backend $backend (sqlite, mariadb)" >&2; exit 2 ;;
+  esac
+done
+if [[ $detect = true ]]; then
+  file="$tmp/releases.jsonl"
+  if [[ $detect_releases != "$releases" ]]; then
+    file="$tmp/detect.jsonl"
+    "$gen" "$detect_releases" "$file" >/dev/null
+  fi
+  url="sqlite:$tmp/detect.db"
+  PACTWATCH_DATABASE="$url" "$pactwatch" migrate >/dev/null
+  measure "first import, detection on" sqlite "$url" "$detect_releases" "$file" true
+fi
+echo "# load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-34s %-8s %8s %9s %9s %9s %11s %11s %8s\n' run backend releases "wall s" "user s" "sys s" \
+  "rel/s wall" "rel/s CPU" "RSS MiB"
+cat "$tmp/summary"
