@@ -19,6 +19,7 @@ constexpr TrailSql make_trail_sql(std::string_view select_head_for_append, std::
   s.insert_entry = "INSERT INTO trail_entries (" PW_TRAIL_COLUMNS
                    ") VALUES (:seq, :time, :actor_token_id, :actor_name, :role, :action, :entity_type, "
                    ":entity_id, :request_id, :reason, :patch, :prev_hash, :hash)";
+  s.insert_node = "INSERT INTO trail_nodes (level, idx, hash) VALUES (:level, :idx, :hash)";
   s.select_node = "SELECT hash FROM trail_nodes WHERE level = :level AND idx = :idx";
   s.entry_columns = PW_TRAIL_COLUMNS;
   s.select_entries_after =

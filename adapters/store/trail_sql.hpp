@@ -14,7 +14,7 @@ struct TrailSql {
   std::string_view select_head;
   std::string_view update_head;  ///< binds :seq, :hash
   std::string_view insert_entry;
-  /** "INSERT INTO trail_nodes (level, idx, hash) VALUES " - the append adds its rows' tuples. */
+  std::string_view insert_node;  ///< binds :level, :idx, :hash (multi_row_insert repeats the tuple)
   std::string_view select_node;  ///< binds :level, :idx
   /** The entry columns, in TrailEntry order, for SELECT lists. */
   std::string_view entry_columns;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <utility>
+#include <vector>
 
 #include "adapters/store/soci_errors.hpp"
 #include "adapters/store/statement_cache.hpp"
@@ -169,6 +170,48 @@ Result<std::uint64_t> append_trail_entry(soci::session& sql, const WriteContext&
   if (!seq) return seq;
   if (auto head = appender.finish(); !head) return std::unexpected(head.error());
   return seq;
+}
+
+Result<std::uint64_t> TrailStore::record_state(const WriteContext& context, const std::string& type,
+                                               const std::string& id, const std::string& action,
+                                               const nlohmann::json& state) {
+  return guarded("recording a state in the trail", [&]() -> Result<std::uint64_t> {
+    auto lease = database_.acquire();
+    soci::session& sql = *lease;
+    const bool sqlite = sql.get_backend_name() == "sqlite3";
+    // SQLite takes the single writer lock at BEGIN IMMEDIATE; MySQL locks the head row just below.
+    sql << (sqlite ? "BEGIN IMMEDIATE" : "START TRANSACTION");
+    struct Rollback {
+      soci::session& sql;
+      bool open = true;
+      ~Rollback() {
+        try {
+          if (open) sql << "ROLLBACK";
+        } catch (...) {
+          // The connection is gone; the server rolled back.
+        }
+      }
+    } rollback{sql};
+    (void)detail::read_head(sql, true);
+    std::vector<trail::TrailEntry> history;
+    detail::EntryBatch batch(1000);
+    auto prep = (sql.prepare << "SELECT " + std::string(trail_text(sql).entry_columns) +
+                                    " FROM trail_entries WHERE entity_type = :type AND entity_id = :id "
+                                    "ORDER BY seq",
+                 soci::use(type, "type"), soci::use(id, "id"));
+    batch.run(prep, [&](trail::TrailEntry&& e) {
+      history.push_back(std::move(e));
+      return true;
+    });
+    auto recorded = rebuild_state(history);
+    if (!recorded) return std::unexpected(recorded.error());
+    if (*recorded == state) return std::uint64_t{0};
+    auto seq = append_trail_entry(sql, context, ChangeRecord{action, type, id, *recorded, state});
+    if (!seq) return std::unexpected(seq.error());
+    sql << "COMMIT";
+    rollback.open = false;
+    return *seq;
+  });
 }
 
 Result<trail::ChainHead> TrailStore::head() {
