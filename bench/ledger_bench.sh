@@ -37,19 +37,11 @@ done
 # /tmp rather than $TMPDIR: MariaDB's unix socket path must stay under 108 bytes.
 tmp="$(mktemp -d /tmp/pactwatch-ledgerbench.XXXXXX)"
 pids=()
-mariadb_pid=
+source "$repo/scripts/mariadb.sh"
 cleanup() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [[ -n $mariadb_pid ]] && kill -0 "$mariadb_pid" 2>/dev/null; then
-    kill -TERM "$mariadb_pid" 2>/dev/null || true
-    for _ in $(seq 1 300); do
-      kill -0 "$mariadb_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$mariadb_pid" 2>/dev/null || true
-    wait "$mariadb_pid" 2>/dev/null || true
-  fi
+  mariadb_stop
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -151,27 +143,10 @@ run_backend() {  # NAME DIALECT LOAD_COMMAND...
   wait "$app_pid" 2>/dev/null || true
 }
 
-start_mariadb() {  # prints nothing; sets $socket and $mariadb_pid
-  socket="$tmp/mysqld.sock"
-  local user
-  user="$(id -un)"
-  mariadb-install-db --no-defaults --datadir="$tmp/mariadb" --user="$user" \
-    --auth-root-authentication-method=normal --skip-test-db >"$tmp/mariadb-install.log" 2>&1 ||
-    { cat "$tmp/mariadb-install.log" >&2; echo "ledger_bench: mariadb-install-db failed" >&2; exit 1; }
-  # A buffer pool that holds the whole ledger (as a production server's would); no fsync per commit.
-  mariadbd --no-defaults --datadir="$tmp/mariadb" --socket="$socket" --skip-networking --user="$user" \
-    --pid-file="$tmp/mysqld.pid" --log-error="$tmp/mariadb-error.log" --innodb-buffer-pool-size=512M \
-    --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 --max-connections=500 --skip-log-bin \
-    --max-allowed-packet=64M </dev/null >/dev/null 2>&1 &
-  mariadb_pid=$!
-  for _ in $(seq 1 600); do
-    mariadb-admin --no-defaults --socket="$socket" --user=root ping >/dev/null 2>&1 && return 0
-    kill -0 "$mariadb_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  cat "$tmp/mariadb-error.log" >&2 || true
-  echo "ledger_bench: mariadbd did not start" >&2
-  exit 1
+start_mariadb() {  # sets $socket; a buffer pool that holds the whole ledger, as a production server's would
+  mkdir -p "$tmp/mariadb"
+  mariadb_start "$tmp/mariadb" ledger_bench --innodb-buffer-pool-size=512M --max-allowed-packet=64M
+  socket="$MARIADB_SOCKET"
 }
 
 echo "# wrk -t$threads -c$connections -d$duration --latency, $rounds rounds; $(nproc) CPUs: $(lscpu | sed -n 's/^Model name: *//p' | head -1)"

@@ -29,50 +29,19 @@ gen="$build/bench/sync/gen_ocds"
 
 # /tmp rather than $TMPDIR: MariaDB's unix socket path must stay under 108 bytes.
 tmp="$(mktemp -d /tmp/pactwatch-syncbench.XXXXXX)"
-mariadb_pid=
+source "$repo/scripts/mariadb.sh"
 cleanup() {
-  if [[ -n $mariadb_pid ]] && kill -0 "$mariadb_pid" 2>/dev/null; then
-    kill -TERM "$mariadb_pid" 2>/dev/null || true
-    for _ in $(seq 1 300); do
-      kill -0 "$mariadb_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$mariadb_pid" 2>/dev/null || true
-    wait "$mariadb_pid" 2>/dev/null || true
-  fi
+  mariadb_stop
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 
 export PACTWATCH_SQL_DIR="$repo/sql" PACTWATCH_LOG_LEVEL=warn
 
-start_mariadb() {  # sets $socket and $mariadb_pid
-  socket="$tmp/mysqld.sock"
-  local user
-  user="$(id -un)"
-  mariadb-install-db --no-defaults --datadir="$tmp/mariadb" --user="$user" \
-    --auth-root-authentication-method=normal --skip-test-db >"$tmp/mariadb-install.log" 2>&1 ||
-    { cat "$tmp/mariadb-install.log" >&2; echo "sync_bench: mariadb-install-db failed" >&2; exit 1; }
-  # As bench/ledger_bench.sh: a buffer pool of 512 MiB, no fsync per commit, no binary log.
-  mariadbd --no-defaults --datadir="$tmp/mariadb" --socket="$socket" --skip-networking --user="$user" \
-    --pid-file="$tmp/mysqld.pid" --log-error="$tmp/mariadb-error.log" --innodb-buffer-pool-size=512M \
-    --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 --max-connections=100 --skip-log-bin \
-    --max-allowed-packet=64M </dev/null >/dev/null 2>&1 &
-  mariadb_pid=$!
-  for _ in $(seq 1 600); do
-    mariadb-admin --no-defaults --socket="$socket" --user=root ping >/dev/null 2>&1 && return 0
-    kill -0 "$mariadb_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  cat "$tmp/mariadb-error.log" >&2 || true
-  echo "sync_bench: mariadbd did not start" >&2
-  exit 1
-}
-
-stop_mariadb() {
-  kill -TERM "$mariadb_pid" 2>/dev/null || true
-  wait "$mariadb_pid" 2>/dev/null || true
-  mariadb_pid=
+start_mariadb() {  # sets $socket; as bench/ledger_bench.sh: a buffer pool of 512 MiB
+  mkdir -p "$tmp/mariadb"
+  mariadb_start "$tmp/mariadb" sync_bench --innodb-buffer-pool-size=512M --max-allowed-packet=64M
+  socket="$MARIADB_SOCKET"
 }
 
 # Runs one import under /usr/bin/time -v and appends a summary row.
@@ -121,7 +90,7 @@ for backend in $backends; do
       PACTWATCH_DATABASE="$url" "$pactwatch" migrate >/dev/null
       measure "first import" mariadb "$url" "$releases" "$tmp/releases.jsonl" false
       measure "re-import (unchanged)" mariadb "$url" "$releases" "$tmp/releases.jsonl" false
-      stop_mariadb
+      mariadb_stop
       ;;
     *) echo "sync_bench: unknown backend $backend (sqlite, mariadb)" >&2; exit 2 ;;
   esac

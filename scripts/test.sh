@@ -33,51 +33,14 @@ cmake --build "$BUILD_DIR" -j2
 echo "== throwaway MariaDB"
 # /tmp rather than $TMPDIR: a unix socket path must stay under 108 bytes.
 MARIADB_DIR=$(mktemp -d /tmp/pactwatch-mariadb.XXXXXX)
-SOCKET=$MARIADB_DIR/mysqld.sock
-MARIADB_PID=
-
-stop_mariadb() {
-  if [[ -n $MARIADB_PID ]] && kill -0 "$MARIADB_PID" 2>/dev/null; then
-    kill -TERM "$MARIADB_PID" 2>/dev/null || true
-    for _ in $(seq 1 300); do
-      kill -0 "$MARIADB_PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$MARIADB_PID" 2>/dev/null || true
-    wait "$MARIADB_PID" 2>/dev/null || true
-  fi
+source scripts/mariadb.sh
+cleanup() {
+  mariadb_stop
   rm -rf "$MARIADB_DIR"
 }
-trap stop_mariadb EXIT
-
-USER_NAME=$(id -un)
-if ! mariadb-install-db --no-defaults --datadir="$MARIADB_DIR/data" --user="$USER_NAME" \
-  --auth-root-authentication-method=normal --skip-test-db >"$MARIADB_DIR/install.log" 2>&1; then
-  cat "$MARIADB_DIR/install.log" >&2
-  echo "test.sh: mariadb-install-db failed" >&2
-  exit 1
-fi
-# Durability does not matter for a throwaway server: skip fsyncs to keep the tests quick.
-mariadbd --no-defaults --datadir="$MARIADB_DIR/data" --socket="$SOCKET" --skip-networking \
-  --user="$USER_NAME" --pid-file="$MARIADB_DIR/mysqld.pid" --log-error="$MARIADB_DIR/error.log" \
-  --innodb-buffer-pool-size=128M --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
-  --max-connections=500 --skip-log-bin </dev/null >/dev/null 2>&1 &
-MARIADB_PID=$!
-
-for _ in $(seq 1 600); do
-  if mariadb-admin --no-defaults --socket="$SOCKET" --user=root ping >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$MARIADB_PID" 2>/dev/null; then
-    cat "$MARIADB_DIR/error.log" >&2 || true
-    echo "test.sh: mariadbd exited during start-up" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
-if ! mariadb-admin --no-defaults --socket="$SOCKET" --user=root ping >/dev/null 2>&1; then
-  cat "$MARIADB_DIR/error.log" >&2 || true
-  echo "test.sh: mariadbd did not answer within 60 s" >&2
-  exit 1
-fi
+trap cleanup EXIT
+mariadb_start "$MARIADB_DIR" test.sh
+SOCKET=$MARIADB_SOCKET
 echo "MariaDB $(mariadb-admin --no-defaults --socket="$SOCKET" --user=root version | sed -n 's/^Server version\s*//p') on $SOCKET"
 export PACTWATCH_TEST_MYSQL_URL="mysql://root@localhost/mysql?socket=$SOCKET"
 
