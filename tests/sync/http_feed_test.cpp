@@ -9,10 +9,9 @@
 #include <atomic>
 #include <mutex>
 
-#include "server/http_server.hpp"
 #include "server/metrics.hpp"
-#include "server/router.hpp"
 #include "tests/cli/process.hpp"
+#include "tests/sync/fixture_server.hpp"
 #include "tests/sync/sync_test_support.hpp"
 
 namespace pactwatch::sync::testing {
@@ -48,14 +47,7 @@ class Feed {
     });
     router->get("/feed/3",
                 [](const server::Request&) { return json(R"({"releases":[{"ocid":"ocds-x","id":)"); });
-    server::HttpOptions o;
-    o.host = "127.0.0.1";
-    o.port = 0;
-    o.io_threads = 1;
-    o.worker_threads = 1;
-    o.access_log = false;
-    server_ = std::make_unique<server::HttpServer>(o, router, metrics_);
-    server_->start();
+    server_ = start_fixture_server(router, metrics_);
   }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/feed"; }
   std::vector<std::string> since() {

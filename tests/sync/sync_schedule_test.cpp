@@ -17,10 +17,9 @@
 #include <thread>
 
 #include "server/cli_token.hpp"
-#include "server/http_server.hpp"
 #include "server/metrics.hpp"
-#include "server/router.hpp"
 #include "tests/cli/process.hpp"
+#include "tests/sync/fixture_server.hpp"
 #include "tests/sync/sync_test_support.hpp"
 
 namespace pactwatch::sync::testing {
@@ -42,14 +41,7 @@ class OnePageFeed {
           since ? R"({"releases":[]})" : package_json({release_json("r1", "scheduled", "")}),
           {}};
     });
-    server::HttpOptions o;
-    o.host = "127.0.0.1";
-    o.port = 0;
-    o.io_threads = 1;
-    o.worker_threads = 1;
-    o.access_log = false;
-    server_ = std::make_unique<server::HttpServer>(o, router, metrics_);
-    server_->start();
+    server_ = start_fixture_server(router, metrics_);
   }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/feed"; }
 
