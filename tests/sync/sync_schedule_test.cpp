@@ -188,6 +188,15 @@ TEST(SyncCommand, RunsTheConfiguredSourceAndRejectsBadOnes) {
   EXPECT_THAT(ran.out, HasSubstr("of source feed (ocds-http): succeeded; 1 records fetched"));
   EXPECT_EQ(db.count("commitments"), 1);
   EXPECT_EQ(db.count("sync_runs", "source = 'feed' AND status = 'succeeded'"), 1);
+  // A write path of the trail (issue #6): every entity the run created has its entry, and the chain holds.
+  for (const char* type : {"agreement", "commitment"}) {
+    EXPECT_EQ(db.count("trail_entries", std::string("entity_type = '") + type + "'"),
+              db.count(std::string(type) + "s"))
+        << type;
+  }
+  const auto verified =
+      pactwatch::testing::run_process({PACTWATCH_BINARY, "trail", "verify"}, env, PACTWATCH_SOURCE_DIR);
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
 
   const auto shown =
       pactwatch::testing::run_process({PACTWATCH_BINARY, "check-config"}, env, PACTWATCH_SOURCE_DIR);
