@@ -44,6 +44,9 @@ constexpr std::size_t kPendingEntries = 64;
 }  // namespace
 
 Result<std::uint64_t> TrailAppender::append(const WriteContext& context, const ChangeRecord& change) {
+#ifdef PACTWATCH_BENCH_WITHOUT_TRAIL
+  return std::uint64_t{0};  // a benchmark build measuring what the trail costs (CMakeLists.txt)
+#endif
   if (change.entity_type.empty() || change.entity_id.empty()) {
     return d::fail(ErrorCode::invalid, "a trail entry needs an entity type and id");
   }

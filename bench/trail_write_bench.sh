@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# What the accountability trail costs a write (issue #6: at most 20 % of write throughput), through the API:
+# wrk POSTs a new body per request (`POST /api/v1/bodies`, bench/trail/post_body.lua) to `pactwatch serve` on
+# a fresh SQLite file and on a fresh throwaway MariaDB (durable: flush at each commit, doublewrite on), once
+# with the normal build and once with a build whose trail appends are switched off, rounds interleaved.
+# Builds nothing. The second build directory must be configured with -DPACTWATCH_BENCH_WITHOUT_TRAIL=ON:
+#
+#   cmake -S . -B build-notrail -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" \
+#     -DPACTWATCH_BUILD_TESTS=OFF -DPACTWATCH_BUILD_BENCH=OFF -DPACTWATCH_BENCH_WITHOUT_TRAIL=ON
+#   cmake --build build-notrail -j2 --target pactwatch
+#   bench/trail_write_bench.sh build build-notrail
+#
+#   BACKENDS="sqlite mariadb" ROUNDS=2 WRK_DURATION=10s WRK_CONNECTIONS=8      (defaults)
+#
+# Prints per backend, build and round: requests/s, and the CPU time per request of pactwatch and of mariadbd
+# (from /proc), so that the ratio can be read both as throughput and as CPU.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+with="${1:-build}"
+without="${2:-build-notrail}"
+[[ "$with" = /* ]] || with="$repo/$with"
+[[ "$without" = /* ]] || without="$repo/$without"
+backends="${BACKENDS:-sqlite mariadb}"
+rounds="${ROUNDS:-2}"
+duration="${WRK_DURATION:-10s}"
+connections="${WRK_CONNECTIONS:-8}"
+for b in "$with" "$without"; do
+  [[ -x "$b/server/pactwatch" ]] || { echo "trail_write_bench: $b/server/pactwatch not built" >&2; exit 2; }
+done
+grep -q 'PACTWATCH_BENCH_WITHOUT_TRAIL:BOOL=ON' "$without/CMakeCache.txt" ||
+  { echo "trail_write_bench: $without is not configured with -DPACTWATCH_BENCH_WITHOUT_TRAIL=ON" >&2; exit 2; }
+command -v wrk >/dev/null || { echo "trail_write_bench: wrk is not installed (apt-get install wrk)" >&2; exit 2; }
+
+tmp="$(mktemp -d /tmp/pactwatch-trailwrite.XXXXXX)"
+app=
+source "$repo/scripts/mariadb.sh"
+cleanup() {
+  [[ -z $app ]] || { kill -TERM "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true; }
+  mariadb_stop
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+export PACTWATCH_SQL_DIR="$repo/sql" PACTWATCH_LOG_LEVEL=warn
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# One round: fresh database, migrate, token, serve, wrk; prints a summary row.
+round() {  # BACKEND LABEL BUILD ROUND
+  local backend="$1" label="$2" build="$3" n="$4" db pactwatch="$3/server/pactwatch" port=18655 dbpid
+  local dir="$tmp/$backend-$label-$n"
+  mkdir -p "$dir"
+  if [[ $backend == mariadb ]]; then
+    mariadb_start "$dir" trail_write_bench --innodb-buffer-pool-size=512M --innodb-flush-log-at-trx-commit=1 \
+      --innodb-doublewrite=1
+    mariadb --no-defaults --socket="$MARIADB_SOCKET" --user=root -e "CREATE DATABASE pactwatch_bench"
+    db="mysql://root@localhost/pactwatch_bench?socket=$MARIADB_SOCKET"
+    dbpid=$MARIADB_PID
+  else
+    db="sqlite:$dir/pactwatch.db"
+    dbpid=
+  fi
+  (cd "$repo" && "$pactwatch" migrate --database "$db" >/dev/null)
+  TOKEN="$(cd "$repo" && "$pactwatch" token create --role supervisor --name trail-write-bench --database "$db" |
+    tail -n 1 | awk '{print $NF}')"
+  export TOKEN
+  (cd "$repo" && exec "$pactwatch" serve --listen "127.0.0.1:$port" --database "$db" --access-log false \
+    >"$dir/serve.log" 2>&1) &
+  app=$!
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
+    sleep 0.1
+  done
+  local a0 m0=0 a1 m1=0
+  a0=$(cpu_ticks "$app")
+  [[ -z $dbpid ]] || m0=$(cpu_ticks "$dbpid")
+  wrk -t1 -c"$connections" -d"$duration" -s "$repo/bench/trail/post_body.lua" "http://127.0.0.1:$port" >"$dir/wrk.txt"
+  a1=$(cpu_ticks "$app")
+  [[ -z $dbpid ]] || m1=$(cpu_ticks "$dbpid")
+  kill -TERM "$app" 2>/dev/null || true
+  wait "$app" 2>/dev/null || true
+  app=
+  [[ $backend != mariadb ]] || mariadb_stop
+  if grep -q "Non-2xx" "$dir/wrk.txt"; then
+    cat "$dir/wrk.txt" >&2
+    echo "trail_write_bench: some POSTs failed" >&2
+    exit 1
+  fi
+  local requests rps tck
+  requests=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$dir/wrk.txt")
+  rps=$(sed -n 's/^Requests\/sec: *//p' "$dir/wrk.txt")
+  tck=$(getconf CLK_TCK)
+  printf '%-8s %-14s %5s %12.0f %14d %14d   load %s\n' "$backend" "$label" "$n" "$rps" \
+    $(((a1 - a0) * 1000000 / tck / requests)) $(((m1 - m0) * 1000000 / tck / requests)) \
+    "$(cut -d' ' -f1 /proc/loadavg)"
+}
+
+echo "# wrk -t1 -c$connections -d$duration POST /api/v1/bodies; $(nproc) CPUs: $(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+printf '%-8s %-14s %5s %12s %14s %14s\n' backend build round requests/s "pactwatch us" "mariadbd us"
+for backend in $backends; do
+  for n in $(seq 1 "$rounds"); do
+    round "$backend" "with-trail" "$with" "$n"
+    round "$backend" "without-trail" "$without" "$n"
+  done
+done
