@@ -363,8 +363,7 @@ namespace {
 /** IN lists are read this many ids per query (SQLite binds at most 32,766 values, MySQL 65,535). */
 constexpr std::size_t kIdsPerQuery = 500;
 
-/** Runs `text` once per chunk of `ids` (its `(:ids)` expanded and bound); `read` binds the rest and fetches.
- */
+/** Runs `text` per chunk of `ids` (`(:ids)` expanded and bound); `read` binds the rest and fetches. */
 template <class Read>
 void for_id_chunks(soci::session& sql, std::string_view text, const std::vector<std::string>& ids,
                    const Read& read) {
