@@ -5,7 +5,9 @@
 #include <array>
 #include <climits>
 #include <map>
+#include <set>
 #include <string_view>
+#include <tuple>
 
 #include "adapters/store/ledger_rows.hpp"
 #include "adapters/store/ledger_sql.hpp"
@@ -354,6 +356,145 @@ Result<d::Ledger> LedgerStore::load_ledger(const d::Scope& scope) {
   if (!organization_list) return std::unexpected(organization_list.error());
   return d::link_ledger(std::move(*organization_list), std::move(*agreement_list),
                         std::move(*commitment_list), std::move(*fact_list));
+}
+
+namespace {
+
+/** IN lists are read this many ids per query (SQLite binds at most 32,766 values, MySQL 65,535). */
+constexpr std::size_t kIdsPerQuery = 500;
+
+/** Runs `text` per chunk of `ids` (`(:ids)` expanded and bound); `read` binds the rest and fetches. */
+template <class Read>
+void for_id_chunks(soci::session& sql, std::string_view text, const std::vector<std::string>& ids,
+                   const Read& read) {
+  std::vector<const std::string*> chunk;
+  for (std::size_t at = 0; at < ids.size(); at += kIdsPerQuery) {
+    chunk.clear();
+    for (std::size_t i = at; i < std::min(ids.size(), at + kIdsPerQuery); ++i)
+      chunk.push_back(&ids[i]);
+    Query q(sql, detail::expand_ids(text, chunk.size()));
+    detail::use_ids(q, chunk);
+    read(q);
+  }
+}
+
+/** The rows of `text` for `ids` as stored entities. */
+template <class T, class Row>
+std::vector<Stored<T>> stored_of(soci::session& sql, std::string_view text,
+                                 const std::vector<std::string>& ids) {
+  std::vector<Stored<T>> out;
+  for_id_chunks(sql, text, ids, [&](Query& q) {
+    Row row;
+    auto st = q.into(row).run();
+    while (st.fetch())
+      out.push_back(row.get());
+  });
+  return out;
+}
+
+/** The rows of `text` for `ids` as entities, in id order. */
+template <class T, class Row>
+std::vector<T> entities_of(soci::session& sql, std::string_view text, const std::vector<std::string>& ids) {
+  std::vector<T> out;
+  for (auto& s : stored_of<T, Row>(sql, text, ids))
+    out.push_back(std::move(s.entity));
+  std::sort(out.begin(), out.end(), [](const T& a, const T& b) { return a.id < b.id; });
+  return out;
+}
+
+/** The one text column of `text`'s rows for `ids` (with :scope bound when given), sorted and unique. */
+std::vector<std::string> ids_of(soci::session& sql, std::string_view text,
+                                const std::vector<std::string>& ids,
+                                const std::string* scope_like = nullptr) {
+  std::set<std::string> found;
+  for_id_chunks(sql, text, ids, [&](Query& q) {
+    std::string value;
+    soci::indicator ind = soci::i_ok;
+    if (scope_like) q.use(*scope_like, "scope");
+    auto st = q.into_value(value, ind).run();
+    while (st.fetch()) {
+      if (ind == soci::i_ok) found.insert(value);
+    }
+  });
+  return {found.begin(), found.end()};
+}
+
+std::vector<std::string> sorted_unique(std::vector<std::string> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+}  // namespace
+
+Result<DetectionSlice> LedgerStore::load_ledger_for(const d::Scope& scope,
+                                                    const std::vector<std::string>& commitment_ids) {
+  auto loaded = guarded(
+      database_, "reading the ledger of commitments",
+      [&](soci::session& sql) -> Result<std::tuple<std::vector<d::Organization>, std::vector<d::Agreement>,
+                                                   std::vector<d::Commitment>, std::vector<d::Fact>,
+                                                   std::vector<d::Body>, std::vector<d::Official>>> {
+        const auto& text = ledger_sql(database_.backend());
+        const std::string scope_like = region_like(scope.region);
+        const auto agreement_ids =
+            ids_of(sql, text.agreement_ids_of_commitments, sorted_unique(commitment_ids), &scope_like);
+
+        // The agreements with their stages, all their commitments (siblings: BC03 and W03) and those facts.
+        auto stored_agreements =
+            stored_of<d::Agreement, detail::AgreementRow>(sql, text.select_agreements_of, agreement_ids);
+        for (std::size_t at = 0; at < stored_agreements.size(); at += kIdsPerQuery) {
+          std::vector<Stored<d::Agreement>*> chunk;
+          for (std::size_t i = at; i < std::min(stored_agreements.size(), at + kIdsPerQuery); ++i)
+            chunk.push_back(&stored_agreements[i]);
+          detail::read_stages_of(sql, text, chunk);
+        }
+        std::vector<d::Agreement> agreements;
+        for (auto& a : stored_agreements)
+          agreements.push_back(std::move(a.entity));
+        std::sort(agreements.begin(), agreements.end(),
+                  [](const d::Agreement& a, const d::Agreement& b) { return a.id < b.id; });
+        auto commitments = entities_of<d::Commitment, detail::CommitmentRow>(
+            sql, text.select_commitments_of_agreements, agreement_ids);
+        auto facts =
+            entities_of<d::Fact, detail::FactRow>(sql, text.select_facts_of_agreements, agreement_ids);
+
+        // The counterparties the rules read (BC03 and W05 ask whether it is an SME).
+        std::vector<std::string> organization_ids, body_ids;
+        for (const auto& a : agreements) {
+          if (!a.counterparty_id.empty()) organization_ids.push_back(a.counterparty_id);
+          body_ids.push_back(a.body_id);
+        }
+        auto organizations = entities_of<d::Organization, detail::OrganizationRow>(
+            sql, text.select_organizations_of, sorted_unique(std::move(organization_ids)));
+
+        // Opening a breach places it at the obligor body (or the agreement's body) and traces back the
+        // heads of that body on the due date: those bodies and everyone ever posted at them.
+        for (const auto& c : commitments) {
+          if (c.obligor_side == d::ObligorSide::government) body_ids.push_back(c.obligor_id);
+        }
+        body_ids = sorted_unique(std::move(body_ids));
+        auto bodies = entities_of<d::Body, detail::BodyRow>(sql, text.select_bodies_of, body_ids);
+        const auto official_ids = ids_of(sql, text.official_ids_posted_at, body_ids);
+        auto officials =
+            entities_of<d::Official, detail::OfficialRow>(sql, text.select_officials_of, official_ids);
+        std::map<std::string, std::vector<d::Post>> posts;
+        for_id_chunks(sql, text.select_posts_of, official_ids, [&](Query& q) {
+          detail::PostRow row;
+          auto st = q.into(row).run();
+          while (st.fetch())
+            posts[row.official_id].push_back(row.get());
+        });
+        for (auto& o : officials)
+          o.posts = std::move(posts[o.id]);
+        return std::tuple{std::move(organizations), std::move(agreements), std::move(commitments),
+                          std::move(facts),         std::move(bodies),     std::move(officials)};
+      });
+  if (!loaded) return std::unexpected(loaded.error());
+  auto& [organizations, agreements, commitments, facts, bodies, officials] = *loaded;
+  auto ledger = d::link_ledger(std::move(organizations), std::move(agreements), std::move(commitments),
+                               std::move(facts));
+  if (!ledger) return std::unexpected(ledger.error());
+  return DetectionSlice{std::move(*ledger), std::move(bodies), std::move(officials)};
 }
 
 }  // namespace pactwatch::store

@@ -32,6 +32,13 @@ struct LedgerSql {
   /// The facts of given commitments: `(:ids)` is expanded by detail::expand_ids(), one placeholder per id.
   std::string_view select_facts_of;
   std::string_view select_region, list_regions;
+  /// Detection for given commitments (LedgerStore::load_ledger_for), each `(:ids)` expanded by
+  /// detail::expand_ids(): the agreements (in :scope) of commitments; agreements, their commitments and the
+  /// facts of those; organizations and bodies by id; the officials with a post at bodies; officials and
+  /// their posts by id.
+  std::string_view agreement_ids_of_commitments, select_agreements_of, select_commitments_of_agreements,
+      select_facts_of_agreements, select_organizations_of, select_bodies_of, official_ids_posted_at,
+      select_officials_of, select_posts_of;
   std::string_view select_idempotency, insert_idempotency, delete_expired_idempotency_key, purge_idempotency;
 };
 

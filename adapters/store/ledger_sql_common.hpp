@@ -200,6 +200,22 @@ constexpr LedgerSql make_ledger_sql(std::string_view begin_write, bool straight_
   s.list_regions =
       "SELECT code, name, parent_code, level FROM regions WHERE code LIKE :within" PW_PAGE("code");
 
+  s.agreement_ids_of_commitments =
+      "SELECT DISTINCT c.agreement_id FROM commitments c JOIN agreements a ON a.id = c.agreement_id"
+      " JOIN bodies b ON b.id = a.body_id WHERE c.id IN (:ids) AND b.region LIKE :scope";
+  s.select_agreements_of = "SELECT " PW_AGREEMENT_COLS " FROM agreements a WHERE a.id IN (:ids)";
+  s.select_commitments_of_agreements =
+      "SELECT " PW_COMMITMENT_COLS " FROM commitments c WHERE c.agreement_id IN (:ids)";
+  s.select_facts_of_agreements = "SELECT " PW_FACT_COLS
+                                 " FROM facts f JOIN commitments c ON c.id = f.commitment_id"
+                                 " WHERE c.agreement_id IN (:ids)";
+  s.select_organizations_of = "SELECT " PW_ORG_COLS " FROM organizations g WHERE g.id IN (:ids)";
+  s.select_bodies_of = "SELECT " PW_BODY_COLS " FROM bodies b WHERE b.id IN (:ids)";
+  s.official_ids_posted_at = "SELECT DISTINCT official_id FROM posts WHERE body_id IN (:ids)";
+  s.select_officials_of = "SELECT " PW_OFFICIAL_COLS " FROM officials o WHERE o.id IN (:ids)";
+  s.select_posts_of =
+      "SELECT " PW_POST_COLS " FROM posts WHERE official_id IN (:ids) ORDER BY official_id, seq";
+
   s.select_idempotency =
       "SELECT method, route, request_sha256, status, response_body, etag, location FROM idempotency_keys"
       " WHERE token_id = :token_id AND idem_key = :idem_key AND created_at >= :cutoff";

@@ -101,6 +101,16 @@ struct FactFilter {
   std::string region, kind, commitment_id, agreement_id;
 };
 
+/**
+ * What detection reads for a few commitments (LedgerStore::load_ledger_for): the linked sub-ledger of their
+ * agreements, and the bodies and officials that placing and tracing back a breach of them looks up.
+ */
+struct DetectionSlice {
+  domain::Ledger ledger;
+  std::vector<domain::Body> bodies;         ///< the agreements' bodies and the government obligors
+  std::vector<domain::Official> officials;  ///< everyone with a post (any, with all posts) at those bodies
+};
+
 /** A GB/T 2260 region row (read-only reference data). */
 struct RegionRow {
   std::string code, name, parent_code, level;
@@ -278,6 +288,20 @@ class LedgerStore {
   domain::Result<domain::Ledger> load_ledger(const domain::Scope& scope);
   domain::Result<std::vector<domain::Body>> all_bodies(const domain::Scope& scope);
   domain::Result<std::vector<domain::Official>> all_officials(const domain::Scope& scope);
+  /**
+   * Detection for given commitments (a fact POST, a sync batch) without reading the whole scope. Every rule
+   * but BC09 judges one commitment from its own facts, its agreement, the agreement's counterparty and the
+   * agreement's other commitments (BC03 waits for their delivery and acceptance; W03 sums their
+   * amendments); BC09 counts breach records, not the ledger. So the slice holds: the agreements (in scope)
+   * of the commitments in `commitment_ids`, every commitment of those agreements with its facts, the
+   * agreements' stages and assignments and counterparties; plus, for opening a breach, the agreements'
+   * bodies and the government obligor bodies of their commitments, and every official with a post at one of
+   * those bodies, with all their posts (the trace-back names the obligor body's heads on the due date). Ids
+   * not found or outside the scope are ignored; IN lists are read 500 ids at a time. Findings about
+   * `commitment_ids` equal those of detection over load_ledger(scope) (tests/workflow/scoped_detection_test).
+   */
+  domain::Result<DetectionSlice> load_ledger_for(const domain::Scope& scope,
+                                                 const std::vector<std::string>& commitment_ids);
 
   /** Prepared statements kept per pooled session (SQLite) for the hottest read, GET /agreements/{id}. */
   struct ReadCache;

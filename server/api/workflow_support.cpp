@@ -41,52 +41,66 @@ std::vector<d::Breach> plain(const std::vector<store::StoredBreach>& stored) {
 d::Result<DetectionSummary> run_detection(Workflow& wf, const store::WriteContext& context,
                                           const d::Scope& scope, d::Date as_of,
                                           const std::vector<std::string>* commitments) {
-  auto ledger = wf.ledger.load_ledger(scope);
-  if (!ledger) return std::unexpected(ledger.error());
-  auto bodies = wf.ledger.all_bodies(d::Scope{});
-  if (!bodies) return std::unexpected(bodies.error());
-  auto officials = wf.ledger.all_officials(d::Scope{});
-  if (!officials) return std::unexpected(officials.error());
+  // With a commitment list only the part of the ledger their findings depend on is read (see
+  // LedgerStore::load_ledger_for); otherwise the whole scope, and every body and official for tracing back.
+  store::DetectionSlice slice;
+  if (commitments) {
+    auto loaded = wf.ledger.load_ledger_for(scope, *commitments);
+    if (!loaded) return std::unexpected(loaded.error());
+    slice = std::move(*loaded);
+  } else {
+    auto ledger = wf.ledger.load_ledger(scope);
+    if (!ledger) return std::unexpected(ledger.error());
+    auto bodies = wf.ledger.all_bodies(d::Scope{});
+    if (!bodies) return std::unexpected(bodies.error());
+    auto officials = wf.ledger.all_officials(d::Scope{});
+    if (!officials) return std::unexpected(officials.error());
+    slice = store::DetectionSlice{std::move(*ledger), std::move(*bodies), std::move(*officials)};
+  }
+  const d::Ledger& ledger = slice.ledger;
   auto stored = wf.breaches.all(scope);
   if (!stored) return std::unexpected(stored.error());
   const auto existing = plain(*stored);
 
   const auto result =
-      d::detect_breaches(*ledger, existing, wf.options.calendar, wf.options.policy.rules, as_of);
+      d::detect_breaches(ledger, existing, wf.options.calendar, wf.options.policy.rules, as_of);
   auto fresh = d::new_findings(result.findings, existing);
 
-  DetectionSummary summary;
-  summary.as_of = as_of;
-  summary.findings = static_cast<int>(result.findings.size());
-  summary.warnings = static_cast<int>(result.warnings.size());
-  for (const auto& f : result.findings) {
-    ++summary.by_rule[std::string(to_string(f.rule))];
-    ++summary.by_severity[std::string(to_string(f.severity))];
-  }
-
-  std::unordered_map<std::string, std::string> region_of;
-  for (const auto& b : *bodies)
-    region_of[b.id] = b.region;
-  std::unordered_map<std::string, std::size_t> commitment_at, agreement_at;
-  for (std::size_t i = 0; i < ledger->commitments.size(); ++i)
-    commitment_at[ledger->commitments[i].id] = i;
-  for (std::size_t i = 0; i < ledger->agreements.size(); ++i)
-    agreement_at[ledger->agreements[i].id] = i;
-  std::unordered_map<std::string, const store::StoredBreach*> breach_at;
-  for (const auto& s : *stored)
-    breach_at[s.breach.id] = &s;
   const std::set<std::string> only =
       commitments ? std::set<std::string>(commitments->begin(), commitments->end()) : std::set<std::string>{};
 
+  DetectionSummary summary;
+  summary.as_of = as_of;
+  for (const auto& f : result.findings) {
+    if (commitments && !only.contains(f.commitment_id)) continue;
+    ++summary.findings;
+    ++summary.by_rule[std::string(to_string(f.rule))];
+    ++summary.by_severity[std::string(to_string(f.severity))];
+  }
+  for (const auto& w : result.warnings) {
+    if (!commitments || only.contains(w.subject_id)) ++summary.warnings;
+  }
+
+  std::unordered_map<std::string, std::string> region_of;
+  for (const auto& b : slice.bodies)
+    region_of[b.id] = b.region;
+  std::unordered_map<std::string, std::size_t> commitment_at, agreement_at;
+  for (std::size_t i = 0; i < ledger.commitments.size(); ++i)
+    commitment_at[ledger.commitments[i].id] = i;
+  for (std::size_t i = 0; i < ledger.agreements.size(); ++i)
+    agreement_at[ledger.agreements[i].id] = i;
+  std::unordered_map<std::string, const store::StoredBreach*> breach_at;
+  for (const auto& s : *stored)
+    breach_at[s.breach.id] = &s;
   std::vector<store::FindingToOpen> to_open;
   for (auto& f : fresh) {
     if (commitments && !only.contains(f.commitment_id)) continue;
     store::FindingToOpen open;
     if (!f.commitment_id.empty()) {
-      const auto& c = ledger->commitments[commitment_at.at(f.commitment_id)];
-      const auto& a = ledger->agreements[agreement_at.at(c.agreement_id)];
+      const auto& c = ledger.commitments[commitment_at.at(f.commitment_id)];
+      const auto& a = ledger.agreements[agreement_at.at(c.agreement_id)];
       open.body_id = c.obligor_side == d::ObligorSide::government ? c.obligor_id : a.body_id;
-      open.officials = store::traced_officials(c, a, *officials, f.due);
+      open.officials = store::traced_officials(c, a, slice.officials, f.due);
     } else if (auto it = breach_at.find(f.breach_id); it != breach_at.end()) {
       // BC09 concerns an obligor: it belongs where the breach that reached the count belongs.
       open.body_id = it->second->body_id;

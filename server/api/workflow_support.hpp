@@ -49,7 +49,9 @@ struct DetectionSummary {
 /**
  * Runs every rule over the ledger in `scope` as of `as_of` and opens a `detected` breach (with its
  * trace-back officials) for each finding not on file, in one transaction. `commitments`, when given,
- * restricts what is opened to findings about those commitments (the fact hook).
+ * restricts what is opened, and what the summary counts (findings; warnings whose subject is one of them),
+ * to findings about those commitments (the fact hook, a sync batch); only the part of the ledger those
+ * findings depend on is then read (LedgerStore::load_ledger_for), not the whole scope.
  */
 domain::Result<DetectionSummary> run_detection(Workflow& wf, const store::WriteContext& context,
                                                const domain::Scope& scope, domain::Date as_of,
