@@ -25,6 +25,10 @@ inline constexpr std::string_view list_breaches =
     " AND id > :after ORDER BY id LIMIT :limit";
 inline constexpr std::string_view all_breaches =
     "SELECT " PW_BREACH_COLS " FROM breaches WHERE region LIKE :scope ORDER BY id";
+/// Breaches about given commitments: `(:ids)` is expanded by detail::expand_ids(), one placeholder per id.
+inline constexpr std::string_view breaches_of_commitments =
+    "SELECT " PW_BREACH_COLS
+    " FROM breaches WHERE region LIKE :scope AND commitment_id IN (:ids) ORDER BY id";
 inline constexpr std::string_view traced_to =
     "SELECT " PW_BREACH_COLS
     " FROM breaches WHERE region LIKE :scope"

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <map>
 #include <tuple>
 #include <utility>
@@ -415,6 +416,28 @@ Result<std::vector<StoredBreach>> BreachStore::all(const d::Scope& scope) {
     query.use(scope_like, "scope");
     return read_rows(query);
   });
+}
+
+Result<std::vector<StoredBreach>> BreachStore::of_commitments(
+    const d::Scope& scope, const std::vector<std::string>& commitment_ids) {
+  return guarded(database_, "reading breaches of commitments",
+                 [&](soci::session& sql) -> Result<std::vector<StoredBreach>> {
+                   const std::string scope_like = region_like(scope.region);
+                   std::vector<StoredBreach> out;
+                   constexpr std::size_t kChunk = 500;  // placeholders per statement
+                   for (std::size_t at = 0; at < commitment_ids.size(); at += kChunk) {
+                     std::vector<const std::string*> chunk;
+                     for (std::size_t i = at; i < std::min(at + kChunk, commitment_ids.size()); ++i)
+                       chunk.push_back(&commitment_ids[i]);
+                     Query query(sql, detail::expand_ids(q::breaches_of_commitments, chunk.size()));
+                     query.use(scope_like, "scope");
+                     detail::use_ids(query, chunk);
+                     auto rows = read_rows(query);
+                     if (!rows) return rows;
+                     std::move(rows->begin(), rows->end(), std::back_inserter(out));
+                   }
+                   return out;
+                 });
 }
 
 Result<std::vector<StoredBreach>> BreachStore::traced_to(const d::Scope& scope,

@@ -113,6 +113,9 @@ class BreachStore {
                                             const Window& window, std::vector<StoredBreach>* rows = nullptr);
   /** Every breach in scope (for detection, eligibility and the evaluations), in id order. */
   domain::Result<std::vector<StoredBreach>> all(const domain::Scope& scope);
+  /** The breaches in scope about any of `commitment_ids` (what detection for those commitments compares). */
+  domain::Result<std::vector<StoredBreach>> of_commitments(const domain::Scope& scope,
+                                                           const std::vector<std::string>& commitment_ids);
   /** Every breach traced to an official, with that official's roles in `officials`. */
   domain::Result<std::vector<StoredBreach>> traced_to(const domain::Scope& scope,
                                                       const std::string& official_id);

@@ -58,7 +58,10 @@ d::Result<DetectionSummary> run_detection(Workflow& wf, const store::WriteContex
     slice = store::DetectionSlice{std::move(*ledger), std::move(*bodies), std::move(*officials)};
   }
   const d::Ledger& ledger = slice.ledger;
-  auto stored = wf.breaches.all(scope);
+  // With a commitment list, only their breaches can hide one of their findings (new_findings compares keys,
+  // which name the commitment); the BC09 and rectification results, about obligors and breaches, are not
+  // reported for a list anyway.
+  auto stored = commitments ? wf.breaches.of_commitments(scope, *commitments) : wf.breaches.all(scope);
   if (!stored) return std::unexpected(stored.error());
   const auto existing = plain(*stored);
 
