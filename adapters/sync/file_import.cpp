@@ -114,13 +114,7 @@ d::Result<ImportReport> import_ocds_files(SyncStore& store, std::span<const std:
     report.total.add(file->counts);
     report.files.push_back(std::move(*file));
   }
-  const BatchCounts& t = report.total;
-  run.fetched = static_cast<std::int64_t>(t.records);
-  run.created = static_cast<std::int64_t>(t.entities_created);
-  run.updated = static_cast<std::int64_t>(t.entities_updated);
-  run.unchanged = static_cast<std::int64_t>(t.unchanged);
-  run.quarantined = static_cast<std::int64_t>(t.quarantine_entries);
-  run.reasons = t.by_reason;
+  run.set_counts(report.total);
   if (auto after = store.cursor(options.source)) run.cursor_after = *after;
   if (failure) {
     run.status = "failed";

@@ -40,12 +40,7 @@ domain::Result<RunReport> run_source(SyncStore& store, const RunOptions& options
   } catch (const std::exception& e) {
     result = domain::fail(domain::ErrorCode::unavailable, std::string("sync failed: ") + e.what());
   }
-  run.fetched = static_cast<std::int64_t>(total.records);
-  run.created = static_cast<std::int64_t>(total.entities_created);
-  run.updated = static_cast<std::int64_t>(total.entities_updated);
-  run.unchanged = static_cast<std::int64_t>(total.unchanged);
-  run.quarantined = static_cast<std::int64_t>(total.quarantine_entries);
-  run.reasons = total.by_reason;
+  run.set_counts(total);
   if (stopped) {
     run.status = "failed";
     run.message = "stopped after " + std::to_string(batches) +

@@ -53,6 +53,15 @@ std::map<std::string, std::size_t> reasons_from(const std::string& text) {
 
 }  // namespace
 
+void RunReport::set_counts(const BatchCounts& total) {
+  fetched = static_cast<std::int64_t>(total.records);
+  created = static_cast<std::int64_t>(total.entities_created);
+  updated = static_cast<std::int64_t>(total.entities_updated);
+  unchanged = static_cast<std::int64_t>(total.unchanged);
+  quarantined = static_cast<std::int64_t>(total.quarantine_entries);
+  reasons = total.by_reason;
+}
+
 d::Instant system_now() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }

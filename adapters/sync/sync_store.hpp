@@ -83,6 +83,9 @@ struct RunReport {
   std::optional<std::int64_t> lag_seconds;  ///< from the newest record's timestamp to the run's end
   std::map<std::string, std::size_t> reasons;
   std::string message;
+
+  /** Takes fetched, created, updated, unchanged, quarantined and the reasons from a run's summed batches. */
+  void set_counts(const BatchCounts& total);
 };
 
 /** One quarantine row. */

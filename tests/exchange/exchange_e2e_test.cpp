@@ -142,15 +142,7 @@ TEST(ExchangeEndToEnd, SyncOpensBc03AndBc05NamingTheOfficialsAssignedAtTheTime) 
   assign(db, b_id, "off_wang_fang", day(2024, 12, 31), "off_zhao_qiang");
 
   // Then acceptance and a part payment of A, and the revocation of B after the county government changed.
-  xdb.insert("CONTRACT_ACCEPTANCE", {{"ACCEPTANCE_CODE", "YS-A"},
-                                     {"UNIFIED_DEAL_CODE", "CX-A"},
-                                     {"CONTRACT_CODE", "HT-A"},
-                                     {"ACCEPTANCE_RESULT", "1"},
-                                     {"ACCEPTANCE_DATE", "2024-03-05"},
-                                     {"ACCEPTANCE_SCORE", "95.00"},
-                                     {"ACTUAL_DELIVERY_DATE", "2024-02-28"},
-                                     {"ACCEPTANCE_OPINION", "设备到货齐全，验收合格"},
-                                     {"DATA_TIMESTAMP", "2024-03-05 16:00:00.000000"}});
+  xdb.insert("CONTRACT_ACCEPTANCE", pactwatch::testing::accepted_contract_a());
   xdb.insert("CONTRACT_PAYMENT",
              pactwatch::testing::payment_values("ZF-A1", "CX-A", "HT-A", "5.000000", "2024-05-20",
                                                 "2024-05-20 11:00:00.000000"));

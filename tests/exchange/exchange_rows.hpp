@@ -62,4 +62,17 @@ inline ExchangeValues payment_values(const std::string& code, const std::string&
           {"DATA_TIMESTAMP", ts}};
 }
 
+/** Contract HT-A (deal CX-A) accepted on 2024-03-05 (score 95, delivered 2024-02-28), stamped that day. */
+inline ExchangeValues accepted_contract_a() {
+  return {{"ACCEPTANCE_CODE", "YS-A"},
+          {"UNIFIED_DEAL_CODE", "CX-A"},
+          {"CONTRACT_CODE", "HT-A"},
+          {"ACCEPTANCE_RESULT", "1"},
+          {"ACCEPTANCE_DATE", "2024-03-05"},
+          {"ACCEPTANCE_SCORE", "95.00"},
+          {"ACTUAL_DELIVERY_DATE", "2024-02-28"},
+          {"ACCEPTANCE_OPINION", "设备到货齐全，验收合格"},
+          {"DATA_TIMESTAMP", "2024-03-05 16:00:00.000000"}};
+}
+
 }  // namespace pactwatch::testing

@@ -107,15 +107,7 @@ const domain::Finding* find(const std::vector<domain::Finding>& fs, RuleCode rul
 void fill(ExchangeDatabase& db) {
   // A: SME supplier accepted on 2024-03-05 with a 30-day term, paid 5 of 12.345678 万元 on 2024-05-20.
   db.insert("CONTRACT_INFO", testing::contract_values("HT-A", "CX-A", "2024-01-10 09:00:00.000000"));
-  db.insert("CONTRACT_ACCEPTANCE", {{"ACCEPTANCE_CODE", "YS-A"},
-                                    {"UNIFIED_DEAL_CODE", "CX-A"},
-                                    {"CONTRACT_CODE", "HT-A"},
-                                    {"ACCEPTANCE_RESULT", "1"},
-                                    {"ACCEPTANCE_DATE", "2024-03-05"},
-                                    {"ACCEPTANCE_SCORE", "95.00"},
-                                    {"ACTUAL_DELIVERY_DATE", "2024-02-28"},
-                                    {"ACCEPTANCE_OPINION", "设备到货齐全，验收合格"},
-                                    {"DATA_TIMESTAMP", "2024-03-05 16:00:00.000000"}});
+  db.insert("CONTRACT_ACCEPTANCE", testing::accepted_contract_a());
   db.insert("CONTRACT_PAYMENT", testing::payment_values("ZF-A1", "CX-A", "HT-A", "5.000000", "2024-05-20",
                                                         "2024-05-20 11:00:00.000000"));
   // B: revoked by the purchaser because the county government changed.
