@@ -12,6 +12,7 @@
 #include "adapters/store/migrations.hpp"
 #include "adapters/store/soci_errors.hpp"
 #include "adapters/store/sql_text.hpp"
+#include "adapters/store/statement_cache.hpp"
 
 #ifndef PACTWATCH_DEFAULT_SQL_DIR
 #define PACTWATCH_DEFAULT_SQL_DIR "sql"
@@ -100,7 +101,11 @@ soci::session& Database::Lease::operator*() const {
 }
 
 Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Database::~Database() = default;
+Database::~Database() {
+  // Statements kept with a SQLite session (LedgerTransaction's cache) must be finalized before it closes.
+  for (const auto& session : impl_->sessions)
+    StatementCache::forget(session.get());
+}
 
 Result<std::unique_ptr<Database>> Database::open(const DatabaseUrl& url, std::size_t pool_size,
                                                  std::string sql_dir) {

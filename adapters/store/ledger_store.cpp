@@ -143,14 +143,25 @@ std::string region_like(std::string_view region) {
 LedgerTransaction::LedgerTransaction(soci::session& sql, const WriteContext& context)
     : sql_(sql),
       context_(context),
-      statements_(std::make_unique<StatementCache>(sql)),
+      owned_(sql.get_backend_name() == "sqlite3" ? nullptr : std::make_unique<StatementCache>(sql)),
+      statements_(owned_ ? owned_.get() : &StatementCache::of_session(sql)),
       trail_(std::make_unique<TrailAppender>(*statements_)) {}
 
-LedgerTransaction::~LedgerTransaction() = default;
+LedgerTransaction::~LedgerTransaction() {
+  end_statements();
+}
+
+void LedgerTransaction::end_statements() noexcept {
+  if (owned_) {
+    owned_->clear();
+  } else {
+    statements_->reset();
+  }
+}
 
 Result<void> LedgerTransaction::finish() {
   auto head = trail_->finish();
-  statements_->clear();
+  end_statements();
   return head;
 }
 
@@ -648,7 +659,7 @@ Result<StoredResponse> LedgerStore::write(
       if (auto finished = transaction.finish(); !finished) response = std::unexpected(finished.error());
     }
     if (!response) {
-      transaction.statements().clear();
+      transaction.end_statements();
       rollback();
       return response;
     }

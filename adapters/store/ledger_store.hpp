@@ -211,9 +211,12 @@ class LedgerTransaction {
   StatementCache& statements() { return *statements_; }
   /**
    * Ends the transaction's work before its commit: writes the trail head the appends kept in memory and
-   * finalizes the cached statements. LedgerStore::write() calls it; no change may be recorded afterwards.
+   * finalizes the cached statements (SQLite: resets them). LedgerStore::write() calls it; no change may be
+   * recorded afterwards.
    */
   domain::Result<void> finish();
+  /** Finalizes (MySQL) or resets (SQLite) the cached statements: before a rollback, and by finish(). */
+  void end_statements() noexcept;
   /** Hook (issue #5): who writes; the breach store stamps its rows and history with it. */
   const WriteContext& context() const { return context_; }
   /** Hook (issue #5): records a change written through session() exactly like the ledger's own writes. */
@@ -238,7 +241,9 @@ class LedgerTransaction {
 
   soci::session& sql_;
   const WriteContext& context_;
-  std::unique_ptr<StatementCache> statements_;
+  std::unique_ptr<StatementCache>
+      owned_;  ///< MySQL: this transaction's cache; SQLite: none (kept per session)
+  StatementCache* statements_;
   std::unique_ptr<TrailAppender> trail_;
 };
 

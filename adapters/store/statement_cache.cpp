@@ -1,9 +1,51 @@
 #include "adapters/store/statement_cache.hpp"
 
+#include <soci/sqlite3/soci-sqlite3.h>
+
 #include <cctype>
+#include <mutex>
 #include <stdexcept>
 
 namespace pactwatch::store {
+
+namespace {
+
+std::mutex kept_mutex;
+
+/** The caches kept with SQLite sessions, by session (a session is leased to one thread at a time). */
+std::unordered_map<const soci::session*, std::unique_ptr<StatementCache>>& kept() {
+  static std::unordered_map<const soci::session*, std::unique_ptr<StatementCache>> caches;
+  return caches;
+}
+
+}  // namespace
+
+StatementCache& StatementCache::of_session(soci::session& sql) {
+  std::lock_guard lock(kept_mutex);
+  auto& cache = kept()[&sql];
+  if (!cache) cache = std::make_unique<StatementCache>(sql);
+  return *cache;
+}
+
+void StatementCache::forget(const soci::session* sql) noexcept {
+  std::unique_ptr<StatementCache> gone;  // finalized outside the lock
+  std::lock_guard lock(kept_mutex);
+  if (auto it = kept().find(sql); it != kept().end()) {
+    gone = std::move(it->second);
+    kept().erase(it);
+  }
+}
+
+void StatementCache::reset() noexcept {
+  std::erase_if(entries_, [](const auto& entry) { return entry.second.building != nullptr; });
+  // Only SQLite sessions keep a cache (of_session), so every backend here is SQLite's. libsoci_sqlite3 does
+  // not export its backend's methods: reset the statement through SQLite itself (SOCI resets it again,
+  // harmlessly, before its next execution).
+  for (auto& [text, entry] : entries_) {
+    auto* sqlite = static_cast<soci::sqlite3_statement_backend*>(entry.statement->get_backend());
+    if (sqlite != nullptr && sqlite->stmt_ != nullptr) sqlite_api::sqlite3_reset(sqlite->stmt_);
+  }
+}
 
 StatementCache::Call StatementCache::operator()(std::string_view text) {
   auto it = entries_.find(text);

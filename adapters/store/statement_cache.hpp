@@ -1,8 +1,11 @@
 #pragma once
 // Statements of one write transaction, prepared once and executed again with new values. On SQLite,
 // compiling a statement costs more than running it (half of the CPU time of a bulk import went into
-// sqlite3_prepare_v2); the MySQL backend at least parses the text and its placeholders only once. A cache
-// lives as long as its transaction (LedgerTransaction), so a MySQL reconnect can never orphan its statements.
+// sqlite3_prepare_v2); the MySQL backend at least parses the text and its placeholders only once. On MySQL a
+// cache lives as long as its transaction (LedgerTransaction), so a reconnect can never orphan its statements;
+// a SQLite session keeps its cache across transactions (of_session: a single small write compiled its four
+// trail statements anew every time), reset at the end of each transaction and dropped before the session
+// closes (Database's destructor).
 
 #include <soci/soci.h>
 
@@ -34,6 +37,16 @@ class StatementCache {
   Call operator()(std::string_view text);
   /** Finalizes every statement (before a commit or rollback, so that none is left running). */
   void clear() { entries_.clear(); }
+  /**
+   * Ends a transaction's use of a kept cache: resets every statement (a SELECT read by one() may still be
+   * stepping) so that none holds the transaction's snapshot, keeping each compiled; drops half-bound ones.
+   */
+  void reset() noexcept;
+
+  /** The cache kept with a SQLite session across transactions; the caller holds the session's lease. */
+  static StatementCache& of_session(soci::session& sql);
+  /** Drops the kept cache of a session about to close (its statements must be finalized first). */
+  static void forget(const soci::session* sql) noexcept;
   soci::session& session() { return sql_; }
 
  private:
