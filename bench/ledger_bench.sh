@@ -46,19 +46,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-wait_ready() {  # URL
-  for _ in $(seq 1 300); do
-    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "ledger_bench: nothing answers at $1" >&2
-  exit 1
-}
-
-# CPU time (user + system, in clock ticks) the process has used so far.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+source "$repo/bench/lib.sh"
 
 # Runs wrk and prints "requests_per_s p50 p99 server_cpu_us_per_request" (latencies in ms).
 measure() {  # PID WRK_ARGS...

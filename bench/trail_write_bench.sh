@@ -43,12 +43,13 @@ cleanup() {
 trap cleanup EXIT
 export PACTWATCH_SQL_DIR="$repo/sql" PACTWATCH_LOG_LEVEL=warn
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+source "$repo/bench/lib.sh"
 
 # One round: fresh database, migrate, token, serve, wrk; prints a summary row.
 round() {  # BACKEND LABEL BUILD ROUND
-  local backend="$1" label="$2" build="$3" n="$4" db pactwatch="$3/server/pactwatch" port=18655 dbpid
+  local backend="$1" label="$2" build="$3" n="$4" db pactwatch="$3/server/pactwatch" port dbpid
   local dir="$tmp/$backend-$label-$n"
+  port=$(free_port)
   mkdir -p "$dir"
   if [[ $backend == mariadb ]]; then
     mariadb_start "$dir" trail_write_bench --innodb-buffer-pool-size=512M --innodb-flush-log-at-trx-commit=1 \
@@ -67,10 +68,7 @@ round() {  # BACKEND LABEL BUILD ROUND
   (cd "$repo" && exec "$pactwatch" serve --listen "127.0.0.1:$port" --database "$db" --access-log false \
     >"$dir/serve.log" 2>&1) &
   app=$!
-  for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
-    sleep 0.1
-  done
+  wait_ready "http://127.0.0.1:$port/readyz"
   local a0 m0=0 a1 m1=0
   a0=$(cpu_ticks "$app")
   [[ -z $dbpid ]] || m0=$(cpu_ticks "$dbpid")

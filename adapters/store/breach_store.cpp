@@ -11,6 +11,7 @@
 
 #include "adapters/store/breach_json.hpp"
 #include "adapters/store/breach_sql.hpp"
+#include "adapters/store/guarded.hpp"
 #include "adapters/store/ledger_rows.hpp"
 #include "adapters/store/soci_errors.hpp"
 #include "domain/responsibility.hpp"
@@ -211,17 +212,6 @@ std::string_view basis_name(d::ResponsibilityBasis basis) {
       return "committed";
   }
   return "committed";
-}
-
-template <class F>
-auto guarded(Database& database, std::string_view what, F&& read)
-    -> decltype(read(std::declval<soci::session&>())) {
-  auto lease = database.acquire();
-  try {
-    return read(*lease);
-  } catch (...) {
-    return std::unexpected(map_current_exception(what));
-  }
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "adapters/store/guarded.hpp"
 #include "adapters/store/ledger_rows.hpp"
 #include "adapters/store/ledger_sql.hpp"
 #include "adapters/store/ledger_store.hpp"
@@ -35,17 +36,6 @@ Page<T> read_page(Query& query, Row& row, int limit) {
     page.items.push_back(row.get());
   }
   return page;
-}
-
-template <class F>
-auto guarded(Database& database, std::string_view what, F&& read)
-    -> decltype(read(std::declval<soci::session&>())) {
-  auto lease = database.acquire();
-  try {
-    return read(*lease);
-  } catch (...) {
-    return std::unexpected(map_current_exception(what));
-  }
 }
 
 /** Fills the posts of a page of officials with one range query. */

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "adapters/store/guarded.hpp"
 #include "adapters/store/ledger_json.hpp"
 #include "adapters/store/ledger_rows.hpp"
 #include "adapters/store/ledger_sql.hpp"
@@ -92,18 +93,6 @@ Result<Stored<d::Fact>> read_fact(soci::session& sql, const std::string& scope, 
   auto row = fetch_one<detail::FactRow>(q);
   if (!row) return d::fail(ErrorCode::not_found, "no fact " + id, "id");
   return row->get();
-}
-
-/** Runs a read on a borrowed session, mapping SOCI errors at the boundary. */
-template <class F>
-auto guarded(Database& database, std::string_view what, F&& read)
-    -> decltype(read(std::declval<soci::session&>())) {
-  auto lease = database.acquire();
-  try {
-    return read(*lease);
-  } catch (...) {
-    return std::unexpected(map_current_exception(what));
-  }
 }
 
 /** NULL for an empty text: optional columns hold NULL, never ''. */

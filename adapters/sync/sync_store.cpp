@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/platform/ocds/values.hpp"
+#include "adapters/store/guarded.hpp"
 #include "adapters/store/soci_errors.hpp"
 #include "adapters/sync/sync_sql.hpp"
 
@@ -16,18 +17,6 @@ using d::ErrorCode;
 using d::Result;
 
 namespace {
-
-/** Runs `work` on a pooled session, turning SOCI exceptions into domain errors. */
-template <class F>
-auto guarded(store::Database& db, std::string_view what, F&& work)
-    -> decltype(work(std::declval<soci::session&>())) {
-  auto lease = db.acquire();
-  try {
-    return work(*lease);
-  } catch (...) {
-    return std::unexpected(store::map_current_exception(what));
-  }
-}
 
 long long affected(soci::statement& st) {
   st.execute(true);
