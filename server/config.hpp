@@ -43,6 +43,7 @@ struct Config {
   HttpOptions http;                                  ///< listen address, threads, limits, timeouts
   store::DatabaseUrl database;                       ///< parsed from the `database` key
   std::size_t db_pool_size = 4;                      ///< pooled database sessions
+  std::size_t db_write_group_max = 64;               ///< writes committed together (group commit)
   std::chrono::milliseconds db_busy_timeout{5'000};  ///< SQLite busy timeout
   std::string log_level = "info";                    ///< trace|debug|info|warn|error|critical|off
   std::string log_format = "json";                   ///< json: one JSON object per line

@@ -87,6 +87,7 @@ store::DatabaseOptions database_options(const Config& config) {
   store::DatabaseOptions options;
   options.pool_size = config.db_pool_size;
   options.busy_timeout = config.db_busy_timeout;
+  options.write_group_max = config.db_write_group_max;
   options.sql_dir = config.sql_dir;
   return options;
 }

@@ -212,6 +212,12 @@ void Metrics::set_pool_stats_source(std::function<store::PoolStats()> stats) {
                  [shared] { return static_cast<double>((*shared)().in_use); });
   gauge_callback("pactwatch_db_pool_waiting", "Callers waiting for a database session.", {},
                  [shared] { return static_cast<double>((*shared)().waiting); });
+  counter_callback("pactwatch_db_write_groups_total",
+                   "Write transactions committed by group commit (db_write_group_max).", {},
+                   [shared] { return static_cast<double>((*shared)().write_groups); });
+  counter_callback("pactwatch_db_writes_total",
+                   "Writes run in those transactions; divided by the groups: the mean group size.", {},
+                   [shared] { return static_cast<double>((*shared)().writes); });
 }
 
 Metrics::Series* Metrics::find_series(std::string_view name, std::string_view key) const {

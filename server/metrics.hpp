@@ -95,7 +95,10 @@ class Metrics {
   /** The histogram `name{labels}` with the configured latency buckets, created on first use. */
   Histogram& histogram(std::string_view name, std::string_view help, const Labels& labels = {});
 
-  /** Installs pactwatch_db_pool_{size,in_use,waiting} read from `stats` at each scrape. */
+  /**
+   * Installs pactwatch_db_pool_{size,in_use,waiting} and the group-commit counters
+   * pactwatch_db_write_groups_total and pactwatch_db_writes_total, read from `stats` at each scrape.
+   */
   void set_pool_stats_source(std::function<store::PoolStats()> stats);
 
   /**

@@ -13,6 +13,7 @@
 #include "adapters/store/soci_errors.hpp"
 #include "adapters/store/sql_text.hpp"
 #include "adapters/store/statement_cache.hpp"
+#include "adapters/store/write_combiner.hpp"
 
 #ifndef PACTWATCH_DEFAULT_SQL_DIR
 #define PACTWATCH_DEFAULT_SQL_DIR "sql"
@@ -74,6 +75,7 @@ struct Database::Impl {
   std::string migrations_dir;
   std::chrono::milliseconds busy_timeout{};
   std::vector<std::unique_ptr<soci::session>> sessions;
+  std::unique_ptr<WriteCombiner> writes;
 
   mutable std::mutex mutex;
   std::condition_variable session_freed;
@@ -120,6 +122,7 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseUrl& url, const D
   auto impl = std::make_unique<Impl>();
   impl->url = url;
   impl->busy_timeout = options.busy_timeout;
+  impl->writes = std::make_unique<WriteCombiner>(options.write_group_max);
   const std::filesystem::path sql_dir = options.sql_dir.empty() ? PACTWATCH_DEFAULT_SQL_DIR : options.sql_dir;
   impl->migrations_dir = (sql_dir / (url.backend == Backend::sqlite ? "sqlite" : "mysql")).string();
 
@@ -158,9 +161,15 @@ Database::Lease Database::acquire() {
   return Lease(*this, index);
 }
 
+WriteCombiner& Database::writes() {
+  return *impl_->writes;
+}
+
 PoolStats Database::stats() const {
+  const auto writes = impl_->writes->stats();
   std::lock_guard lock(impl_->mutex);
-  return PoolStats{impl_->sessions.size(), impl_->sessions.size() - impl_->free.size(), impl_->waiting};
+  return PoolStats{impl_->sessions.size(), impl_->sessions.size() - impl_->free.size(), impl_->waiting,
+                   writes.groups, writes.writes};
 }
 
 Backend Database::backend() const {

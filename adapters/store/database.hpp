@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,9 +20,11 @@ namespace pactwatch::store {
 
 /** Counters the /metrics endpoint exposes. */
 struct PoolStats {
-  std::size_t size = 0;     ///< sessions in the pool
-  std::size_t in_use = 0;   ///< sessions lent out right now
-  std::size_t waiting = 0;  ///< callers blocked waiting for a session
+  std::size_t size = 0;            ///< sessions in the pool
+  std::size_t in_use = 0;          ///< sessions lent out right now
+  std::size_t waiting = 0;         ///< callers blocked waiting for a session
+  std::uint64_t write_groups = 0;  ///< write transactions committed by the group-commit queue
+  std::uint64_t writes = 0;        ///< writes run in them (writes / write_groups: the mean group size)
 };
 
 /** One applied or pending migration, as `migrate` and /readyz report it. */
@@ -46,7 +49,11 @@ struct DatabaseOptions {
   std::size_t pool_size = 4;                      ///< sessions opened up front
   std::chrono::milliseconds busy_timeout{5'000};  ///< SQLite: how long a writer waits for the lock
   std::string sql_dir;                            ///< holds sqlite/ and mysql/; empty: the source tree's sql/
+  /** Most concurrent ledger writes committed in one transaction (group commit); 1: each write alone. */
+  std::size_t write_group_max = 64;
 };
+
+class WriteCombiner;
 
 /**
  * The database: a fixed pool of SOCI sessions (SOCI sessions are not thread-safe, so each caller borrows
@@ -81,6 +88,8 @@ class Database {
 
   /** Blocks until a session is free. */
   Lease acquire();
+  /** The group-commit queue every LedgerStore on this database writes through (write_combiner.hpp). */
+  WriteCombiner& writes();
   PoolStats stats() const;
   Backend backend() const;
 

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <stdexcept>
 #include <unordered_map>
 #include <utility>
 
@@ -132,15 +133,22 @@ std::string region_like(std::string_view region) {
 LedgerTransaction::LedgerTransaction(soci::session& sql, const WriteContext& context)
     : sql_(sql),
       context_(context),
+      grouped_(false),
       owned_(sql.get_backend_name() == "sqlite3" ? nullptr : std::make_unique<StatementCache>(sql)),
       statements_(owned_ ? owned_.get() : &StatementCache::of_session(sql)),
-      trail_(std::make_unique<TrailAppender>(*statements_)) {}
+      owned_trail_(std::make_unique<TrailAppender>(*statements_)),
+      trail_(owned_trail_.get()) {}
+
+LedgerTransaction::LedgerTransaction(soci::session& sql, const WriteContext& context,
+                                     StatementCache& statements, TrailAppender& trail)
+    : sql_(sql), context_(context), grouped_(true), statements_(&statements), trail_(&trail) {}
 
 LedgerTransaction::~LedgerTransaction() {
   end_statements();
 }
 
 void LedgerTransaction::end_statements() noexcept {
+  if (grouped_) return;  // the group ends its statements once, before its commit or rollback
   if (owned_) {
     owned_->clear();
   } else {
@@ -149,6 +157,7 @@ void LedgerTransaction::end_statements() noexcept {
 }
 
 Result<void> LedgerTransaction::finish() {
+  if (grouped_) return {};
   auto head = trail_->finish();
   end_statements();
   return head;
@@ -623,9 +632,59 @@ Result<Stored<d::Fact>> LedgerTransaction::insert_fact(const d::Fact& f) {
 
 // ---- the store -------------------------------------------------------------------------------------------
 
+/** A write waiting in the Database's WriteCombiner, with its outcome once a group ran it. */
+struct LedgerStore::WriteJob : WriteCombiner::Job {
+  WriteJob(LedgerStore& store, const WriteContext& context, const std::optional<IdempotencyKey>& idempotency,
+           const std::function<Result<StoredResponse>(LedgerTransaction&)>& work)
+      : store(store), context(context), idempotency(idempotency), work(work) {}
+  LedgerStore& store;
+  const WriteContext& context;
+  const std::optional<IdempotencyKey>& idempotency;
+  const std::function<Result<StoredResponse>(LedgerTransaction&)>& work;
+  std::optional<Result<StoredResponse>> outcome;
+};
+
 Result<StoredResponse> LedgerStore::write(
     const WriteContext& context, const std::optional<IdempotencyKey>& idempotency,
     const std::function<Result<StoredResponse>(LedgerTransaction&)>& work) {
+  WriteJob job(*this, context, idempotency, work);
+  database_.writes().submit(job, &LedgerStore::run_group);
+  if (!job.outcome) return d::fail(ErrorCode::unavailable, "the write was not run (its group failed)");
+  return std::move(*job.outcome);
+}
+
+void LedgerStore::store_idempotency(soci::session& sql, const WriteJob& job, const StoredResponse& response) {
+  const LedgerSql& text = ledger_sql(database_.backend());
+  const std::string cutoff = idempotency_cutoff();
+  if (idempotency_purge_due()) {
+    // Indexed by created_at; done by the first write after each interval, inside its transaction.
+    Query(sql, text.purge_idempotency).use(cutoff, "cutoff").exec();
+  }
+  if (!job.idempotency) return;
+  const IdempotencyKey& key = *job.idempotency;
+  // An expired record of the same key would collide with the new one: the key starts afresh.
+  if (!cutoff.empty()) {
+    Query(sql, text.delete_expired_idempotency_key)
+        .use(key.token_id, "token_id")
+        .use(key.key, "idem_key")
+        .use(cutoff, "cutoff")
+        .exec();
+  }
+  Query(sql, text.insert_idempotency)
+      .use(key.token_id, "token_id")
+      .use(key.key, "idem_key")
+      .use(key.method, "method")
+      .use(key.route, "route")
+      .use(key.request_sha256, "request_sha256")
+      .use(response.status, "status")
+      .use(response.body, "response_body")
+      .use(response.etag, "etag")
+      .use(response.location, "location")
+      .use(job.context.now, "now")
+      .exec();
+}
+
+Result<StoredResponse> LedgerStore::write_alone(const WriteJob& job) {
   auto lease = database_.acquire();
   soci::session& sql = *lease;
   const LedgerSql& text = ledger_sql(database_.backend());
@@ -642,8 +701,8 @@ Result<StoredResponse> LedgerStore::write(
     }
   };
   try {
-    LedgerTransaction transaction(sql, context);
-    auto response = work(transaction);
+    LedgerTransaction transaction(sql, job.context);
+    auto response = job.work(transaction);
     if (response) {
       if (auto finished = transaction.finish(); !finished) response = std::unexpected(finished.error());
     }
@@ -652,39 +711,87 @@ Result<StoredResponse> LedgerStore::write(
       rollback();
       return response;
     }
-    const std::string cutoff = idempotency_cutoff();
-    if (idempotency_purge_due()) {
-      // Indexed by created_at; done by the first write after each interval, inside its transaction.
-      Query(sql, text.purge_idempotency).use(cutoff, "cutoff").exec();
-    }
-    if (idempotency) {
-      // An expired record of the same key would collide with the new one: the key starts afresh.
-      if (!cutoff.empty()) {
-        Query(sql, text.delete_expired_idempotency_key)
-            .use(idempotency->token_id, "token_id")
-            .use(idempotency->key, "idem_key")
-            .use(cutoff, "cutoff")
-            .exec();
-      }
-      Query(sql, text.insert_idempotency)
-          .use(idempotency->token_id, "token_id")
-          .use(idempotency->key, "idem_key")
-          .use(idempotency->method, "method")
-          .use(idempotency->route, "route")
-          .use(idempotency->request_sha256, "request_sha256")
-          .use(response->status, "status")
-          .use(response->body, "response_body")
-          .use(response->etag, "etag")
-          .use(response->location, "location")
-          .use(context.now, "now")
-          .exec();
-    }
+    store_idempotency(sql, job, *response);
     sql << std::string(text.commit);
     return response;
   } catch (...) {
     auto error = map_current_exception("writing the ledger");
     rollback();
     return std::unexpected(std::move(error));
+  }
+}
+
+void LedgerStore::run_group(std::span<WriteCombiner::Job* const> group) {
+  const auto job_at = [&](std::size_t i) -> WriteJob& { return static_cast<WriteJob&>(*group[i]); };
+  LedgerStore& first = job_at(0).store;
+  if (group.size() == 1) {
+    job_at(0).outcome = first.write_alone(job_at(0));
+    return;
+  }
+  // Every job's store is on the same Database (the combiner is the Database's).
+  Database& database = first.database_;
+  const LedgerSql& text = ledger_sql(database.backend());
+  bool committed = false;
+  {
+    auto lease = database.acquire();
+    soci::session& sql = *lease;
+    const bool sqlite = database.backend() == Backend::sqlite;
+    std::unique_ptr<StatementCache> owned = sqlite ? nullptr : std::make_unique<StatementCache>(sql);
+    StatementCache& statements = owned ? *owned : StatementCache::of_session(sql);
+    const auto end_statements = [&]() noexcept {
+      if (owned) {
+        owned->clear();
+      } else {
+        statements.reset();
+      }
+    };
+    try {
+      sql << std::string(text.begin_write);
+      TrailAppender trail(statements);
+      for (std::size_t i = 0; i < group.size(); ++i) {
+        WriteJob& job = job_at(i);
+        // Each write behind its own savepoint: a write that fails takes back only its own changes.
+        statements("SAVEPOINT pactwatch_write").exec();
+        trail.mark();
+        std::optional<Result<StoredResponse>> outcome;
+        try {
+          LedgerTransaction transaction(sql, job.context, statements, trail);
+          auto response = job.work(transaction);
+          if (response) job.store.store_idempotency(sql, job, *response);
+          outcome = std::move(response);
+        } catch (...) {
+          outcome = std::unexpected(map_current_exception("writing the ledger"));
+        }
+        if (!*outcome) {
+          // A failure the savepoint cannot contain (MySQL rolls a whole transaction back on a deadlock)
+          // throws here and fails the group: its writes then run again, each alone.
+          statements.reset();
+          statements("ROLLBACK TO SAVEPOINT pactwatch_write").exec();
+          trail.restore();
+        }
+        statements("RELEASE SAVEPOINT pactwatch_write").exec();
+        job.outcome = std::move(outcome);
+      }
+      if (auto finished = trail.finish(); !finished) throw std::runtime_error(finished.error().message);
+      end_statements();
+      sql << std::string(text.commit);
+      committed = true;
+    } catch (...) {
+      end_statements();
+      try {
+        sql << std::string(text.rollback);
+      } catch (...) {
+        // The connection is gone; the server rolled the transaction back itself.
+      }
+    }
+  }
+  if (committed) return;
+  // Nothing of the group was committed. A write that failed on its own (its savepoint taken back) keeps that
+  // answer: it saw the writes before it, which now commit before it too. Every other one runs again in a
+  // transaction of its own, in the same order.
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    WriteJob& job = job_at(i);
+    if (!job.outcome || job.outcome->has_value()) job.outcome = job.store.write_alone(job);
   }
 }
 

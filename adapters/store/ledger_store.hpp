@@ -10,12 +10,14 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "adapters/store/database.hpp"
+#include "adapters/store/write_combiner.hpp"
 #include "domain/ledger.hpp"
 #include "domain/model.hpp"
 #include "domain/ports.hpp"
@@ -159,7 +161,15 @@ struct ChangeRecord {
  */
 class LedgerTransaction {
  public:
+  /** A write alone: a statement cache (MySQL: its own; SQLite: the session's) and a trail appender of its
+   * own. */
   LedgerTransaction(soci::session& sql, const WriteContext& context);
+  /**
+   * One write of a group committed together (write_combiner.hpp): the group's statements and trail appender,
+   * which the group finishes once for all its writes (finish() and end_statements() do nothing here).
+   */
+  LedgerTransaction(soci::session& sql, const WriteContext& context, StatementCache& statements,
+                    TrailAppender& trail);
   ~LedgerTransaction();
   LedgerTransaction(const LedgerTransaction&) = delete;
   LedgerTransaction& operator=(const LedgerTransaction&) = delete;
@@ -241,10 +251,12 @@ class LedgerTransaction {
 
   soci::session& sql_;
   const WriteContext& context_;
+  const bool grouped_;  ///< the statements and the appender belong to a group (the second constructor)
   std::unique_ptr<StatementCache>
-      owned_;  ///< MySQL: this transaction's cache; SQLite: none (kept per session)
+      owned_;  ///< MySQL alone: this transaction's cache; otherwise none (SQLite: kept per session)
   StatementCache* statements_;
-  std::unique_ptr<TrailAppender> trail_;
+  std::unique_ptr<TrailAppender> owned_trail_;  ///< alone only
+  TrailAppender* trail_;
 };
 
 /** The ledger store on a Database. Thread-safe: each call borrows its own session. */
@@ -317,6 +329,14 @@ class LedgerStore {
   std::string idempotency_cutoff() const;
   /** True for the first write of each IdempotencyRetention::purge_every (never without a retention). */
   bool idempotency_purge_due();
+
+  struct WriteJob;
+  /** One write in its own transaction (a group of one, or a group's write again after the group failed). */
+  domain::Result<StoredResponse> write_alone(const WriteJob& job);
+  /** After `work` succeeded, in its transaction: the idempotency record and the periodic purge. */
+  void store_idempotency(soci::session& sql, const WriteJob& job, const StoredResponse& response);
+  /** Runs a group of writes in one transaction, each behind a SAVEPOINT (write_combiner.hpp). */
+  static void run_group(std::span<WriteCombiner::Job* const> group);
 
   Database& database_;
   std::optional<IdempotencyRetention> idempotency_;

@@ -38,9 +38,10 @@ void StatementCache::forget(const soci::session* sql) noexcept {
 
 void StatementCache::reset() noexcept {
   std::erase_if(entries_, [](const auto& entry) { return entry.second.building != nullptr; });
-  // Only SQLite sessions keep a cache (of_session), so every backend here is SQLite's. libsoci_sqlite3 does
-  // not export its backend's methods: reset the statement through SQLite itself (SOCI resets it again,
-  // harmlessly, before its next execution).
+  // MySQL statements hold no cursor between calls (the client buffers each result): nothing to reset.
+  if (sql_.get_backend_name() != "sqlite3") return;
+  // libsoci_sqlite3 does not export its backend's methods: reset the statement through SQLite itself (SOCI
+  // resets it again, harmlessly, before its next execution).
   for (auto& [text, entry] : entries_) {
     auto* sqlite = static_cast<soci::sqlite3_statement_backend*>(entry.statement->get_backend());
     if (sqlite != nullptr && sqlite->stmt_ != nullptr) sqlite_api::sqlite3_reset(sqlite->stmt_);

@@ -38,8 +38,9 @@ class StatementCache {
   /** Finalizes every statement (before a commit or rollback, so that none is left running). */
   void clear() { entries_.clear(); }
   /**
-   * Ends a transaction's use of a kept cache: resets every statement (a SELECT read by one() may still be
-   * stepping) so that none holds the transaction's snapshot, keeping each compiled; drops half-bound ones.
+   * Ends a transaction's use of a kept cache, or quiesces it before a ROLLBACK TO: resets every statement (a
+   * SQLite SELECT read by one() may still be stepping) so that none holds the transaction's snapshot, keeping
+   * each compiled; drops half-bound ones.
    */
   void reset() noexcept;
 

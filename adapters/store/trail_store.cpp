@@ -137,6 +137,8 @@ void TrailAppender::flush() {
     }
     call.exec();
   }
+  if (mark_)
+    flushed_entries_.insert(flushed_entries_.end(), pending_entries_.begin(), pending_entries_.end());
   pending_entries_.clear();
   constexpr std::size_t kNodeRows = 2 * kPendingEntries;
   for (std::size_t start = 0; start < pending_nodes_.size(); start += kNodeRows) {
@@ -148,7 +150,35 @@ void TrailAppender::flush() {
     }
     call.exec();
   }
+  if (mark_) flushed_nodes_.insert(flushed_nodes_.end(), pending_nodes_.begin(), pending_nodes_.end());
   pending_nodes_.clear();
+}
+
+void TrailAppender::mark() {
+  mark_ = Mark{head_read_,           head_seq_, head_hash_, head_written_, edge_, pending_entries_.size(),
+               pending_nodes_.size()};
+  flushed_entries_.clear();
+  flushed_nodes_.clear();
+}
+
+void TrailAppender::restore() {
+  if (!mark_) return;
+  // Everything buffered or flushed since the mark, in order; the first `entries` of it predate the mark.
+  const auto rebuffer = [](auto& flushed, auto& pending, std::size_t keep) {
+    flushed.insert(flushed.end(), std::make_move_iterator(pending.begin()),
+                   std::make_move_iterator(pending.end()));
+    flushed.resize(keep);
+    pending = std::move(flushed);
+    flushed.clear();
+  };
+  rebuffer(flushed_entries_, pending_entries_, mark_->entries);
+  rebuffer(flushed_nodes_, pending_nodes_, mark_->nodes);
+  head_read_ = mark_->head_read;
+  head_seq_ = mark_->head_seq;
+  head_hash_ = mark_->head_hash;
+  head_written_ = mark_->head_written;
+  edge_ = std::move(mark_->edge);
+  mark_.reset();
 }
 
 Result<void> TrailAppender::finish() {

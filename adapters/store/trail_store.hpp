@@ -50,6 +50,18 @@ class TrailAppender {
   /** Writes the chain head when entries were appended. */
   domain::Result<void> finish();
 
+  /**
+   * Group commit (write_combiner.hpp): marks where the next write of a group starts, with a SAVEPOINT taken
+   * at the same moment, so that restore() can take back that write's appends after a ROLLBACK TO it.
+   */
+  void mark();
+  /**
+   * Takes back every append since mark(): the head and the Merkle edge return to their marked state, the
+   * entries buffered since are dropped, and the earlier writes' entries that a flush wrote after the mark
+   * (the ROLLBACK TO removed those rows too) are buffered again.
+   */
+  void restore();
+
  private:
   /** Writes the buffered entries and nodes with multi-row INSERTs. */
   void flush();
@@ -70,6 +82,20 @@ class TrailAppender {
   std::uint64_t head_written_ = 0;
   /** Per level, the last node written in this transaction (index, hash): the left siblings to come. */
   std::vector<std::pair<long long, trail::Hash>> edge_;
+
+  /** What mark() saved; restore() returns to it. */
+  struct Mark {
+    bool head_read = false;
+    std::uint64_t head_seq = 0;
+    trail::Hash head_hash{};
+    std::uint64_t head_written = 0;
+    std::vector<std::pair<long long, trail::Hash>> edge;
+    std::size_t entries = 0, nodes = 0;  ///< buffered at the mark
+  };
+  std::optional<Mark> mark_;
+  /** While marked: the rows flush() wrote since the mark, in order (restore() may need them again). */
+  std::vector<trail::TrailEntry> flushed_entries_;
+  std::vector<PendingNode> flushed_nodes_;
 };
 
 /** Filters of GET /api/v1/trail; empty strings mean "no condition". */

@@ -60,6 +60,12 @@ TEST(MetricsTest, PoolGaugesComeFromTheCallback) {
   EXPECT_THAT(text, HasSubstr("pactwatch_http_open_connections 0\n"));
   stats.waiting = 7;
   EXPECT_THAT(metrics.render(), HasSubstr("pactwatch_db_pool_waiting 7\n"));
+  // Group commit: how many transactions committed how many writes.
+  stats.write_groups = 5;
+  stats.writes = 12;
+  text = metrics.render();
+  EXPECT_THAT(text, HasSubstr("pactwatch_db_write_groups_total 5\n"));
+  EXPECT_THAT(text, HasSubstr("pactwatch_db_writes_total 12\n"));
 }
 
 // Verifies that registering a name with another type is refused (it would corrupt the exposition).

@@ -1,0 +1,206 @@
+// Group commit (adapters/store/write_combiner.hpp) on SQLite and MariaDB: writes that queue while another
+// commits run together in one transaction, in arrival order, each behind its own savepoint; a write that
+// fails takes back only its own changes and trail entries, even after the group's buffer was flushed.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+
+#include "adapters/store/write_combiner.hpp"
+#include "tests/trail_db/trail_db_support.hpp"
+
+namespace pactwatch::testing {
+namespace {
+
+using Work = std::function<domain::Result<store::StoredResponse>(store::LedgerTransaction&)>;
+
+/** Records creations of bodies `prefix`_0 … `prefix`_(n-1) in one write. */
+Work create_bodies(const std::string& prefix, int n) {
+  return [prefix, n](store::LedgerTransaction& tx) -> domain::Result<store::StoredResponse> {
+    for (int i = 0; i < n; ++i) {
+      const std::string id = prefix + "_" + std::to_string(i);
+      if (auto ok = tx.record_external_change({"create", "body", id, nullptr, {{"id", id}}}); !ok)
+        return std::unexpected(ok.error());
+    }
+    return store::StoredResponse{};
+  };
+}
+
+class WriteGroupTest : public ::testing::Test {
+ protected:
+  void open(std::size_t max_group) {
+    store::DatabaseOptions options;
+    options.pool_size = 4;
+    options.sql_dir = source_sql_dir();
+    options.write_group_max = max_group;
+    auto opened = store::Database::open(database_.url(), options);
+    ASSERT_TRUE(opened) << opened.error().message;
+    db_ = std::move(*opened);
+    auto migrated = db_->migrate();
+    ASSERT_TRUE(migrated) << migrated.error().message;
+  }
+
+  /** Waits (at most 20 s) until `n` writes are queued behind the running one. */
+  bool wait_queued(std::size_t n) {
+    for (int i = 0; i < 20000; ++i) {
+      if (db_->writes().stats().queued >= n) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return false;
+  }
+
+  /**
+   * Runs `works` as concurrent writes that queue, in this order, behind a first write that holds the
+   * combiner until all of them are queued: they then run as one group. Returns each one's outcome.
+   */
+  std::vector<std::optional<domain::Result<store::StoredResponse>>> run_queued(
+      const std::vector<Work>& works) {
+    std::vector<std::optional<domain::Result<store::StoredResponse>>> outcomes(works.size());
+    std::atomic<bool> all_queued{false}, holding{false};
+    std::thread holder([&] {
+      store::LedgerStore ledger(*db_);
+      auto r = ledger.write(context_at(0), std::nullopt,
+                            [&](store::LedgerTransaction& tx) -> domain::Result<store::StoredResponse> {
+                              holding = true;
+                              all_queued = wait_queued(works.size());
+                              return create_bodies("bod_first", 1)(tx);
+                            });
+      EXPECT_TRUE(r) << r.error().message;
+    });
+    while (!holding)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::vector<std::thread> writers;
+    for (std::size_t i = 0; i < works.size(); ++i) {
+      // One after the other, so that the queue holds them in this order.
+      EXPECT_TRUE(wait_queued(i));
+      writers.emplace_back([&, i] {
+        store::LedgerStore ledger(*db_);
+        outcomes[i] = ledger.write(context_at(static_cast<int>(i) + 1), std::nullopt, works[i]);
+      });
+    }
+    for (auto& w : writers)
+      w.join();
+    holder.join();
+    EXPECT_TRUE(all_queued) << "the writes never queued behind the first one";
+    return outcomes;
+  }
+
+  std::vector<trail::TrailEntry> all_entries() {
+    store::TrailFilter f;
+    f.limit = 100000;
+    auto page = store::TrailStore(*db_).entries(f);
+    EXPECT_TRUE(page) << page.error().message;
+    return page ? page->items : std::vector<trail::TrailEntry>{};
+  }
+
+  /** The trail is gap-free, its stored tree and head agree, and it names exactly `ids` in that order. */
+  void expect_trail(const std::vector<std::string>& ids) {
+    const auto entries = all_entries();
+    ASSERT_EQ(entries.size(), ids.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      EXPECT_EQ(entries[i].seq, i + 1);
+      EXPECT_EQ(entries[i].entity.id, ids[i]) << "entry " << i + 1;
+    }
+    auto verified = store::TrailStore(*db_).verify({});
+    ASSERT_TRUE(verified) << verified.error().message;
+    EXPECT_TRUE(verified->ok()) << (verified->report.finding ? verified->report.finding->detail : "")
+                                << verified->tree_nodes_problem;
+    EXPECT_EQ(verified->head_seq, ids.size());
+  }
+
+  TestDatabase database_;
+  std::unique_ptr<store::Database> db_;
+};
+
+// Verifies writes that queue while one commits are committed together, in arrival order, as one group:
+// one transaction for all of them, the trail gap-free and verifiable.
+TEST_F(WriteGroupTest, QueuedWritesCommitAsOneGroupInArrivalOrder) {
+  open(64);
+  const auto outcomes =
+      run_queued({create_bodies("bod_a", 2), create_bodies("bod_b", 1), create_bodies("bod_c", 3)});
+  for (const auto& o : outcomes) {
+    ASSERT_TRUE(o.has_value());
+    EXPECT_TRUE(*o) << (*o).error().message;
+  }
+  const auto stats = db_->writes().stats();
+  EXPECT_EQ(stats.writes, 4u);
+  EXPECT_EQ(stats.groups, 2u) << "the three queued writes should share one transaction";
+  expect_trail({"bod_first_0", "bod_a_0", "bod_a_1", "bod_b_0", "bod_c_0", "bod_c_1", "bod_c_2"});
+}
+
+// Verifies a write of a group that fails — by returning an error, by throwing, or after its entries were
+// flushed with those of the writes before it (more than 64) — leaves none of its entries, while the others
+// of its group commit with a gap-free, verifiable trail.
+TEST_F(WriteGroupTest, AFailingWriteTakesBackOnlyItsOwnChanges) {
+  open(64);
+  const auto fail_after = [](Work work, bool throws) -> Work {
+    return [work, throws](store::LedgerTransaction& tx) -> domain::Result<store::StoredResponse> {
+      if (auto r = work(tx); !r) return r;
+      if (throws) throw std::runtime_error("the write breaks after recording its changes");
+      return domain::fail(domain::ErrorCode::conflict, "the write fails after recording its changes");
+    };
+  };
+  const auto outcomes = run_queued({
+      create_bodies("bod_a", 40),                     // buffered, not yet flushed
+      fail_after(create_bodies("bod_x", 2), false),   // fails: returns an error
+      create_bodies("bod_b", 1),                      //
+      fail_after(create_bodies("bod_y", 70), false),  // fails after a flush wrote bod_a's entries too
+      fail_after(create_bodies("bod_z", 1), true),    // fails: throws
+      create_bodies("bod_c", 2),                      //
+  });
+  ASSERT_EQ(outcomes.size(), 6u);
+  const std::vector<bool> ok{true, false, true, false, false, true};
+  for (std::size_t i = 0; i < ok.size(); ++i) {
+    ASSERT_TRUE(outcomes[i].has_value());
+    EXPECT_EQ(bool(*outcomes[i]), ok[i]) << "write " << i;
+  }
+  EXPECT_EQ(db_->writes().stats().groups, 2u);
+  std::vector<std::string> ids{"bod_first_0"};
+  for (int i = 0; i < 40; ++i)
+    ids.push_back("bod_a_" + std::to_string(i));
+  ids.push_back("bod_b_0");
+  ids.push_back("bod_c_0");
+  ids.push_back("bod_c_1");
+  expect_trail(ids);
+  // The next write continues the same chain.
+  append_change(*db_, context_at(100), {"create", "body", "bod_next", nullptr, {{"id", "bod_next"}}});
+  ids.push_back("bod_next");
+  expect_trail(ids);
+}
+
+// Verifies db_write_group_max = 1 commits every write alone, and many concurrent writers still get a
+// gap-free trail with every write in it once.
+TEST_F(WriteGroupTest, GroupOfOneCommitsEachWriteAlone) {
+  open(1);
+  constexpr int kThreads = 6, kEach = 5;
+  std::vector<std::thread> threads;
+  std::atomic<int> failed{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      store::LedgerStore ledger(*db_);
+      for (int i = 0; i < kEach; ++i) {
+        auto r = ledger.write(context_at(t * 100 + i), std::nullopt,
+                              create_bodies("bod_t" + std::to_string(t) + "_" + std::to_string(i), 1));
+        if (!r) ++failed;
+      }
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  EXPECT_EQ(failed, 0);
+  const auto stats = db_->writes().stats();
+  EXPECT_EQ(stats.writes, static_cast<std::uint64_t>(kThreads * kEach));
+  EXPECT_EQ(stats.groups, stats.writes);
+  const auto entries = all_entries();
+  ASSERT_EQ(entries.size(), static_cast<std::size_t>(kThreads * kEach));
+  for (std::size_t i = 0; i < entries.size(); ++i)
+    EXPECT_EQ(entries[i].seq, i + 1);
+  EXPECT_TRUE(store::TrailStore(*db_).verify({})->ok());
+}
+
+}  // namespace
+}  // namespace pactwatch::testing
