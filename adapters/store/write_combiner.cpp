@@ -8,30 +8,40 @@ namespace pactwatch::store {
 void WriteCombiner::submit(Job& job, const Runner& run) {
   std::unique_lock lock(mutex_);
   queue_.push_back(&job);
-  for (;;) {
+  if (running_) {
+    job.wake.wait(lock, [&] { return job.done || job.lead; });
     if (job.done) return;
-    if (running_) {
-      ran_.wait(lock);
-      continue;
-    }
+    // The last leader handed the lead to this job, the first queued: running_ stayed true meanwhile, so
+    // nobody else started a group.
+  } else {
+    // No group running means nothing was queued before this job: it is the front and leads.
     running_ = true;
-    const std::size_t n = std::min(max_group_, queue_.size());
-    std::vector<Job*> group(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-    lock.unlock();
-    try {
-      run(group);
-    } catch (...) {
-      // A runner must not throw; if one did, its jobs end without an outcome (LedgerStore::write reports
-      // that as an error) rather than leaving the combiner running forever.
-    }
-    lock.lock();
-    for (Job* j : group)
-      j->done = true;
-    ++groups_;
-    writes_ += group.size();
+  }
+  job.lead = false;
+  const std::size_t n = std::min(max_group_, queue_.size());
+  std::vector<Job*> group(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+  queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+  lock.unlock();
+  try {
+    run(group);
+  } catch (...) {
+    // A runner must not throw; if one did, its jobs end without an outcome (LedgerStore::write reports
+    // that as an error) rather than leaving the combiner running forever.
+  }
+  lock.lock();
+  ++groups_;
+  writes_ += group.size();
+  for (Job* j : group) {
+    j->done = true;
+    if (j != &job) j->wake.notify_one();
+  }
+  if (queue_.empty()) {
     running_ = false;
-    ran_.notify_all();
+  } else {
+    // The lead passes to the first queued job (running_ stays true); a leader's own job is always in its
+    // group, since a leader is the front of the queue when it takes the group.
+    queue_.front()->lead = true;
+    queue_.front()->wake.notify_one();
   }
 }
 

@@ -22,7 +22,9 @@ class WriteCombiner {
  public:
   /** One queued write; the caller derives from it what its group runner needs. */
   struct Job {
-    bool done = false;  ///< set (under the lock) once a group ran this job
+    bool done = false;             ///< set (under the lock) once a group ran this job
+    bool lead = false;             ///< set (under the lock) when this job's thread is to run the next group
+    std::condition_variable wake;  ///< signalled for done or lead: only this job's thread wakes
   };
   /** Runs a group: every job in `group` must have its outcome when it returns; must not throw. */
   using Runner = std::function<void(std::span<Job* const> group)>;
@@ -32,8 +34,8 @@ class WriteCombiner {
 
   /**
    * Queues `job` and returns once a group holding it has run: led by this thread (through `run`, with the
-   * jobs queued at that moment) or by another. A leader whose job was not in its group (more than
-   * max_group queued before it) leads again.
+   * jobs queued at that moment) or by another. A leader wakes the threads of its group's jobs and hands the
+   * lead to the first job still queued, if any; threads are never woken for someone else's group.
    */
   void submit(Job& job, const Runner& run);
 
@@ -50,7 +52,6 @@ class WriteCombiner {
  private:
   const std::size_t max_group_;
   mutable std::mutex mutex_;
-  std::condition_variable ran_;
   std::deque<Job*> queue_;
   bool running_ = false;
   std::uint64_t groups_ = 0, writes_ = 0;
