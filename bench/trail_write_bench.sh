@@ -10,7 +10,12 @@
 #   cmake --build build-notrail -j2 --target pactwatch
 #   bench/trail_write_bench.sh build build-notrail
 #
-#   BACKENDS="sqlite mariadb" ROUNDS=2 WRK_DURATION=10s WRK_CONNECTIONS=8      (defaults)
+#   BACKENDS="sqlite mariadb" ROUNDS=2 WRK_DURATION=10s WRK_CONNECTIONS=8 WORKLOAD=body   (defaults)
+#   WORKER_THREADS=…  (serve's worker_threads; default: the configured default)
+#
+# WORKLOAD=body posts the smallest write there is (a body of three fields: the trail's worst case, since
+# its append costs the same whatever the write); WORKLOAD=mix posts the ledger's everyday writes
+# (bench/trail/ledger_mix.lua: agreements, commitments, and payment facts, which also run detection).
 #
 # Prints per backend, build and round: requests/s, and the CPU time per request of pactwatch and of mariadbd
 # (from /proc), so that the ratio can be read both as throughput and as CPU.
@@ -25,6 +30,13 @@ backends="${BACKENDS:-sqlite mariadb}"
 rounds="${ROUNDS:-2}"
 duration="${WRK_DURATION:-10s}"
 connections="${WRK_CONNECTIONS:-8}"
+workload="${WORKLOAD:-body}"
+case $workload in
+  body) script="$repo/bench/trail/post_body.lua" ;;
+  mix) script="$repo/bench/trail/ledger_mix.lua" ;;
+  *) echo "trail_write_bench: WORKLOAD is body or mix" >&2; exit 2 ;;
+esac
+[[ -z ${WORKER_THREADS:-} ]] || export PACTWATCH_WORKER_THREADS="$WORKER_THREADS"
 for b in "$with" "$without"; do
   [[ -x "$b/server/pactwatch" ]] || { echo "trail_write_bench: $b/server/pactwatch not built" >&2; exit 2; }
 done
@@ -44,6 +56,19 @@ trap cleanup EXIT
 export PACTWATCH_SQL_DIR="$repo/sql" PACTWATCH_LOG_LEVEL=warn
 
 source "$repo/bench/lib.sh"
+
+# The mix's starting point: a body, a supplier and one agreement; their ids go to ledger_mix.lua.
+seed_mix() {  # BASE_URL
+  local base="$1" auth=(-H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json")
+  BODY_ID=$(curl -sf "${auth[@]}" -d '{"name":"楚雄州财政局","region":"532301","kind":"department"}' \
+    "$base/api/v1/bodies" | grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+  ORG_ID=$(curl -sf "${auth[@]}" -d '{"name":"云南彝信科技有限公司","credit_code":"91532301MA12345673","sme":true}' \
+    "$base/api/v1/organizations" | grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+  AGREEMENT_ID=$(curl -sf "${auth[@]}" -d "{\"kind\":\"procurement\",\"title\":\"楚雄州政府采购合同\",\"body_id\":\"$BODY_ID\",\"counterparty_id\":\"$ORG_ID\",\"value\":{\"amount\":\"1280000.00\",\"currency\":\"CNY\"},\"signed_on\":\"2026-03-02\",\"platform_project_code\":\"ZC2026-A0000001\"}" \
+    "$base/api/v1/agreements" | grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+  [[ -n $BODY_ID && -n $ORG_ID && -n $AGREEMENT_ID ]] || { echo "trail_write_bench: seeding the mix failed" >&2; exit 1; }
+  export BODY_ID ORG_ID AGREEMENT_ID
+}
 
 # One round: fresh database, migrate, token, serve, wrk; prints a summary row.
 round() {  # BACKEND LABEL BUILD ROUND
@@ -69,10 +94,11 @@ round() {  # BACKEND LABEL BUILD ROUND
     >"$dir/serve.log" 2>&1) &
   app=$!
   wait_ready "http://127.0.0.1:$port/readyz"
+  [[ $workload != mix ]] || seed_mix "http://127.0.0.1:$port"
   local a0 m0=0 a1 m1=0
   a0=$(cpu_ticks "$app")
   [[ -z $dbpid ]] || m0=$(cpu_ticks "$dbpid")
-  wrk -t1 -c"$connections" -d"$duration" -s "$repo/bench/trail/post_body.lua" "http://127.0.0.1:$port" >"$dir/wrk.txt"
+  wrk -t1 -c"$connections" -d"$duration" -s "$script" "http://127.0.0.1:$port" >"$dir/wrk.txt"
   a1=$(cpu_ticks "$app")
   [[ -z $dbpid ]] || m1=$(cpu_ticks "$dbpid")
   kill -TERM "$app" 2>/dev/null || true
@@ -93,7 +119,7 @@ round() {  # BACKEND LABEL BUILD ROUND
     "$(cut -d' ' -f1 /proc/loadavg)"
 }
 
-echo "# wrk -t1 -c$connections -d$duration POST /api/v1/bodies; $(nproc) CPUs: $(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+echo "# wrk -t1 -c$connections -d$duration, workload $workload; $(nproc) CPUs: $(lscpu | sed -n 's/^Model name: *//p' | head -1)"
 printf '%-8s %-14s %5s %12s %14s %14s\n' backend build round requests/s "pactwatch us" "mariadbd us"
 for backend in $backends; do
   for n in $(seq 1 "$rounds"); do

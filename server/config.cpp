@@ -179,7 +179,7 @@ const std::array<KeyDef, 31> kKeys = {{
      set_number<std::size_t, 1, 4096, &Config::db_write_group_max>},
     {{"io_threads", "2", "threads serving network I/O (1-64)"},
      set_http_number<unsigned, 1, 64, &HttpOptions::io_threads>},
-    {{"worker_threads", "4", "threads running blocking work such as database calls (1-256)"},
+    {{"worker_threads", "16", "threads running blocking work such as database calls (1-256)"},
      set_http_number<unsigned, 1, 256, &HttpOptions::worker_threads>},
     {{"max_header_bytes", "8192", "largest request header block; larger: 431 (1024-1048576)"},
      set_http_number<std::size_t, 1024, 1024 * 1024, &HttpOptions::max_header_bytes>},

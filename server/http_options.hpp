@@ -14,7 +14,7 @@ struct HttpOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;                         ///< 0 picks a free port (tests)
   unsigned io_threads = 2;                           ///< threads running the io_context
-  unsigned worker_threads = 4;                       ///< threads running blocking (database) work
+  unsigned worker_threads = 16;                      ///< threads running blocking (database) work
   std::size_t max_header_bytes = 8 * 1024;           ///< larger request headers: 431
   std::size_t max_body_bytes = 1024 * 1024;          ///< larger bodies: 413
   std::chrono::milliseconds header_timeout{10'000};  ///< deadline to receive a request's headers
