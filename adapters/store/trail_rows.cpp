@@ -245,14 +245,25 @@ HeadRow read_head(soci::session& sql, bool for_append) {
 
 DbMerkleSource::DbMerkleSource(soci::session& sql, std::uint64_t size)
     : size_(size),
-      statement_((sql.prepare << std::string(trail_text(sql).select_node), soci::use(level_, "level"),
-                  soci::use(idx_, "idx"), soci::into(hash_))) {}
+      node_((sql.prepare << std::string(trail_text(sql).select_node), soci::use(level_, "level"),
+             soci::use(idx_, "idx"), soci::into(hash_))),
+      entry_hash_((sql.prepare << std::string(trail_text(sql).select_entry_hash), soci::use(seq_, "seq"),
+                   soci::into(hash_))) {}
 
 trail::Hash DbMerkleSource::subtree(unsigned level, std::uint64_t index) const {
+  if (level == 0) {
+    seq_ = static_cast<long long>(index) + 1;
+    entry_hash_.execute(true);
+    if (!entry_hash_.got_data())
+      throw std::runtime_error("trail_entries has no entry " + std::to_string(seq_));
+    const auto h = trail::hash_from_hex(hash_);
+    if (!h) throw std::runtime_error("trail_entries holds a malformed hash at " + std::to_string(seq_));
+    return trail::merkle_leaf_hash(*h);
+  }
   level_ = static_cast<int>(level);
   idx_ = static_cast<long long>(index);
-  statement_.execute(true);
-  if (!statement_.got_data()) {
+  node_.execute(true);
+  if (!node_.got_data()) {
     throw std::runtime_error("trail_nodes has no node (" + std::to_string(level) + ", " +
                              std::to_string(index) + ")");
   }

@@ -118,15 +118,18 @@ class DbMerkleSource final : public trail::MerkleSource {
   DbMerkleSource(soci::session& sql, std::uint64_t size);
   std::uint64_t size() const override { return size_; }
   trail::Hash leaf_hash(std::uint64_t index) const override { return subtree(0, index); }
-  /** Throws std::runtime_error when the node is missing or malformed (the store maps it). */
+  /**
+   * Level 0 (a leaf) is the leaf hash of the entry's own hash column; higher levels come from trail_nodes.
+   * Throws std::runtime_error when the row is missing or malformed (the store maps it).
+   */
   trail::Hash subtree(unsigned level, std::uint64_t index) const override;
 
  private:
   std::uint64_t size_;
   mutable int level_ = 0;
-  mutable long long idx_ = 0;
+  mutable long long idx_ = 0, seq_ = 0;
   mutable std::string hash_;
-  mutable soci::statement statement_;
+  mutable soci::statement node_, entry_hash_;
 };
 
 }  // namespace pactwatch::store::detail

@@ -21,6 +21,7 @@ constexpr TrailSql make_trail_sql(std::string_view select_head_for_append, std::
                    ":entity_id, :request_id, :reason, :patch, :prev_hash, :hash)";
   s.insert_node = "INSERT INTO trail_nodes (level, idx, hash) VALUES (:level, :idx, :hash)";
   s.select_node = "SELECT hash FROM trail_nodes WHERE level = :level AND idx = :idx";
+  s.select_entry_hash = "SELECT hash FROM trail_entries WHERE seq = :seq";
   s.entry_columns = PW_TRAIL_COLUMNS;
   s.select_entries_after =
       "SELECT " PW_TRAIL_COLUMNS " FROM trail_entries WHERE seq > :after ORDER BY seq LIMIT :limit";

@@ -15,7 +15,9 @@ struct TrailSql {
   std::string_view update_head;  ///< binds :seq, :hash
   std::string_view insert_entry;
   std::string_view insert_node;  ///< binds :level, :idx, :hash (multi_row_insert repeats the tuple)
-  std::string_view select_node;  ///< binds :level, :idx
+  std::string_view select_node;  ///< binds :level, :idx (level >= 1: leaves are not stored, see below)
+  /** The hash of entry :seq; leaf index seq - 1 of the tree is the leaf hash of it (docs/TRAIL.md §4). */
+  std::string_view select_entry_hash;
   /** The entry columns, in TrailEntry order, for SELECT lists. */
   std::string_view entry_columns;
   /** Entries with seq > :after, ordered by seq, at most :limit (verification pages). */

@@ -38,7 +38,7 @@ nlohmann::json patch_of(const ChangeRecord& change) {
   return trail::json_patch::diff(change.before, change.after);
 }
 
-/** Entries buffered before they are written with one multi-row INSERT (nodes: twice as many). */
+/** Entries buffered before they are written with one multi-row INSERT (nodes: up to twice as many). */
 constexpr std::size_t kPendingEntries = 64;
 
 }  // namespace
@@ -86,11 +86,13 @@ Result<std::uint64_t> TrailAppender::append(const WriteContext& context, const C
     head_hash_ = entry->hash;
     // Leaf seq-1 at level 0, then every interior node it completes (docs/TRAIL.md §4): a right child (odd
     // index) is hashed with its left sibling, written earlier in this transaction or stored before it.
+    // Leaves are not stored: a leaf is the leaf hash of its entry's hash (DbMerkleSource reads it there),
+    // and its left sibling is always the previous entry, known here from the head.
     trail::Hash node = trail::merkle_leaf_hash(entry->hash);
     long long idx = static_cast<long long>(entry->seq - 1);
     for (std::size_t level = 0;; ++level) {
       const int level_value = static_cast<int>(level);
-      pending_nodes_.push_back({level_value, idx, trail::to_hex(node)});
+      if (level > 0) pending_nodes_.push_back({level_value, idx, trail::to_hex(node)});
       if (edge_.size() <= level) edge_.resize(level + 1, {-1, trail::Hash{}});
       const auto [left_idx, left_hash] = edge_[level];
       edge_[level] = {idx, node};

@@ -20,6 +20,7 @@
 #include <iterator>
 #include <memory>
 #include <random>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -266,7 +267,7 @@ void fill_trail(store::Database& db, std::uint64_t n) {
   std::vector<int> levels;
   std::vector<long long> idx;
   std::vector<std::string> hashes;
-  for (unsigned level = 0; level < tree.levels(); ++level) {
+  for (unsigned level = 1; level < tree.levels(); ++level) {  // leaves are the entries' hashes
     const auto nodes = tree.level(level);
     for (std::size_t i = 0; i < nodes.size(); i += kBatch) {
       levels.clear();
@@ -318,15 +319,37 @@ void BM_VerifyFromDatabaseMysql(benchmark::State& state) {
 }
 BENCHMARK(BM_VerifyFromDatabaseMysql)->Arg(5'000)->Arg(20'000)->Unit(benchmark::kMillisecond)->Iterations(3);
 
-/** trail_nodes of a tree of `n` leaves, filled in bulk (random hashes: lookups cost the same). */
-void fill_nodes(soci::session& sql, std::uint64_t n) {
+/**
+ * trail_nodes of a tree of `n` leaves, filled in bulk (random hashes: lookups cost the same), and the
+ * entries of the leaves in `leaves` and of their siblings (leaves are read from trail_entries).
+ */
+void fill_nodes(soci::session& sql, std::uint64_t n, const std::vector<std::uint64_t>& leaves) {
   std::mt19937_64 random(42);
+  const auto random_hex = [&] {
+    trail::Hash h;
+    for (auto& b : h)
+      b = static_cast<std::uint8_t>(random());
+    return trail::to_hex(h);
+  };
   sql << "BEGIN IMMEDIATE";
+  std::set<std::uint64_t> seqs;
+  for (const auto leaf : leaves) {
+    seqs.insert(leaf + 1);
+    if ((leaf ^ 1) < n) seqs.insert((leaf ^ 1) + 1);
+  }
+  for (const auto seq : seqs) {
+    long long s = static_cast<long long>(seq);
+    const std::string hash = random_hex();
+    sql << "INSERT INTO trail_entries (seq, time, actor_token_id, actor_name, role, action, entity_type, "
+           "entity_id, request_id, reason, patch, prev_hash, hash) VALUES (:seq, '2026-11-26T05:00:00.000Z', "
+           "'', 'bench', 'system', 'body.create', 'body', 'bod_x', '', '', '[]', :prev, :hash)",
+        soci::use(s, "seq"), soci::use(hash, "prev"), soci::use(hash, "hash");
+  }
   constexpr std::size_t kBatch = 10'000;
   std::vector<int> levels;
   std::vector<long long> idx;
   std::vector<std::string> hashes;
-  for (unsigned level = 0; (n >> level) > 0; ++level) {
+  for (unsigned level = 1; (n >> level) > 0; ++level) {
     const std::uint64_t count = n >> level;
     for (std::uint64_t i = 0; i < count; i += kBatch) {
       const std::uint64_t end = std::min<std::uint64_t>(count, i + kBatch);
@@ -335,10 +358,7 @@ void fill_nodes(soci::session& sql, std::uint64_t n) {
       hashes.clear();
       for (std::uint64_t k = i; k < end; ++k) {
         idx.push_back(static_cast<long long>(k));
-        trail::Hash h;
-        for (auto& b : h)
-          b = static_cast<std::uint8_t>(random());
-        hashes.push_back(trail::to_hex(h));
+        hashes.push_back(random_hex());
       }
       sql << "INSERT INTO trail_nodes (level, idx, hash) VALUES (:level, :idx, :hash)",
           soci::use(levels, "level"), soci::use(idx, "idx"), soci::use(hashes, "hash");
@@ -351,11 +371,15 @@ void BM_InclusionProofFromDatabase(benchmark::State& state) {
   const std::uint64_t n = env_size("PACTWATCH_BENCH_PROOF_ENTRIES", 10'000'000);
   BenchDb bench("proof", false);
   auto lease = bench.db->acquire();
-  fill_nodes(*lease, n);
   std::mt19937_64 random(7);
+  std::vector<std::uint64_t> leaves(4096);
+  for (auto& leaf : leaves)
+    leaf = random() % n;
+  fill_nodes(*lease, n, leaves);
+  std::size_t next = 0;
   for (auto _ : state) {
     const store::detail::DbMerkleSource source(*lease, n);
-    const std::uint64_t leaf = random() % n;
+    const std::uint64_t leaf = leaves[next++ % leaves.size()];
     auto proof = trail::inclusion_proof(source, leaf, n);
     auto root = trail::merkle_root(source, n);
     benchmark::DoNotOptimize(proof);
