@@ -769,7 +769,8 @@ void LedgerStore::run_group(std::span<WriteCombiner::Job* const> group) {
           statements("ROLLBACK TO SAVEPOINT pactwatch_write").exec();
           trail.restore();
         }
-        statements("RELEASE SAVEPOINT pactwatch_write").exec();
+        // MySQL replaces a savepoint of the same name at the next SAVEPOINT: no round trip to release it.
+        if (sqlite) statements("RELEASE SAVEPOINT pactwatch_write").exec();
         job.outcome = std::move(outcome);
       }
       if (auto finished = trail.finish(); !finished) throw std::runtime_error(finished.error().message);
