@@ -648,7 +648,9 @@ Result<StoredResponse> LedgerStore::write(
     const WriteContext& context, const std::optional<IdempotencyKey>& idempotency,
     const std::function<Result<StoredResponse>(LedgerTransaction&)>& work) {
   WriteJob job(*this, context, idempotency, work);
-  database_.writes().submit(job, &LedgerStore::run_group);
+  if (!database_.writes().submit(job, &LedgerStore::run_group)) {
+    return d::fail(ErrorCode::invalid, "a write cannot start another write inside its own transaction");
+  }
   if (!job.outcome) return d::fail(ErrorCode::unavailable, "the write was not run (its group failed)");
   return std::move(*job.outcome);
 }

@@ -5,12 +5,18 @@
 
 namespace pactwatch::store {
 
-void WriteCombiner::submit(Job& job, const Runner& run) {
+namespace {
+/** The combiner whose group this thread is running, if any. */
+thread_local const WriteCombiner* running_here = nullptr;
+}  // namespace
+
+bool WriteCombiner::submit(Job& job, const Runner& run) {
+  if (running_here == this) return false;
   std::unique_lock lock(mutex_);
   queue_.push_back(&job);
   if (running_) {
     job.wake.wait(lock, [&] { return job.done || job.lead; });
-    if (job.done) return;
+    if (job.done) return true;
     // The last leader handed the lead to this job, the first queued: running_ stayed true meanwhile, so
     // nobody else started a group.
   } else {
@@ -22,12 +28,14 @@ void WriteCombiner::submit(Job& job, const Runner& run) {
   std::vector<Job*> group(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
   queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
   lock.unlock();
+  running_here = this;
   try {
     run(group);
   } catch (...) {
     // A runner must not throw; if one did, its jobs end without an outcome (LedgerStore::write reports
     // that as an error) rather than leaving the combiner running forever.
   }
+  running_here = nullptr;
   lock.lock();
   ++groups_;
   writes_ += group.size();
@@ -43,6 +51,7 @@ void WriteCombiner::submit(Job& job, const Runner& run) {
     queue_.front()->lead = true;
     queue_.front()->wake.notify_one();
   }
+  return true;
 }
 
 WriteCombiner::Stats WriteCombiner::stats() const {

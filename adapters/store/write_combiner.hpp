@@ -37,7 +37,11 @@ class WriteCombiner {
    * jobs queued at that moment) or by another. A leader wakes the threads of its group's jobs and hands the
    * lead to the first job still queued, if any; threads are never woken for someone else's group.
    */
-  void submit(Job& job, const Runner& run);
+  /**
+   * Returns false, without running `job`, when called from inside a group this thread is running (a write
+   * that starts another write in its transaction): that write would wait for its own group forever.
+   */
+  [[nodiscard]] bool submit(Job& job, const Runner& run);
 
   std::size_t max_group() const { return max_group_; }
 

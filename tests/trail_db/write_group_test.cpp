@@ -202,5 +202,24 @@ TEST_F(WriteGroupTest, GroupOfOneCommitsEachWriteAlone) {
   EXPECT_TRUE(store::TrailStore(*db_).verify({})->ok());
 }
 
+// Verifies a write that starts another write inside its own transaction gets an error at once for the
+// inner one (it would otherwise wait for its own group forever), and the outer write still commits.
+TEST_F(WriteGroupTest, AWriteInsideAWriteIsRefusedNotHung) {
+  open(64);
+  store::LedgerStore ledger(*db_);
+  std::optional<domain::Result<store::StoredResponse>> inner;
+  auto outer = ledger.write(context_at(1), std::nullopt,
+                            [&](store::LedgerTransaction& tx) -> domain::Result<store::StoredResponse> {
+                              inner =
+                                  ledger.write(context_at(2), std::nullopt, create_bodies("bod_inner", 1));
+                              return create_bodies("bod_outer", 1)(tx);
+                            });
+  ASSERT_TRUE(outer) << outer.error().message;
+  ASSERT_TRUE(inner.has_value());
+  ASSERT_FALSE(*inner);
+  EXPECT_EQ(inner->error().code, domain::ErrorCode::invalid);
+  expect_trail({"bod_outer_0"});
+}
+
 }  // namespace
 }  // namespace pactwatch::testing
