@@ -44,14 +44,6 @@ TrailEntryText::TrailEntryText(const trail::TrailEntry& e)
       prev_hash(trail::to_hex(e.prev_hash)),
       hash(trail::to_hex(e.hash)) {}
 
-void TrailEntryText::insert(soci::session& sql, const TrailSql& q) {
-  sql << std::string(q.insert_entry), soci::use(seq, "seq"), soci::use(time, "time"),
-      soci::use(token_id, "actor_token_id"), soci::use(name, "actor_name"), soci::use(role, "role"),
-      soci::use(action, "action"), soci::use(entity_type, "entity_type"), soci::use(entity_id, "entity_id"),
-      soci::use(request_id, "request_id"), soci::use(reason, "reason"), soci::use(patch, "patch"),
-      soci::use(prev_hash, "prev_hash"), soci::use(hash, "hash");
-}
-
 EntryBatch::EntryBatch(std::size_t size) : size_(size == 0 ? 1 : size) {}
 
 void EntryBatch::run(soci::details::prepare_temp_type& prep,
@@ -248,7 +240,9 @@ DbMerkleSource::DbMerkleSource(soci::session& sql, std::uint64_t size)
       node_((sql.prepare << std::string(trail_text(sql).select_node), soci::use(level_, "level"),
              soci::use(idx_, "idx"), soci::into(hash_))),
       entry_hash_((sql.prepare << std::string(trail_text(sql).select_entry_hash), soci::use(seq_, "seq"),
-                   soci::into(hash_))) {}
+                   soci::into(hash_))),
+      entry_nodes_((sql.prepare << std::string(trail_text(sql).select_entry_nodes), soci::use(seq_, "seq"),
+                    soci::into(nodes_))) {}
 
 trail::Hash DbMerkleSource::subtree(unsigned level, std::uint64_t index) const {
   if (level == 0) {
@@ -259,6 +253,14 @@ trail::Hash DbMerkleSource::subtree(unsigned level, std::uint64_t index) const {
     const auto h = trail::hash_from_hex(hash_);
     if (!h) throw std::runtime_error("trail_entries holds a malformed hash at " + std::to_string(seq_));
     return trail::merkle_leaf_hash(*h);
+  }
+  seq_ = seq_completing(level, static_cast<long long>(index));
+  nodes_.clear();
+  entry_nodes_.execute(true);
+  if (const auto hex = node_in(nodes_, level); entry_nodes_.got_data() && !hex.empty()) {
+    const auto h = trail::hash_from_hex(hex);
+    if (!h) throw std::runtime_error("trail_entries holds a malformed node at " + std::to_string(seq_));
+    return *h;
   }
   level_ = static_cast<int>(level);
   idx_ = static_cast<long long>(index);

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "adapters/store/soci_errors.hpp"
@@ -45,7 +46,6 @@ std::string like_escape(const std::string& text);
 /** An entry as its stored column values, for INSERT. */
 struct TrailEntryText {
   explicit TrailEntryText(const trail::TrailEntry& e);
-  void insert(soci::session& sql, const TrailSql& q);
 
   long long seq;
   std::string time, token_id, name, role, action, entity_type, entity_id, request_id, reason, patch,
@@ -112,7 +112,24 @@ class SqliteScan {
   bool in_transaction_ = false;
 };
 
-/** A MerkleSource over trail_nodes: one prepared lookup per node, so a proof is O(log n) queries. */
+/**
+ * Where a stored Merkle node lives (docs/TRAIL.md §4, §8.1): the complete subtree (level, idx), level >= 1,
+ * is completed by the entry with seq (idx + 1) << level, which keeps it in its `nodes` column — the nodes it
+ * completed, levels 1, 2, … as 64 hex digits each.
+ */
+inline long long seq_completing(unsigned level, long long idx) {
+  return (idx + 1) << level;
+}
+/** The hex of node `level` (>= 1) in an entry's `nodes` column; empty when the column does not hold it. */
+inline std::string_view node_in(std::string_view nodes, unsigned level) {
+  const std::size_t at = (level - 1) * 64;
+  return nodes.size() >= at + 64 ? nodes.substr(at, 64) : std::string_view{};
+}
+
+/**
+ * A MerkleSource over the stored nodes: one prepared lookup per node (a second one, in trail_nodes, for the
+ * entries appended before migration 0007), so a proof is O(log n) queries.
+ */
 class DbMerkleSource final : public trail::MerkleSource {
  public:
   DbMerkleSource(soci::session& sql, std::uint64_t size);
@@ -128,8 +145,8 @@ class DbMerkleSource final : public trail::MerkleSource {
   std::uint64_t size_;
   mutable int level_ = 0;
   mutable long long idx_ = 0, seq_ = 0;
-  mutable std::string hash_;
-  mutable soci::statement node_, entry_hash_;
+  mutable std::string hash_, nodes_;
+  mutable soci::statement node_, entry_hash_, entry_nodes_;
 };
 
 }  // namespace pactwatch::store::detail

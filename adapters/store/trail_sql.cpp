@@ -16,12 +16,13 @@ constexpr TrailSql make_trail_sql(std::string_view select_head_for_append, std::
   s.end_snapshot = "COMMIT";
   s.select_head = "SELECT seq, hash FROM trail_head WHERE id = 1";
   s.update_head = "UPDATE trail_head SET seq = :seq, hash = :hash WHERE id = 1";
-  s.insert_entry = "INSERT INTO trail_entries (" PW_TRAIL_COLUMNS
-                   ") VALUES (:seq, :time, :actor_token_id, :actor_name, :role, :action, :entity_type, "
-                   ":entity_id, :request_id, :reason, :patch, :prev_hash, :hash)";
-  s.insert_node = "INSERT INTO trail_nodes (level, idx, hash) VALUES (:level, :idx, :hash)";
+  s.insert_entry =
+      "INSERT INTO trail_entries (" PW_TRAIL_COLUMNS
+      ", nodes) VALUES (:seq, :time, :actor_token_id, :actor_name, :role, :action, :entity_type, "
+      ":entity_id, :request_id, :reason, :patch, :prev_hash, :hash, :nodes)";
   s.select_node = "SELECT hash FROM trail_nodes WHERE level = :level AND idx = :idx";
   s.select_entry_hash = "SELECT hash FROM trail_entries WHERE seq = :seq";
+  s.select_entry_nodes = "SELECT nodes FROM trail_entries WHERE seq = :seq";
   s.entry_columns = PW_TRAIL_COLUMNS;
   s.select_entries_after =
       "SELECT " PW_TRAIL_COLUMNS " FROM trail_entries WHERE seq > :after ORDER BY seq LIMIT :limit";

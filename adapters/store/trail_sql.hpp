@@ -12,12 +12,14 @@ struct TrailSql {
   /** seq, hash of the chain head; MySQL locks the row (FOR UPDATE), which serializes appends. */
   std::string_view select_head_for_append;
   std::string_view select_head;
-  std::string_view update_head;  ///< binds :seq, :hash
-  std::string_view insert_entry;
-  std::string_view insert_node;  ///< binds :level, :idx, :hash (multi_row_insert repeats the tuple)
-  std::string_view select_node;  ///< binds :level, :idx (level >= 1: leaves are not stored, see below)
+  std::string_view update_head;   ///< binds :seq, :hash
+  std::string_view insert_entry;  ///< the entry columns and `nodes` (multi_row_insert repeats the tuple)
+  /** binds :level, :idx: a node of an entry appended before migration 0007 (older nodes live here). */
+  std::string_view select_node;
   /** The hash of entry :seq; leaf index seq - 1 of the tree is the leaf hash of it (docs/TRAIL.md §4). */
   std::string_view select_entry_hash;
+  /** The nodes entry :seq completed (levels 1, 2, … as 64 hex digits each; "" before migration 0007). */
+  std::string_view select_entry_nodes;
   /** The entry columns, in TrailEntry order, for SELECT lists. */
   std::string_view entry_columns;
   /** Entries with seq > :after, ordered by seq, at most :limit (verification pages). */

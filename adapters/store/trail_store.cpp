@@ -38,7 +38,7 @@ nlohmann::json patch_of(const ChangeRecord& change) {
   return trail::json_patch::diff(change.before, change.after);
 }
 
-/** Entries buffered before they are written with one multi-row INSERT (nodes: up to twice as many). */
+/** Entries buffered before they are written with one multi-row INSERT. */
 constexpr std::size_t kPendingEntries = 64;
 
 }  // namespace
@@ -81,39 +81,53 @@ Result<std::uint64_t> TrailAppender::append(const WriteContext& context, const C
     draft.patch = patch_of(change);
     auto entry = trail::seal_entry(draft, head_seq_ + 1, head_hash_);
     if (!entry) return std::unexpected(entry.error());
-    pending_entries_.push_back(*entry);
     head_seq_ = entry->seq;
     head_hash_ = entry->hash;
     // Leaf seq-1 at level 0, then every interior node it completes (docs/TRAIL.md §4): a right child (odd
-    // index) is hashed with its left sibling, written earlier in this transaction or stored before it.
-    // Leaves are not stored: a leaf is the leaf hash of its entry's hash (DbMerkleSource reads it there),
-    // and its left sibling is always the previous entry, known here from the head.
-    trail::Hash node = trail::merkle_leaf_hash(entry->hash);
-    long long idx = static_cast<long long>(entry->seq - 1);
+    // index) is hashed with its left sibling, appended earlier in this transaction or stored before it.
+    // The leaf is not stored (it is the leaf hash of the entry's hash, and its left sibling is always the
+    // previous entry, known here from the head); the interior nodes go into the entry's own row.
+    PendingEntry pending{std::move(*entry), {}};
+    trail::Hash node = trail::merkle_leaf_hash(pending.entry.hash);
+    long long idx = static_cast<long long>(pending.entry.seq - 1);
     for (std::size_t level = 0;; ++level) {
-      const int level_value = static_cast<int>(level);
-      if (level > 0) pending_nodes_.push_back({level_value, idx, trail::to_hex(node)});
+      if (level > 0) pending.nodes += trail::to_hex(node);
       if (edge_.size() <= level) edge_.resize(level + 1, {-1, trail::Hash{}});
       const auto [left_idx, left_hash] = edge_[level];
       edge_[level] = {idx, node};
       if (idx % 2 == 0) break;
-      trail::Hash left = left_hash;
-      if (left_idx != idx - 1) {
-        std::string left_hex;
-        const long long wanted = idx - 1;
-        if (!statements_(q.select_node).use(level_value, "level").use(wanted, "idx").into(left_hex).one()) {
-          throw std::runtime_error("trail_nodes is missing a left sibling");
-        }
-        const auto stored = trail::hash_from_hex(left_hex);
-        if (!stored) throw std::runtime_error("trail_nodes holds a malformed hash");
-        left = *stored;
-      }
+      const trail::Hash left =
+          left_idx == idx - 1 ? left_hash : stored_node(static_cast<int>(level), idx - 1);
       node = trail::merkle_node_hash(left, node);
       idx /= 2;
     }
+    const std::uint64_t seq = pending.entry.seq;
+    pending_entries_.push_back(std::move(pending));
     if (pending_entries_.size() >= kPendingEntries) flush();
-    return entry->seq;
+    return seq;
   });
+}
+
+trail::Hash TrailAppender::stored_node(int level, long long idx) {
+  // Level 0 never comes here: a leaf's left sibling is the previous entry, always in edge_.
+  if (level < 1) throw std::runtime_error("a leaf's left sibling must be the previous entry");
+  const TrailSql& q = trail_text(statements_.session());
+  std::string nodes;
+  const long long seq = detail::seq_completing(static_cast<unsigned>(level), idx);
+  if (statements_(q.select_entry_nodes).use(seq, "seq").into(nodes).one()) {
+    if (const auto hex = detail::node_in(nodes, static_cast<unsigned>(level)); !hex.empty()) {
+      const auto h = trail::hash_from_hex(hex);
+      if (!h) throw std::runtime_error("trail_entries holds a malformed node at " + std::to_string(seq));
+      return *h;
+    }
+  }
+  std::string hex;
+  if (!statements_(q.select_node).use(level, "level").use(idx, "idx").into(hex).one()) {
+    throw std::runtime_error("the trail is missing a left sibling node");
+  }
+  const auto stored = trail::hash_from_hex(hex);
+  if (!stored) throw std::runtime_error("trail_nodes holds a malformed hash");
+  return *stored;
 }
 
 void TrailAppender::flush() {
@@ -122,7 +136,8 @@ void TrailAppender::flush() {
     const std::size_t rows = std::min(kPendingEntries, pending_entries_.size() - start);
     auto call = statements_(multi_row_insert(q.insert_entry, rows));
     for (std::size_t i = 0; i < rows; ++i) {
-      const detail::TrailEntryText row(pending_entries_[start + i]);
+      const PendingEntry& pending = pending_entries_[start + i];
+      const detail::TrailEntryText row(pending.entry);
       call.use_row(row.seq, "seq", i)
           .use_row(row.time, "time", i)
           .use_row(row.token_id, "actor_token_id", i)
@@ -135,46 +150,31 @@ void TrailAppender::flush() {
           .use_row(row.reason, "reason", i)
           .use_row(row.patch, "patch", i)
           .use_row(row.prev_hash, "prev_hash", i)
-          .use_row(row.hash, "hash", i);
+          .use_row(row.hash, "hash", i)
+          .use_row(pending.nodes, "nodes", i);
     }
     call.exec();
   }
-  if (mark_)
-    flushed_entries_.insert(flushed_entries_.end(), pending_entries_.begin(), pending_entries_.end());
+  if (mark_) {
+    flushed_entries_.insert(flushed_entries_.end(), std::make_move_iterator(pending_entries_.begin()),
+                            std::make_move_iterator(pending_entries_.end()));
+  }
   pending_entries_.clear();
-  constexpr std::size_t kNodeRows = 2 * kPendingEntries;
-  for (std::size_t start = 0; start < pending_nodes_.size(); start += kNodeRows) {
-    const std::size_t rows = std::min(kNodeRows, pending_nodes_.size() - start);
-    auto call = statements_(multi_row_insert(q.insert_node, rows));
-    for (std::size_t i = 0; i < rows; ++i) {
-      const PendingNode& n = pending_nodes_[start + i];
-      call.use_row(n.level, "level", i).use_row(n.idx, "idx", i).use_row(n.hash, "hash", i);
-    }
-    call.exec();
-  }
-  if (mark_) flushed_nodes_.insert(flushed_nodes_.end(), pending_nodes_.begin(), pending_nodes_.end());
-  pending_nodes_.clear();
 }
 
 void TrailAppender::mark() {
-  mark_ = Mark{head_read_,           head_seq_, head_hash_, head_written_, edge_, pending_entries_.size(),
-               pending_nodes_.size()};
+  mark_ = Mark{head_read_, head_seq_, head_hash_, head_written_, edge_, pending_entries_.size()};
   flushed_entries_.clear();
-  flushed_nodes_.clear();
 }
 
 void TrailAppender::restore() {
   if (!mark_) return;
   // Everything buffered or flushed since the mark, in order; the first `entries` of it predate the mark.
-  const auto rebuffer = [](auto& flushed, auto& pending, std::size_t keep) {
-    flushed.insert(flushed.end(), std::make_move_iterator(pending.begin()),
-                   std::make_move_iterator(pending.end()));
-    flushed.resize(keep);
-    pending = std::move(flushed);
-    flushed.clear();
-  };
-  rebuffer(flushed_entries_, pending_entries_, mark_->entries);
-  rebuffer(flushed_nodes_, pending_nodes_, mark_->nodes);
+  flushed_entries_.insert(flushed_entries_.end(), std::make_move_iterator(pending_entries_.begin()),
+                          std::make_move_iterator(pending_entries_.end()));
+  flushed_entries_.resize(mark_->entries);
+  pending_entries_ = std::move(flushed_entries_);
+  flushed_entries_.clear();
   head_read_ = mark_->head_read;
   head_seq_ = mark_->head_seq;
   head_hash_ = mark_->head_hash;

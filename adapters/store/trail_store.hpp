@@ -26,9 +26,9 @@ namespace pactwatch::store {
 /**
  * Appends the trail entry of `change` in the caller's open transaction on `sql`: locks the chain head
  * (MySQL: SELECT … FOR UPDATE; SQLite: the writer lock the transaction holds), seals the entry with the JSON
- * Patch before→after (creation: one `add` at ""), inserts it, moves the head and inserts the Merkle nodes it
- * completes. Returns the entry's seq. Must run inside a write transaction: the caller's commit or rollback
- * decides for the change and its entry together.
+ * Patch before→after (creation: one `add` at ""), inserts it with the Merkle nodes it completes (its
+ * `nodes` column) and moves the head. Returns the entry's seq. Must run inside a write transaction: the
+ * caller's commit or rollback decides for the change and its entry together.
  */
 domain::Result<std::uint64_t> append_trail_entry(soci::session& sql, const WriteContext& context,
                                                  const ChangeRecord& change);
@@ -39,8 +39,9 @@ class StatementCache;
  * The trail appends of one write transaction (LedgerTransaction holds one): the same entries, hashes and
  * Merkle nodes as append_trail_entry, but the chain head is read (and locked) once, the head and the right
  * edge of the Merkle tree stay in memory, the statements are prepared once, and the head row is written
- * back once, by finish(), which must run before the commit. Entries and nodes are buffered and written
- * with multi-row INSERTs (every 64 entries, and by finish()): nothing reads them back in the transaction.
+ * back once, by finish(), which must run before the commit. Entries, each with the nodes it completes, are
+ * buffered and written with multi-row INSERTs (every 64 entries, and by finish()): nothing reads them back
+ * in the transaction.
  */
 class TrailAppender {
  public:
@@ -66,16 +67,16 @@ class TrailAppender {
   /** Writes the buffered entries and nodes with multi-row INSERTs. */
   void flush();
 
-  /** A node's column values, bound when the buffer is written. */
-  struct PendingNode {
-    int level;
-    long long idx;
-    std::string hash;
+  /** An entry waiting for the multi-row INSERT, with the Merkle nodes it completed (its `nodes` column). */
+  struct PendingEntry {
+    trail::TrailEntry entry;
+    std::string nodes;  ///< levels 1, 2, … as 64 hex digits each
   };
+  /** The stored node (level >= 1, idx): in its completing entry's row, or (older entries) in trail_nodes. */
+  trail::Hash stored_node(int level, long long idx);
 
   StatementCache& statements_;
-  std::vector<trail::TrailEntry> pending_entries_;
-  std::vector<PendingNode> pending_nodes_;
+  std::vector<PendingEntry> pending_entries_;
   bool head_read_ = false;
   std::uint64_t head_seq_ = 0;
   trail::Hash head_hash_{};
@@ -90,12 +91,11 @@ class TrailAppender {
     trail::Hash head_hash{};
     std::uint64_t head_written = 0;
     std::vector<std::pair<long long, trail::Hash>> edge;
-    std::size_t entries = 0, nodes = 0;  ///< buffered at the mark
+    std::size_t entries = 0;  ///< buffered at the mark
   };
   std::optional<Mark> mark_;
   /** While marked: the rows flush() wrote since the mark, in order (restore() may need them again). */
-  std::vector<trail::TrailEntry> flushed_entries_;
-  std::vector<PendingNode> flushed_nodes_;
+  std::vector<PendingEntry> flushed_entries_;
 };
 
 /** Filters of GET /api/v1/trail; empty strings mean "no condition". */

@@ -1,9 +1,13 @@
--- 0007 trail storage: what each append writes besides its entry, made smaller (docs/PERFORMANCE.md,
--- "Trail"). Keep equivalent to sql/sqlite/0007_trail_storage.sql. MySQL has no DROP INDEX IF EXISTS, and
--- commits DDL implicitly: the DELETE (which may be re-run) comes first, the ALTER last.
--- trail_nodes no longer keeps the leaves (level 0): leaf seq - 1 is the leaf hash of entry seq's own hash,
--- read from trail_entries (docs/TRAIL.md §4). Half the node rows, one statement fewer per append.
+-- 0007 trail storage: what each append writes besides its entry, made smaller (docs/TRAIL.md §8.1,
+-- docs/PERFORMANCE.md "Trail"). Keep equivalent to sql/sqlite/0007_trail_storage.sql. MySQL commits DDL
+-- implicitly: the DELETE (safe to run again) comes first, then ONE ALTER for both table changes.
+-- Leaves (level 0) are not kept at all: leaf seq - 1 is the leaf hash of entry seq's own hash column.
 DELETE FROM trail_nodes WHERE level = 0;
--- trail_entries_actor goes: the actor filter of GET /api/v1/trail matches the token id OR the token's name,
--- which no single-column index serves, so both backends read it in seq order and the index was never used.
-ALTER TABLE trail_entries DROP INDEX trail_entries_actor;
+-- The Merkle nodes an entry completes (levels 1, 2, … as 64 hex digits each; at most 64 levels) go into the
+-- entry's own row: one INSERT per append instead of two. Node (level, idx) is in the row of seq
+-- (idx + 1) << level. The nodes of the entries appended before this migration stay in trail_nodes, where
+-- readers still find them. trail_entries_actor goes: the actor filter of GET /api/v1/trail matches the
+-- token id OR the token's name, which no single-column index serves, so the index was never used.
+ALTER TABLE trail_entries
+  ADD COLUMN nodes VARCHAR(4096) CHARACTER SET ascii COLLATE ascii_bin NOT NULL DEFAULT '',
+  DROP INDEX trail_entries_actor;

@@ -91,9 +91,11 @@ struct Target {
         rows("SELECT key_sha256, external_key, entity_type, entity_id, content_hash FROM external_keys "
              "ORDER BY key_sha256",
              5));
-    add(rows(
-        "SELECT seq, entity_type, entity_id, action, patch, prev_hash, hash FROM trail_entries ORDER BY seq",
-        7));
+    add(
+        rows("SELECT seq, entity_type, entity_id, action, patch, prev_hash, hash, nodes FROM trail_entries "
+             "ORDER BY "
+             "seq",
+             8));
     add(rows("SELECT level, idx, hash FROM trail_nodes ORDER BY level, idx", 3));
     add(rows("SELECT seq, hash FROM trail_head", 2));
     return all;

@@ -113,17 +113,17 @@ TEST_F(TrailStoreTest, ConcurrentWritersStayGapFree) {
   EXPECT_TRUE(store::TrailStore(*db_).verify({})->ok());
 }
 
-// Verifies the tree kept in trail_nodes: for every size 1…37 its root equals the in-memory RFC 9162 tree of
-// the entry hashes, every inclusion and consistency proof from the table verifies, and a flipped bit in a
-// proof or a root is rejected.
-TEST_F(TrailStoreTest, StoredTreeGivesTheRfc9162RootsAndProofs) {
-  append_entries(*db_, 37);
-  const auto entries = all_entries();
+/**
+ * Checks the stored tree against the in-memory RFC 9162 tree of the entry hashes: for every size 1…n its
+ * root, every inclusion and consistency proof verifies, and a flipped bit in a proof or a root is rejected.
+ */
+void expect_stored_tree_matches(store::Database& db, const std::vector<trail::TrailEntry>& entries) {
+  const std::uint64_t total = entries.size();
   trail::MemoryMerkleTree memory;
   for (const auto& e : entries)
     memory.append(e.hash);
-  store::TrailStore trail_store(*db_);
-  for (std::uint64_t n = 1; n <= 37; ++n) {
+  store::TrailStore trail_store(db);
+  for (std::uint64_t n = 1; n <= total; ++n) {
     const auto root = trail_store.root(n);
     ASSERT_TRUE(root) << root.error().message;
     ASSERT_EQ(*root, *trail::merkle_root(memory, n)) << "size " << n;
@@ -152,9 +152,48 @@ TEST_F(TrailStoreTest, StoredTreeGivesTheRfc9162RootsAndProofs) {
       }
     }
   }
+}
+
+// Verifies the stored tree (leaves from the entries' hashes, interior nodes in the rows of the entries that
+// completed them): for every size 1…37 its root equals the in-memory RFC 9162 tree of the entry hashes,
+// every inclusion and consistency proof verifies, and a flipped bit in a proof or a root is rejected.
+TEST_F(TrailStoreTest, StoredTreeGivesTheRfc9162RootsAndProofs) {
+  append_entries(*db_, 37);
+  expect_stored_tree_matches(*db_, all_entries());
+  store::TrailStore trail_store(*db_);
   EXPECT_FALSE(trail_store.inclusion_proof(5, 38));  // beyond the trail
   EXPECT_FALSE(trail_store.inclusion_proof(9, 8));   // the entry is not in that tree
   EXPECT_FALSE(trail_store.consistency_proof(0, 5));
+}
+
+// Verifies a trail written before migration 0007 — its interior nodes in trail_nodes, the entries' `nodes`
+// column empty — still gives every root and proof, verifies, and takes new appends whose left siblings are
+// those older nodes.
+TEST_F(TrailStoreTest, NodesWrittenBeforeMigration0007AreStillRead) {
+  append_entries(*db_, 21);
+  {
+    // The layout of migration 0005: every interior node as a trail_nodes row.
+    auto lease = db_->acquire();
+    std::vector<long long> seqs(100);
+    std::vector<std::string> nodes(100);
+    *lease << "SELECT seq, nodes FROM trail_entries WHERE nodes <> '' ORDER BY seq", soci::into(seqs),
+        soci::into(nodes);
+    ASSERT_FALSE(seqs.empty());
+    for (std::size_t i = 0; i < seqs.size(); ++i) {
+      for (int level = 1; static_cast<std::size_t>(level) * 64 <= nodes[i].size(); ++level) {
+        const long long idx = (seqs[i] >> level) - 1;
+        const std::string hash = nodes[i].substr(static_cast<std::size_t>(level - 1) * 64, 64);
+        *lease << "INSERT INTO trail_nodes (level, idx, hash) VALUES (:level, :idx, :hash)",
+            soci::use(level, "level"), soci::use(idx, "idx"), soci::use(hash, "hash");
+      }
+    }
+    *lease << "UPDATE trail_entries SET nodes = ''";
+  }
+  append_entries(*db_, 16, 1000);
+  expect_stored_tree_matches(*db_, all_entries());
+  auto verified = store::TrailStore(*db_).verify({});
+  ASSERT_TRUE(verified) << verified.error().message;
+  EXPECT_TRUE(verified->ok()) << verified->tree_nodes_problem;
 }
 
 // Verifies checkpoints: the head is signed once (nothing new: no second one), the signature verifies with
