@@ -192,6 +192,8 @@ Result<void> Database::ping() {
   }
   // The server went away (restart, failover): reconnect this session once so the pool heals itself.
   try {
+    // Statements kept with the session belong to the old connection: drop them first.
+    StatementCache::forget(&*lease);
     lease->reconnect();
     set_up_session(*lease, backend(), impl_->busy_timeout);
     int one = 0;

@@ -134,8 +134,7 @@ LedgerTransaction::LedgerTransaction(soci::session& sql, const WriteContext& con
     : sql_(sql),
       context_(context),
       grouped_(false),
-      owned_(sql.get_backend_name() == "sqlite3" ? nullptr : std::make_unique<StatementCache>(sql)),
-      statements_(owned_ ? owned_.get() : &StatementCache::of_session(sql)),
+      statements_(&StatementCache::of_session(sql)),
       owned_trail_(std::make_unique<TrailAppender>(*statements_)),
       trail_(owned_trail_.get()) {}
 
@@ -149,11 +148,7 @@ LedgerTransaction::~LedgerTransaction() {
 
 void LedgerTransaction::end_statements() noexcept {
   if (grouped_) return;  // the group ends its statements once, before its commit or rollback
-  if (owned_) {
-    owned_->clear();
-  } else {
-    statements_->reset();
-  }
+  statements_->reset();
 }
 
 Result<void> LedgerTransaction::finish() {
@@ -738,15 +733,8 @@ void LedgerStore::run_group(std::span<WriteCombiner::Job* const> group) {
     auto lease = database.acquire();
     soci::session& sql = *lease;
     const bool sqlite = database.backend() == Backend::sqlite;
-    std::unique_ptr<StatementCache> owned = sqlite ? nullptr : std::make_unique<StatementCache>(sql);
-    StatementCache& statements = owned ? *owned : StatementCache::of_session(sql);
-    const auto end_statements = [&]() noexcept {
-      if (owned) {
-        owned->clear();
-      } else {
-        statements.reset();
-      }
-    };
+    StatementCache& statements = StatementCache::of_session(sql);
+    const auto end_statements = [&]() noexcept { statements.reset(); };
     try {
       sql << std::string(text.begin_write);
       TrailAppender trail(statements);

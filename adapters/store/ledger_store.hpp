@@ -225,7 +225,7 @@ class LedgerTransaction {
    * recorded afterwards.
    */
   domain::Result<void> finish();
-  /** Finalizes (MySQL) or resets (SQLite) the cached statements: before a rollback, and by finish(). */
+  /** Resets the cached statements (they stay compiled): before a rollback, and by finish(). */
   void end_statements() noexcept;
   /** Hook (issue #5): who writes; the breach store stamps its rows and history with it. */
   const WriteContext& context() const { return context_; }
@@ -252,9 +252,7 @@ class LedgerTransaction {
   soci::session& sql_;
   const WriteContext& context_;
   const bool grouped_;  ///< the statements and the appender belong to a group (the second constructor)
-  std::unique_ptr<StatementCache>
-      owned_;  ///< MySQL alone: this transaction's cache; otherwise none (SQLite: kept per session)
-  StatementCache* statements_;
+  StatementCache* statements_;  ///< the session's, kept across its transactions (StatementCache::of_session)
   std::unique_ptr<TrailAppender> owned_trail_;  ///< alone only
   TrailAppender* trail_;
 };

@@ -1,11 +1,10 @@
 #pragma once
-// Statements of one write transaction, prepared once and executed again with new values. On SQLite,
-// compiling a statement costs more than running it (half of the CPU time of a bulk import went into
-// sqlite3_prepare_v2); the MySQL backend at least parses the text and its placeholders only once. On MySQL a
-// cache lives as long as its transaction (LedgerTransaction), so a reconnect can never orphan its statements;
-// a SQLite session keeps its cache across transactions (of_session: a single small write compiled its four
-// trail statements anew every time), reset at the end of each transaction and dropped before the session
-// closes (Database's destructor).
+// Statements of the write transactions of one pooled session, prepared once and executed again with new
+// values. On SQLite, compiling a statement costs more than running it (half of the CPU time of a bulk import
+// went into sqlite3_prepare_v2); the MySQL backend at least parses the text and its placeholders only once.
+// A session keeps its cache across transactions (of_session: a single small write compiled its statements
+// anew every time), reset at the end of each transaction, and dropped before the session closes
+// (Database's destructor) or reconnects (Database::ping).
 
 #include <soci/soci.h>
 
@@ -44,9 +43,9 @@ class StatementCache {
    */
   void reset() noexcept;
 
-  /** The cache kept with a SQLite session across transactions; the caller holds the session's lease. */
+  /** The cache kept with a session across transactions; the caller holds the session's lease. */
   static StatementCache& of_session(soci::session& sql);
-  /** Drops the kept cache of a session about to close (its statements must be finalized first). */
+  /** Drops the kept cache of a session about to close or reconnect (its statements are finalized). */
   static void forget(const soci::session* sql) noexcept;
   soci::session& session() { return sql_; }
 
