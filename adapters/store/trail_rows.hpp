@@ -128,7 +128,7 @@ inline std::string_view node_in(std::string_view nodes, unsigned level) {
 
 /**
  * A MerkleSource over the stored nodes: one prepared lookup per node (a second one, in trail_nodes, for the
- * entries appended before migration 0007), so a proof is O(log n) queries.
+ * entries appended before migration 0008), so a proof is O(log n) queries.
  */
 class DbMerkleSource final : public trail::MerkleSource {
  public:

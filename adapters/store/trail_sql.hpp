@@ -14,11 +14,11 @@ struct TrailSql {
   std::string_view select_head;
   std::string_view update_head;   ///< binds :seq, :hash
   std::string_view insert_entry;  ///< the entry columns and `nodes` (multi_row_insert repeats the tuple)
-  /** binds :level, :idx: a node of an entry appended before migration 0007 (older nodes live here). */
+  /** binds :level, :idx: a node of an entry appended before migration 0008 (older nodes live here). */
   std::string_view select_node;
   /** The hash of entry :seq; leaf index seq - 1 of the tree is the leaf hash of it (docs/TRAIL.md §4). */
   std::string_view select_entry_hash;
-  /** The nodes entry :seq completed (levels 1, 2, … as 64 hex digits each; "" before migration 0007). */
+  /** The nodes entry :seq completed (levels 1, 2, … as 64 hex digits each; "" before migration 0008). */
   std::string_view select_entry_nodes;
   /** The entry columns, in TrailEntry order, for SELECT lists. */
   std::string_view entry_columns;

@@ -166,10 +166,10 @@ TEST_F(TrailStoreTest, StoredTreeGivesTheRfc9162RootsAndProofs) {
   EXPECT_FALSE(trail_store.consistency_proof(0, 5));
 }
 
-// Verifies a trail written before migration 0007 — its interior nodes in trail_nodes, the entries' `nodes`
+// Verifies a trail written before migration 0008 — its interior nodes in trail_nodes, the entries' `nodes`
 // column empty — still gives every root and proof, verifies, and takes new appends whose left siblings are
 // those older nodes.
-TEST_F(TrailStoreTest, NodesWrittenBeforeMigration0007AreStillRead) {
+TEST_F(TrailStoreTest, NodesWrittenBeforeMigration0008AreStillRead) {
   append_entries(*db_, 21);
   {
     // The layout of migration 0005: every interior node as a trail_nodes row.

@@ -1,5 +1,5 @@
--- 0007 trail storage: what each append writes besides its entry, made smaller (docs/TRAIL.md §8.1,
--- docs/PERFORMANCE.md "Trail"). Keep equivalent to sql/sqlite/0007_trail_storage.sql. MySQL commits DDL
+-- 0008 trail storage: what each append writes besides its entry, made smaller (docs/TRAIL.md §8.1,
+-- docs/PERFORMANCE.md "Trail"). Keep equivalent to sql/sqlite/0008_trail_storage.sql. MySQL commits DDL
 -- implicitly: the DELETE (safe to run again) comes first, then ONE ALTER for both table changes.
 -- Leaves (level 0) are not kept at all: leaf seq - 1 is the leaf hash of entry seq's own hash column.
 DELETE FROM trail_nodes WHERE level = 0;

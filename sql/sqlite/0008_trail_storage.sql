@@ -1,5 +1,5 @@
--- 0007 trail storage: what each append writes besides its entry, made smaller (docs/TRAIL.md §8.1,
--- docs/PERFORMANCE.md "Trail"). Keep equivalent to sql/mysql/0007_trail_storage.sql.
+-- 0008 trail storage: what each append writes besides its entry, made smaller (docs/TRAIL.md §8.1,
+-- docs/PERFORMANCE.md "Trail"). Keep equivalent to sql/mysql/0008_trail_storage.sql.
 -- The Merkle nodes an entry completes (levels 1, 2, … as 64 hex digits each) go into the entry's own row:
 -- one INSERT per append instead of two. Node (level, idx) is in the row of seq (idx + 1) << level. The
 -- nodes of the entries appended before this migration stay in trail_nodes, where readers still find them.
