@@ -6,7 +6,7 @@
 # separately. Builds nothing: point it at a build directory with server/pactwatch and bench/sync/gen_ocds.
 #
 #   bench/sync_bench.sh [BUILD_DIR] [N]      (defaults: build, 100000)
-#   BACKENDS="sqlite mariadb" BATCH_SIZE=500 DETECT=true DETECT_N=N                          (defaults)
+#   BACKENDS="sqlite mariadb" BATCH_SIZE=500 DETECT=true DETECT_N=N BUFFER_POOL=3G          (defaults)
 #
 # Each run is measured with /usr/bin/time -v: wall time, user + system CPU time, peak RSS; prints releases/s
 # (of wall time and of CPU time) per run, and what the import reported.
@@ -20,6 +20,7 @@ backends="${BACKENDS:-sqlite mariadb}"
 batch_size="${BATCH_SIZE:-500}"
 detect="${DETECT:-true}"
 detect_releases="${DETECT_N:-$releases}"
+buffer_pool="${BUFFER_POOL:-3G}"
 
 pactwatch="$build/server/pactwatch"
 gen="$build/bench/sync/gen_ocds"
@@ -38,9 +39,11 @@ trap cleanup EXIT
 
 export PACTWATCH_SQL_DIR="$repo/sql" PACTWATCH_LOG_LEVEL=warn
 
-start_mariadb() {  # sets $socket; as bench/ledger_bench.sh: a buffer pool of 512 MiB
+# The buffer pool holds the data of 100,000 releases (about 3 GB with their indexes); with 512 MiB the rate
+# fell by two thirds once the indexes outgrew it (docs/PERFORMANCE.md, "Sync").
+start_mariadb() {  # sets $socket
   mkdir -p "$tmp/mariadb"
-  mariadb_start "$tmp/mariadb" sync_bench --innodb-buffer-pool-size=512M --max-allowed-packet=64M
+  mariadb_start "$tmp/mariadb" sync_bench --innodb-buffer-pool-size="$buffer_pool" --max-allowed-packet=64M
   socket="$MARIADB_SOCKET"
 }
 
