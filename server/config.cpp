@@ -174,7 +174,7 @@ const std::array<KeyDef, 32> kKeys = {{
      set_number<std::size_t, 1, 256, &Config::db_pool_size>},
     {{"db_busy_timeout_ms", "5000", "SQLite: how long a writer waits for the file lock (0-600000)"},
      set_busy_timeout},
-    {{"sync_sqlite_cache_mib", "1024",
+    {{"sync_sqlite_cache_mib", "64",
       "SQLite: page cache (MiB) of a session writing an import or sync batch; 0: SQLite's 2 MiB (0-65536)"},
      set_number<int, 0, 65'536, &Config::sync_sqlite_cache_mib>},
     {{"sync_sqlite_checkpoint_mib", "256",

@@ -44,7 +44,7 @@ struct Config {
   store::DatabaseUrl database;                       ///< parsed from the `database` key
   std::size_t db_pool_size = 4;                      ///< pooled database sessions
   std::chrono::milliseconds db_busy_timeout{5'000};  ///< SQLite busy timeout
-  int sync_sqlite_cache_mib = 1024;                  ///< SQLite: page cache of a session writing a sync batch
+  int sync_sqlite_cache_mib = 64;                    ///< SQLite: page cache of a session writing a sync batch
   int sync_sqlite_checkpoint_mib = 256;  ///< SQLite: WAL size after which such a session checkpoints
   std::string log_level = "info";        ///< trace|debug|info|warn|error|critical|off
   std::string log_format = "json";       ///< json: one JSON object per line

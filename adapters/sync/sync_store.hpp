@@ -48,11 +48,11 @@ struct StoreOptions {
   /// How long a lease lasts after each check; a syncer that stops checking loses it after this.
   std::chrono::seconds lease_ttl{60};
   /// SQLite only: the page cache (MiB) of a session that writes a batch (config `sync_sqlite_cache_mib`).
-  /// Entity ids and external keys are hashes, so every batch touches index pages all over the file; a cache
-  /// that holds the indexes saves rereading them through the OS (docs/PERFORMANCE.md, "Sync"). SQLite's
-  /// default is 2 MiB, which also spills a batch's dirty pages to the WAL before the commit. 0 leaves
-  /// SQLite's default.
-  int sqlite_cache_mib = 1024;
+  /// SQLite's default of 2 MiB spills a batch's dirty pages to the WAL before the commit and rereads index
+  /// pages through the OS; 64 MiB keeps a batch of 500 releases in memory. A cache that holds all the
+  /// (hash-keyed) indexes saved system time but cost as much user time (docs/PERFORMANCE.md, "Sync"). 0
+  /// leaves SQLite's default.
+  int sqlite_cache_mib = 64;
   /// SQLite only: the WAL size (MiB) after which a commit of that session checkpoints it into the database
   /// file (config `sync_sqlite_checkpoint_mib`). SQLite's default is about 4 MiB; a larger WAL writes a page
   /// that many batches change into the file once instead of once per checkpoint. 0 leaves SQLite's default.
