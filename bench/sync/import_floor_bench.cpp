@@ -9,7 +9,7 @@
 // interval), each batch is one transaction of prepared single-row INSERTs, and there is no mapping, JSON or
 // hashing: its rate is an upper bound for any import that stores this data model on this machine.
 //
-//   import_floor_bench DB_FILE [--releases 100000] [--batch 500] [--sql-dir sql] [--cache-mib 1024]
+//   import_floor_bench DB_FILE [--releases 100000] [--batch 500] [--sql-dir sql] [--cache-mib 64]
 //                      [--checkpoint-mib 256] [--every 10000] [--drop-index NAME]...
 //
 // The values of a batch are generated before its transaction; that time is measured and left out of the
@@ -193,8 +193,8 @@ void migrate(sqlite3* db, const std::string& sql_dir) {
 struct Options {
   std::string path, sql_dir = "sql";
   std::size_t releases = 100'000, batch = 500, every = 10'000;
-  long long cache_mib = 1024, checkpoint_mib = 256;
-  std::vector<std::string> drop;  ///< indexes to drop after migrating: what each one costs
+  long long cache_mib = 64, checkpoint_mib = 256;  // the importer's defaults
+  std::vector<std::string> drop;                   ///< indexes to drop after migrating: what each one costs
 };
 
 bool parse(int argc, char** argv, Options& o) {
@@ -237,7 +237,7 @@ int main(int argc, char** argv) {
   Options o;
   if (!parse(argc, argv, o)) {
     std::cerr << "usage: import_floor_bench DB_FILE [--releases 100000] [--batch 500] [--sql-dir sql] "
-                 "[--cache-mib 1024] [--checkpoint-mib 256] [--every 10000] [--drop-index NAME]...\n";
+                 "[--cache-mib 64] [--checkpoint-mib 256] [--every 10000] [--drop-index NAME]...\n";
     return 2;
   }
   for (const char* suffix : {"", "-wal", "-shm"})
