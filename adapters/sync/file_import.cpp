@@ -31,7 +31,7 @@ struct MappedBatch {
 
 /**
  * Reads and maps a file on its own thread while the caller's thread writes the batches, so that parsing and
- * mapping (about a third of an import's own CPU time) overlap SQLite's writing. The reader runs at most
+ * mapping (roughly a tenth of an import's CPU time) overlap SQLite's writing. The reader runs at most
  * kAhead batches ahead: memory stays bounded by kAhead + 2 batches, whatever the file size.
  */
 class Pipeline {
