@@ -3,10 +3,13 @@
 # into a fresh SQLite file and then into a throwaway MariaDB it starts and stops (like scripts/test.sh), each
 # time a first import (everything created) and a re-import of the same file (everything unchanged by content
 # hash), with --no-detection true; then a first import into a fresh SQLite file with detection on, reported
-# separately. Builds nothing: point it at a build directory with server/pactwatch and bench/sync/gen_ocds.
+# separately. With FLOOR=true, also the floor of each backend: bench/sync/import_floor_bench(_mariadb) writes
+# the same rows and indexes precomputed, with nothing else to do (its own table follows the summary). Builds
+# nothing: point it at a build directory with server/pactwatch, bench/sync/gen_ocds and, for FLOOR, the floor
+# benchmarks.
 #
 #   bench/sync_bench.sh [BUILD_DIR] [N]      (defaults: build, 100000)
-#   BACKENDS="sqlite mariadb" BATCH_SIZE=500 DETECT=true DETECT_N=N                          (defaults)
+#   BACKENDS="sqlite mariadb" BATCH_SIZE=500 DETECT=true DETECT_N=N BUFFER_POOL=3G FLOOR=false  (defaults)
 #
 # Each run is measured with /usr/bin/time -v: wall time, user + system CPU time, peak RSS; prints releases/s
 # (of wall time and of CPU time) per run, and what the import reported.
@@ -20,6 +23,8 @@ backends="${BACKENDS:-sqlite mariadb}"
 batch_size="${BATCH_SIZE:-500}"
 detect="${DETECT:-true}"
 detect_releases="${DETECT_N:-$releases}"
+buffer_pool="${BUFFER_POOL:-3G}"
+floor="${FLOOR:-false}"
 
 pactwatch="$build/server/pactwatch"
 gen="$build/bench/sync/gen_ocds"
@@ -38,9 +43,11 @@ trap cleanup EXIT
 
 export PACTWATCH_SQL_DIR="$repo/sql" PACTWATCH_LOG_LEVEL=warn
 
-start_mariadb() {  # sets $socket; as bench/ledger_bench.sh: a buffer pool of 512 MiB
+# The buffer pool holds the data of 100,000 releases (about 3 GB with their indexes); with 512 MiB the rate
+# fell by two thirds once the indexes outgrew it (docs/PERFORMANCE.md, "Sync").
+start_mariadb() {  # sets $socket
   mkdir -p "$tmp/mariadb"
-  mariadb_start "$tmp/mariadb" sync_bench --innodb-buffer-pool-size=512M --max-allowed-packet=64M
+  mariadb_start "$tmp/mariadb" sync_bench --innodb-buffer-pool-size="$buffer_pool" --max-allowed-packet=64M
   socket="$MARIADB_SOCKET"
 }
 
@@ -71,6 +78,7 @@ echo "# load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
 "$gen" "$releases" "$tmp/releases.jsonl" | sed 's/^/# generated: /'
 echo "# file: $(du -m "$tmp/releases.jsonl" | cut -f1) MiB"
 : >"$tmp/summary"
+: >"$tmp/floor"
 for backend in $backends; do
   case "$backend" in
     sqlite)
@@ -80,6 +88,13 @@ for backend in $backends; do
       measure "re-import (unchanged)" sqlite "$url" "$releases" "$tmp/releases.jsonl" false
       echo "# sqlite: database file $(du -m "$tmp/sync.db" | cut -f1) MiB"
       rm -f "$tmp/sync.db" "$tmp/sync.db-wal" "$tmp/sync.db-shm"
+      if [[ $floor = true ]]; then
+        echo "# sqlite floor (load average $(cut -d' ' -f1-3 /proc/loadavg)):" >>"$tmp/floor"
+        /usr/bin/time -f "# sqlite floor process: %e s wall, %U + %S s CPU, peak RSS %M KiB" \
+          "$build/bench/sync/import_floor_bench" "$tmp/floor.db" --releases "$releases" --batch "$batch_size" \
+          --sql-dir "$repo/sql" >>"$tmp/floor" 2>&1
+        rm -f "$tmp/floor.db" "$tmp/floor.db-wal" "$tmp/floor.db-shm"
+      fi
       ;;
     mariadb)
       command -v mariadbd >/dev/null || { echo "sync_bench: mariadbd is not installed" >&2; exit 2; }
@@ -90,6 +105,16 @@ for backend in $backends; do
       PACTWATCH_DATABASE="$url" "$pactwatch" migrate >/dev/null
       measure "first import" mariadb "$url" "$releases" "$tmp/releases.jsonl" false
       measure "re-import (unchanged)" mariadb "$url" "$releases" "$tmp/releases.jsonl" false
+      if [[ $floor = true ]]; then
+        mariadb --no-defaults --socket="$socket" --user=root \
+          -e 'CREATE DATABASE pactwatch_floor CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci'
+        echo "# mariadb floor (load average $(cut -d' ' -f1-3 /proc/loadavg); mariadbd CPU time before it:" \
+          "$(ps -o cputime= -p "$MARIADB_PID")):" >>"$tmp/floor"
+        /usr/bin/time -f "# mariadb floor process: %e s wall, %U + %S s CPU, peak RSS %M KiB" \
+          "$build/bench/sync/import_floor_bench_mariadb" "$socket" pactwatch_floor --releases "$releases" \
+          --batch "$batch_size" --sql-dir "$repo/sql" >>"$tmp/floor" 2>&1
+        echo "# mariadbd CPU time after it: $(ps -o cputime= -p "$MARIADB_PID")" >>"$tmp/floor"
+      fi
       mariadb_stop
       ;;
     *) echo "sync_bench: unknown backend $backend (sqlite, mariadb)" >&2; exit 2 ;;
@@ -109,3 +134,4 @@ echo "# load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-34s %-8s %8s %9s %9s %9s %11s %11s %8s\n' run backend releases "wall s" "user s" "sys s" \
   "rel/s wall" "rel/s CPU" "RSS MiB"
 cat "$tmp/summary"
+if [[ -s $tmp/floor ]]; then cat "$tmp/floor"; fi

@@ -110,6 +110,9 @@ int run_import_command(std::span<const std::string> args, const Environment& env
   Config config;
   auto db = open_cli_database(a->config_args, env, err, code, &config);
   if (!db) return code;
+  const sync::StoreOptions configured = sync_store_options(config);
+  options.store.sqlite_cache_mib = configured.sqlite_cache_mib;
+  options.store.sqlite_checkpoint_mib = configured.sqlite_checkpoint_mib;
   if (no_detection == a->options.end() || no_detection->second == "false") {
     auto workflow = configured_workflow(config);
     if (!workflow) {
@@ -199,7 +202,7 @@ int run_sync_command(std::span<const std::string> args, const Environment& env, 
     }
     after_batch = detection_after_batch(*db, std::move(*workflow));
   }
-  auto run = run_configured_source(*db, source, owner, after_batch, {}, url);
+  auto run = run_configured_source(*db, source, owner, after_batch, {}, url, sync_store_options(config));
   if (!run) {
     err << "pactwatch sync: " << run.error().message << "\n";
     return kExitFailure;

@@ -165,7 +165,7 @@ constexpr std::size_t kMaxSize = std::numeric_limits<std::uint32_t>::max();
 
 // The single list of keys: file spelling, default, description. config/pactwatch.conf and
 // docs/CONFIGURATION.md document the same list (a CLI test checks the shipped file against it).
-const std::array<KeyDef, 31> kKeys = {{
+const std::array<KeyDef, 33> kKeys = {{
     {{"listen", "127.0.0.1:8080", "HOST:PORT to listen on; port 0 picks a free port"}, set_listen},
     {{"database", "sqlite:var/pactwatch.db",
       "sqlite:PATH or mysql://USER[:PASS]@HOST[:PORT]/DB[?socket=PATH]"},
@@ -177,6 +177,12 @@ const std::array<KeyDef, 31> kKeys = {{
     {{"db_write_group_max", "64",
       "most concurrent writes committed together in one transaction (group commit); 1: each alone (1-4096)"},
      set_number<std::size_t, 1, 4096, &Config::db_write_group_max>},
+    {{"sync_sqlite_cache_mib", "64",
+      "SQLite: page cache (MiB) of a session writing an import or sync batch; 0: SQLite's 2 MiB (0-65536)"},
+     set_number<int, 0, 65'536, &Config::sync_sqlite_cache_mib>},
+    {{"sync_sqlite_checkpoint_mib", "256",
+      "SQLite: WAL size (MiB) after which such a session checkpoints; 0: SQLite's 4 MiB (0-65536)"},
+     set_number<int, 0, 65'536, &Config::sync_sqlite_checkpoint_mib>},
     {{"io_threads", "2", "threads serving network I/O (1-64)"},
      set_http_number<unsigned, 1, 64, &HttpOptions::io_threads>},
     {{"worker_threads", "16", "threads running blocking work such as database calls (1-256)"},

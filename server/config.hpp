@@ -45,8 +45,10 @@ struct Config {
   std::size_t db_pool_size = 4;                      ///< pooled database sessions
   std::size_t db_write_group_max = 64;               ///< writes committed together (group commit)
   std::chrono::milliseconds db_busy_timeout{5'000};  ///< SQLite busy timeout
-  std::string log_level = "info";                    ///< trace|debug|info|warn|error|critical|off
-  std::string log_format = "json";                   ///< json: one JSON object per line
+  int sync_sqlite_cache_mib = 64;                    ///< SQLite: page cache of a session writing a sync batch
+  int sync_sqlite_checkpoint_mib = 256;  ///< SQLite: WAL size after which such a session checkpoints
+  std::string log_level = "info";        ///< trace|debug|info|warn|error|critical|off
+  std::string log_format = "json";       ///< json: one JSON object per line
   std::string calendar_file = "config/calendar/cn-2025-2026.csv";  ///< official working-day calendar
   std::string sql_dir = "sql";                                     ///< holds sqlite/ and mysql/ migrations
   std::string data_dir = "var";  ///< files the service keeps (keys, exports)

@@ -279,8 +279,8 @@ int run_serve(const LoadedConfig& loaded) {
              {"io_threads", config.http.io_threads},
              {"worker_threads", config.http.worker_threads}});
   if (!sources.empty()) {
-    scheduler =
-        std::make_unique<SyncScheduler>(database, std::move(sources), SchedulerOptions{"", true, workflow});
+    scheduler = std::make_unique<SyncScheduler>(
+        database, std::move(sources), SchedulerOptions{"", true, workflow, sync_store_options(config)});
   }
   const int code = server.run_until_signalled();
   if (scheduler) scheduler->stop();  // a run in progress ends after its current batch

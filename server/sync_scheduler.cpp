@@ -22,12 +22,19 @@ int ceil_seconds(std::chrono::milliseconds ms) {
 
 }  // namespace
 
+sync::StoreOptions sync_store_options(const Config& config) {
+  sync::StoreOptions options;
+  options.sqlite_cache_mib = config.sync_sqlite_cache_mib;
+  options.sqlite_checkpoint_mib = config.sync_sqlite_checkpoint_mib;
+  return options;
+}
+
 domain::Result<sync::RunReport> run_configured_source(store::Database& database, const SourceConfig& source,
                                                       const std::string& owner, sync::AfterBatch after_batch,
                                                       std::function<bool()> should_stop,
-                                                      const std::string& url) {
+                                                      const std::string& url,
+                                                      sync::StoreOptions store_options) {
   sync::SyncStore store(database);
-  sync::StoreOptions store_options;
   store_options.default_region = source.default_region;
   store_options.default_body_id = source.default_body;
   const std::string& from = url.empty() ? source.url : url;
@@ -112,7 +119,8 @@ void SyncScheduler::loop(const SourceConfig& source) {
     log_event("info", "sync_run_started", {{"source", source.name}, {"kind", source.kind}});
     domain::Result<sync::RunReport> run = domain::fail(domain::ErrorCode::unavailable, "not run");
     try {
-      run = run_configured_source(database_, source, options_.owner, detection, should_stop);
+      run = run_configured_source(database_, source, options_.owner, detection, should_stop, {},
+                                  options_.store);
     } catch (const std::exception& e) {
       // Never let a run end the thread (and the process): report it and try again at the next interval.
       run = domain::fail(domain::ErrorCode::unavailable, std::string("sync run failed: ") + e.what());

@@ -23,21 +23,26 @@
 
 namespace pactwatch::server {
 
+/** How batches are stored, from the configuration (`sync_sqlite_cache_mib`, `sync_sqlite_checkpoint_mib`). */
+sync::StoreOptions sync_store_options(const Config& config);
+
 /**
  * One run of `source` (ocds-http or exchange-mysql) under its lease, with `after_batch` (detection) after
- * each batch; `url` overrides the configured URL when not empty. A lease held elsewhere is `conflict` (no
- * run).
+ * each batch; `url` overrides the configured URL when not empty. `store` gives the session settings; the
+ * source's default region and body replace its own. A lease held elsewhere is `conflict` (no run).
  */
 domain::Result<sync::RunReport> run_configured_source(store::Database& database, const SourceConfig& source,
                                                       const std::string& owner, sync::AfterBatch after_batch,
                                                       std::function<bool()> should_stop = {},
-                                                      const std::string& url = {});
+                                                      const std::string& url = {},
+                                                      sync::StoreOptions store = {});
 
 /** What the scheduler needs besides the sources. */
 struct SchedulerOptions {
   std::string owner;         ///< lease owner of this instance; empty: host name and process id
   bool detection = true;     ///< detection of the touched commitments after each batch
   WorkflowOptions workflow;  ///< the configured workflow (calendar, policy) detection runs with
+  sync::StoreOptions store;  ///< session settings of the batch writer (sync_store_options)
 };
 
 /**

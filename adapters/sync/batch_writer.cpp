@@ -585,9 +585,19 @@ Result<BatchCounts> SyncStore::write_batch(const Lease& lease, std::span<SyncRec
   std::optional<d::Error> aborted;
   auto written = ledger_.write(
       context, std::nullopt, [&](store::LedgerTransaction& tx) -> Result<store::StoredResponse> {
-        if (options.sqlite_cache_mib > 0 && database_.backend() == store::Backend::sqlite) {
-          // A per-connection setting (it stays with the pooled session); the value is a number, never text.
-          tx.session() << "PRAGMA cache_size = -" + std::to_string(options.sqlite_cache_mib * 1024);
+        if (database_.backend() == store::Backend::sqlite) {
+          // Per-connection settings (they stay with the pooled session); the values are numbers, never text.
+          if (options.sqlite_cache_mib > 0) {
+            tx.session() << "PRAGMA cache_size = -" +
+                                std::to_string(static_cast<long long>(options.sqlite_cache_mib) * 1024);
+          }
+          if (options.sqlite_checkpoint_mib > 0) {
+            long long page_size = 4096;
+            tx.session() << "PRAGMA page_size", soci::into(page_size);
+            const long long pages = static_cast<long long>(options.sqlite_checkpoint_mib) * 1024 * 1024 /
+                                    std::max(page_size, 512LL);
+            tx.session() << "PRAGMA wal_autocheckpoint = " + std::to_string(pages);
+          }
         }
         // Fencing: only the holder of the current epoch, before its lease ran out, may write.
         const long long epoch = lease.epoch;

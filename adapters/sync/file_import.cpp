@@ -3,6 +3,12 @@
 #include <unistd.h>
 
 #include <array>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "adapters/platform/ocds/reader.hpp"
 
@@ -13,57 +19,122 @@ namespace ocds = platform::ocds;
 
 namespace {
 
-/** Stops the reader when a batch cannot be written. */
-struct StopImport {
-  d::Error error;
+/** Stops the reading thread when the writer has stopped. */
+struct StopReading {};
+
+/** One batch as read and mapped: what SyncStore::write_batch takes. */
+struct MappedBatch {
+  std::vector<SyncRecord> records;
+  std::vector<SyncQuarantine> problems;
+  std::string cursor;
 };
 
-/** Collects mapped releases and input problems and writes them a batch at a time. */
-class Batcher {
+/**
+ * Reads and maps a file on its own thread while the caller's thread writes the batches, so that parsing and
+ * mapping (roughly a tenth of an import's CPU time) overlap SQLite's writing. The reader runs at most
+ * kAhead batches ahead: memory stays bounded by kAhead + 2 batches, whatever the file size.
+ */
+class Pipeline {
  public:
-  Batcher(SyncStore& store, const Lease& lease, const ImportOptions& options, std::string path)
-      : store_(store), lease_(lease), options_(options), path_(std::move(path)) {}
+  static constexpr std::size_t kAhead = 1;
+
+  Pipeline(const ImportOptions& options, std::string path) : options_(options), path_(std::move(path)) {}
+  ~Pipeline() { stop(); }
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  void start() {
+    reader_ = std::thread([this] { read(); });
+  }
+
+  /** The next batch, in file order; nullopt once the file is read to its end. */
+  std::optional<MappedBatch> next() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return !ready_.empty() || done_; });
+    if (ready_.empty()) {
+      if (failure_) std::rethrow_exception(failure_);
+      return std::nullopt;
+    }
+    MappedBatch batch = std::move(ready_.front());
+    ready_.pop_front();
+    changed_.notify_all();
+    return batch;
+  }
+
+  /** Stops the reader (after a failed write) and waits for it. */
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stopped_ = true;
+    }
+    changed_.notify_all();
+    if (reader_.joinable()) reader_.join();
+  }
+
+  std::size_t input_problems() const { return input_problems_; }
+
+ private:
+  void read() {
+    try {
+      ocds::read_file(path_, ocds::ReaderSink{
+                                 [&](ocds::RawRelease&& r) { release(std::move(r)); },
+                                 [&](ocds::QuarantineEntry&& q) { problem(std::move(q)); },
+                             });
+      // The last, partial batch; an empty file still writes one (empty) batch, which sets the cursor.
+      if (!batch_.records.empty() || !batch_.problems.empty() || !pushed_once_) push();
+    } catch (const StopReading&) {
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      failure_ = std::current_exception();
+    }
+    std::lock_guard lock(mutex_);
+    done_ = true;
+    changed_.notify_all();
+  }
 
   void release(ocds::RawRelease&& raw) {
     ordinal_ = raw.ordinal;
     auto mapped = ocds::map_release(raw, options_.mapping);
-    records_.push_back(from_ocds(std::move(mapped), std::move(raw.text)));
-    if (records_.size() + problems_.size() >= std::max<std::size_t>(options_.batch_size, 1)) flush();
+    batch_.records.push_back(from_ocds(std::move(mapped), std::move(raw.text)));
+    if (full()) push();
   }
 
   void problem(ocds::QuarantineEntry&& q) {
-    ++report_.input_problems;
-    problems_.push_back(from_ocds(q));
-    if (records_.size() + problems_.size() >= std::max<std::size_t>(options_.batch_size, 1)) flush();
+    ++input_problems_;
+    batch_.problems.push_back(from_ocds(q));
+    if (full()) push();
   }
 
-  void flush() {
-    if (records_.empty() && problems_.empty() && wrote_once_) return;
-    const std::string cursor = "file:" + path_ + "#" + std::to_string(ordinal_);
-    auto counts = store_.write_batch(lease_, records_, problems_, cursor, options_.store);
-    if (!counts) throw StopImport{counts.error()};
-    wrote_once_ = true;
-    if (options_.after_batch) options_.after_batch(*counts);
-    report_.counts.add(*counts);
-    records_.clear();
-    problems_.clear();
+  bool full() const {
+    return batch_.records.size() + batch_.problems.size() >= std::max<std::size_t>(options_.batch_size, 1);
   }
 
-  FileReport take() {
-    report_.path = path_;
-    return std::move(report_);
+  /** Hands the batch to the writer, waiting while it is kAhead batches behind. */
+  void push() {
+    batch_.cursor = "file:" + path_ + "#" + std::to_string(ordinal_);
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return ready_.size() < kAhead || stopped_; });
+    if (stopped_) throw StopReading{};
+    ready_.push_back(std::move(batch_));
+    batch_ = MappedBatch{};
+    pushed_once_ = true;
+    changed_.notify_all();
   }
 
- private:
-  SyncStore& store_;
-  const Lease& lease_;
   const ImportOptions& options_;
   std::string path_;
-  std::vector<SyncRecord> records_;
-  std::vector<SyncQuarantine> problems_;
+  std::thread reader_;
+  // The reader's own state.
+  MappedBatch batch_;
   std::size_t ordinal_ = 0;
-  bool wrote_once_ = false;
-  FileReport report_;
+  bool pushed_once_ = false;
+  std::size_t input_problems_ = 0;  ///< read by the writer only after the reader has finished
+  // Shared with the writer.
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<MappedBatch> ready_;
+  bool done_ = false, stopped_ = false;
+  std::exception_ptr failure_;
 };
 
 }  // namespace
@@ -76,17 +147,22 @@ std::string default_owner() {
 
 d::Result<FileReport> import_ocds_file(SyncStore& store, const Lease& lease, const std::string& path,
                                        const ImportOptions& options) {
-  Batcher batcher(store, lease, options, path);
-  try {
-    ocds::read_file(path, ocds::ReaderSink{
-                              [&](ocds::RawRelease&& r) { batcher.release(std::move(r)); },
-                              [&](ocds::QuarantineEntry&& q) { batcher.problem(std::move(q)); },
-                          });
-    batcher.flush();
-  } catch (const StopImport& stop) {
-    return std::unexpected(stop.error);
+  FileReport report;
+  report.path = path;
+  Pipeline pipeline(options, path);
+  pipeline.start();
+  while (auto batch = pipeline.next()) {
+    auto counts = store.write_batch(lease, batch->records, batch->problems, batch->cursor, options.store);
+    if (!counts) {
+      pipeline.stop();
+      return std::unexpected(counts.error());
+    }
+    if (options.after_batch) options.after_batch(*counts);
+    report.counts.add(*counts);
   }
-  return batcher.take();
+  pipeline.stop();
+  report.input_problems = pipeline.input_problems();
+  return report;
 }
 
 d::Result<ImportReport> import_ocds_files(SyncStore& store, std::span<const std::string> paths,

@@ -1,7 +1,8 @@
 #pragma once
 // `pactwatch import FILE…`: reads OCDS files (release packages, record packages, JSON Lines) release by
 // release, maps each, and stores them in batches through SyncStore::write_batch under the source's lease.
-// Memory stays bounded by one batch, whatever the file size.
+// A second thread reads and maps while the caller writes; memory stays bounded by three batches, whatever the
+// file size.
 
 #include <cstddef>
 #include <functional>

@@ -47,10 +47,16 @@ struct StoreOptions {
   std::string default_body_id;
   /// How long a lease lasts after each check; a syncer that stops checking loses it after this.
   std::chrono::seconds lease_ttl{60};
-  /// SQLite only: the page cache (MiB) of a session that writes a batch. The default 2 MiB of SQLite spills
-  /// a batch's dirty pages to the WAL before the commit and rereads index pages through the OS; 64 MiB
-  /// keeps a batch of 500 releases in memory (docs/PERFORMANCE.md, "Sync"). 0 leaves SQLite's default.
+  /// SQLite only: the page cache (MiB) of a session that writes a batch (config `sync_sqlite_cache_mib`).
+  /// SQLite's default of 2 MiB spills a batch's dirty pages to the WAL before the commit and rereads index
+  /// pages through the OS; 64 MiB keeps a batch of 500 releases in memory. A cache that holds all the
+  /// (hash-keyed) indexes saved system time but cost as much user time (docs/PERFORMANCE.md, "Sync"). 0
+  /// leaves SQLite's default.
   int sqlite_cache_mib = 64;
+  /// SQLite only: the WAL size (MiB) after which a commit of that session checkpoints it into the database
+  /// file (config `sync_sqlite_checkpoint_mib`). SQLite's default is about 4 MiB; a larger WAL writes a page
+  /// that many batches change into the file once instead of once per checkpoint. 0 leaves SQLite's default.
+  int sqlite_checkpoint_mib = 256;
 };
 
 /** What a batch (or a run) did. "Records" are releases or rows; "entities" what they became. */

@@ -1,0 +1,207 @@
+#pragma once
+// The rows of an import for the floor benchmarks (import_floor_bench, import_floor_bench_mariadb;
+// docs/PERFORMANCE.md, "Sync"): what N synthetic releases (bench/sync/synthetic_ocds.hpp) become once
+// imported, with the real row sizes and random ids, keys and hashes of the real shapes, generated a batch at
+// a time.
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace pactwatch::bench::floor {
+
+/** Random text of the shapes the importer stores. */
+class Values {
+ public:
+  std::string id(std::string_view prefix) {  // prefix_ + 26 Crockford base32, as sync::stable_id
+    static constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    std::string s(prefix);
+    s += '_';
+    for (int i = 0; i < 26; ++i)
+      s += kAlphabet[rng_() % 32];
+    return s;
+  }
+  std::string hex64() {
+    static constexpr std::string_view kHex = "0123456789abcdef";
+    std::string s(64, '0');
+    for (auto& c : s)
+      c = kHex[rng_() % 16];
+    return s;
+  }
+  /** Filler of `mean` +- 10 % characters (a trail patch, a key's tail). */
+  std::string text(std::size_t mean) {
+    const std::size_t n = mean - mean / 10 + rng_() % (mean / 5 + 1);
+    std::string s(n, ' ');
+    for (auto& c : s)
+      c = static_cast<char>('a' + rng_() % 26);
+    return s;
+  }
+  std::uint64_t next() { return rng_(); }
+  bool chance(unsigned percent) { return rng_() % 100 < percent; }
+
+ private:
+  std::mt19937_64 rng_{42};
+};
+
+inline std::string date(long long day) {  // 2024-01-01 + day
+  const auto ymd = std::chrono::year_month_day{std::chrono::sys_days{std::chrono::year{2024} / 1 / 1} +
+                                               std::chrono::days{day}};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+/** One trail entry (trail_entries) and the Merkle nodes its append stores (trail_nodes). */
+struct TrailRow {
+  long long seq;
+  std::string action, type, id, patch, prev, hash;
+  std::vector<std::pair<long long, long long>> nodes;  ///< (level, index)
+  std::vector<std::string> node_hashes;
+};
+struct KeyRow {
+  std::string sha, key, type, id, hash;
+};
+struct CommitmentRow {
+  std::string id, agreement, side, obligor, kind, title, due;
+  bool amount;
+  long long fen;
+};
+struct FactRow {
+  std::string id, commitment, kind, on;
+  bool amount;
+  long long fen;
+};
+struct PartyRow {
+  std::string id, name, code;
+  bool body;
+};
+/** Everything one batch stores, generated before its transaction. */
+struct Batch {
+  std::vector<PartyRow> parties;
+  std::vector<std::array<std::string, 6>> agreements;  // id, title, body, counterparty, signed_on, ocid
+  std::vector<long long> agreement_fen;
+  std::vector<CommitmentRow> commitments;
+  std::vector<FactRow> facts;
+  std::vector<TrailRow> trail;
+  std::vector<KeyRow> keys;
+  std::string cursor;
+};
+
+/** Generates batches with the shape of bench/sync/synthetic_ocds.cpp's releases once imported. */
+class Generator {
+ public:
+  Batch batch(std::size_t first, std::size_t count) {
+    Batch b;
+    for (std::size_t r = first; r < first + count; ++r)
+      release(b, r);
+    b.cursor = "file:/tmp/releases.jsonl#" + std::to_string(first + count);
+    return b;
+  }
+  long long trail_size() const { return seq_; }
+
+ private:
+  const std::string& party(Batch& b, std::vector<std::string>& ids, std::size_t pick, bool body) {
+    if (ids[pick].empty()) {
+      ids[pick] = v_.id(body ? "bod" : "org");
+      b.parties.push_back(
+          {ids[pick], v_.text(12), v_.id("x").substr(2, 18), body});  // an 18-character credit code
+      trail(b, body ? "body.create" : "organization.create", body ? "body" : "organization", ids[pick], 236);
+      key(b, body ? "body" : "organization", ids[pick], 34);
+    }
+    key(b, body ? "body" : "organization", ids[pick], 34);  // the release's local alias
+    return ids[pick];
+  }
+  void release(Batch& b, std::size_t r) {
+    key(b, "record", "", 46);
+    const std::string body = party(b, buyers_, v_.next() % buyers_.size(), true);
+    const std::string supplier = party(b, suppliers_, v_.next() % suppliers_.size(), false);
+    const std::string agreement = v_.id("agr");
+    const long long start = static_cast<long long>(v_.next() % 600);
+    b.agreements.push_back(
+        {agreement, v_.text(13), body, supplier, date(start), "ocds-pw5323-" + std::to_string(r)});
+    b.agreement_fen.push_back(static_cast<long long>(v_.next() % 9'000'000 + 1'000'000));
+    trail(b, "agreement.create", "agreement", agreement, 468);
+    key(b, "agreement", agreement, 34);
+    const std::size_t commitments = 3 + v_.next() % 6;
+    const std::size_t first = b.commitments.size();
+    for (std::size_t i = 0; i < commitments; ++i) {
+      const bool payment = v_.chance(55);
+      b.commitments.push_back({v_.id("com"), agreement, payment ? "government" : "counterparty",
+                               payment ? body : supplier, payment ? "payment" : "delivery",
+                               "第" + std::to_string(i + 1) + "期",
+                               date(start + 30 * static_cast<long long>(i + 1)), payment,
+                               static_cast<long long>(v_.next() % 5'000'000)});
+      trail(b, "commitment.create", "commitment", b.commitments.back().id, 450);
+      key(b, "commitment", b.commitments.back().id, 48);
+    }
+    for (std::size_t i = first; i < b.commitments.size(); ++i) {
+      const int facts = 1 + (v_.chance(56) ? 1 : 0);  // 1.56 per commitment: 8.6 per release
+      for (int f = 0; f < facts; ++f) {
+        const bool paid = v_.chance(13);
+        b.facts.push_back({v_.id("fct"), b.commitments[i].id, paid ? "paid" : (f ? "met" : "amended"),
+                           date(start + static_cast<long long>(v_.next() % 400)), paid,
+                           static_cast<long long>(v_.next() % 5'000'000)});
+        trail(b, "fact.append", "fact", b.facts.back().id, 526);
+        key(b, "fact", b.facts.back().id, 71);
+      }
+    }
+  }
+  void trail(Batch& b, std::string action, std::string type, const std::string& id, std::size_t patch) {
+    TrailRow t{++seq_, std::move(action), std::move(type), id, v_.text(patch), head_, v_.hex64(), {}, {}};
+    head_ = t.hash;
+    // A leaf at level 0, then every subtree this leaf completes (as trail_store's append stores them).
+    const long long index = seq_ - 1;
+    t.nodes.emplace_back(0, index);
+    for (long long level = 1, size = 2; (index + 1) % size == 0; ++level, size *= 2)
+      t.nodes.emplace_back(level, (index + 1) / size - 1);
+    for (std::size_t i = 0; i < t.nodes.size(); ++i)
+      t.node_hashes.push_back(v_.hex64());
+    b.trail.push_back(std::move(t));
+  }
+  void key(Batch& b, std::string type, std::string id, std::size_t length) {
+    b.keys.push_back(
+        {v_.hex64(), "ocds:ocds-pw5323-" + v_.text(length - 17), std::move(type), std::move(id), v_.hex64()});
+  }
+  Values v_;
+  std::vector<std::string> buyers_ = std::vector<std::string>(270);
+  std::vector<std::string> suppliers_ = std::vector<std::string>(3000);
+  long long seq_ = 0;
+  std::string head_ = std::string(64, '0');
+};
+
+inline double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+inline double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+/** Bytes this process caused to be written to storage (/proc/self/io write_bytes). */
+inline long long written_bytes() {
+  std::ifstream io("/proc/self/io");
+  std::string name;
+  long long value = 0;
+  while (io >> name >> value) {
+    if (name == "write_bytes:") return value;
+  }
+  return 0;
+}
+inline long long file_bytes(const std::string& path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0 ? static_cast<long long>(st.st_size) : 0;
+}
+
+}  // namespace pactwatch::bench::floor
