@@ -203,7 +203,7 @@ BENCHMARK(BM_LedgerWriteMysql)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->M
 
 /**
  * `n` entries of a realistic trail (a breach verified by a named supervisor: 2-operation patch, Chinese
- * names), sealed in memory and inserted in bulk with their Merkle nodes - as many appends would leave them,
+ * names), sealed in memory and inserted in bulk with the Merkle nodes each completes - as appends leave them,
  * without the setup taking minutes on MySQL.
  */
 void fill_trail(store::Database& db, std::uint64_t n) {
@@ -217,19 +217,19 @@ void fill_trail(store::Database& db, std::uint64_t n) {
   constexpr std::size_t kBatch = 2'000;
   std::vector<long long> seq;
   std::vector<std::string> time, token_id, name, role, action, type, id, request_id, reason, patch, prev_hex,
-      hash_hex;
+      hash_hex, nodes;
   const auto flush = [&] {
     if (seq.empty()) return;
     sql << "INSERT INTO trail_entries (seq, time, actor_token_id, actor_name, role, action, entity_type, "
-           "entity_id, request_id, reason, patch, prev_hash, hash) VALUES (:seq, :time, :token_id, :name, "
-           ":role, :action, :type, :id, :request_id, :reason, :patch, :prev_hash, :hash)",
+           "entity_id, request_id, reason, patch, prev_hash, hash, nodes) VALUES (:seq, :time, :token_id, "
+           ":name, :role, :action, :type, :id, :request_id, :reason, :patch, :prev_hash, :hash, :nodes)",
         soci::use(seq, "seq"), soci::use(time, "time"), soci::use(token_id, "token_id"),
         soci::use(name, "name"), soci::use(role, "role"), soci::use(action, "action"),
         soci::use(type, "type"), soci::use(id, "id"), soci::use(request_id, "request_id"),
         soci::use(reason, "reason"), soci::use(patch, "patch"), soci::use(prev_hex, "prev_hash"),
-        soci::use(hash_hex, "hash");
+        soci::use(hash_hex, "hash"), soci::use(nodes, "nodes");
     for (auto* v : {&time, &token_id, &name, &role, &action, &type, &id, &request_id, &reason, &patch,
-                    &prev_hex, &hash_hex})
+                    &prev_hex, &hash_hex, &nodes})
       v->clear();
     seq.clear();
   };
@@ -261,27 +261,15 @@ void fill_trail(store::Database& db, std::uint64_t n) {
     patch.push_back(e.patch);
     prev_hex.push_back(trail::to_hex(e.prev_hash));
     hash_hex.push_back(trail::to_hex(e.hash));
+    // The interior nodes this entry completes, levels 1, 2, … (docs/TRAIL.md §8.1), as the appender stores
+    // them.
+    std::string completed;
+    for (unsigned level = 1; (e.seq & ((std::uint64_t{1} << level) - 1)) == 0; ++level)
+      completed += trail::to_hex(tree.level(level)[(e.seq >> level) - 1]);
+    nodes.push_back(std::move(completed));
     if (seq.size() == kBatch) flush();
   }
   flush();
-  std::vector<int> levels;
-  std::vector<long long> idx;
-  std::vector<std::string> hashes;
-  for (unsigned level = 1; level < tree.levels(); ++level) {  // leaves are the entries' hashes
-    const auto nodes = tree.level(level);
-    for (std::size_t i = 0; i < nodes.size(); i += kBatch) {
-      levels.clear();
-      idx.clear();
-      hashes.clear();
-      for (std::size_t k = i; k < std::min(nodes.size(), i + kBatch); ++k) {
-        levels.push_back(static_cast<int>(level));
-        idx.push_back(static_cast<long long>(k));
-        hashes.push_back(trail::to_hex(nodes[k]));
-      }
-      sql << "INSERT INTO trail_nodes (level, idx, hash) VALUES (:level, :idx, :hash)",
-          soci::use(levels, "level"), soci::use(idx, "idx"), soci::use(hashes, "hash");
-    }
-  }
   long long head_seq = static_cast<long long>(n);
   std::string head_hash = trail::to_hex(prev);
   sql << "UPDATE trail_head SET seq = :seq, hash = :hash WHERE id = 1", soci::use(head_seq, "seq"),
