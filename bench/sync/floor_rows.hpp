@@ -62,12 +62,11 @@ inline std::string date(long long day) {  // 2024-01-01 + day
   return buf;
 }
 
-/** One trail entry (trail_entries) and the Merkle nodes its append stores (trail_nodes). */
+/** One trail entry (trail_entries) with the Merkle nodes its append completes (its `nodes` column). */
 struct TrailRow {
   long long seq;
   std::string action, type, id, patch, prev, hash;
-  std::vector<std::pair<long long, long long>> nodes;  ///< (level, index)
-  std::vector<std::string> node_hashes;
+  std::string nodes;  ///< levels 1, 2, … as 64 hex digits each (docs/TRAIL.md §8.1)
 };
 struct KeyRow {
   std::string sha, key, type, id, hash;
@@ -158,15 +157,12 @@ class Generator {
     }
   }
   void trail(Batch& b, std::string action, std::string type, const std::string& id, std::size_t patch) {
-    TrailRow t{++seq_, std::move(action), std::move(type), id, v_.text(patch), head_, v_.hex64(), {}, {}};
+    TrailRow t{++seq_, std::move(action), std::move(type), id, v_.text(patch), head_, v_.hex64(), {}};
     head_ = t.hash;
-    // A leaf at level 0, then every subtree this leaf completes (as trail_store's append stores them).
-    const long long index = seq_ - 1;
-    t.nodes.emplace_back(0, index);
-    for (long long level = 1, size = 2; (index + 1) % size == 0; ++level, size *= 2)
-      t.nodes.emplace_back(level, (index + 1) / size - 1);
-    for (std::size_t i = 0; i < t.nodes.size(); ++i)
-      t.node_hashes.push_back(v_.hex64());
+    // Every subtree of height >= 1 this leaf completes, in the entry's row (as trail_store's append stores
+    // them; the leaf itself is the entry's hash).
+    for (long long size = 2; seq_ % size == 0; size *= 2)
+      t.nodes += v_.hex64();
     b.trail.push_back(std::move(t));
   }
   void key(Batch& b, std::string type, std::string id, std::size_t length) {

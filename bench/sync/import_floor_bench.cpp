@@ -2,12 +2,13 @@
 // a fresh SQLite file, created by the real migrations (sql/sqlite/*.sql, in order), exactly the rows and
 // indexes that N synthetic releases (bench/sync/synthetic_ocds.hpp) become: parties from the same pools (270
 // buyers, 3,000 suppliers), per release one agreement, 3-8 commitments, about 8.6 facts, a trail entry per
-// entity with its Merkle nodes, about 18 external keys, the lease check and the cursor. Row sizes are those
-// of a real import (average lengths per column measured with sqlite3 on 20,000 imported releases); ids, keys
-// and hashes are random text of the real shape, so every index is as random as the real one. The session is
-// set up as the importer's (WAL, synchronous=FULL, foreign keys on, the same page cache and checkpoint
-// interval), each batch is one transaction of prepared single-row INSERTs, and there is no mapping, JSON or
-// hashing: its rate is an upper bound for any import that stores this data model on this machine.
+// entity with the Merkle nodes it completes (in its row), about 18 external keys, the lease check and the
+// cursor. Row sizes are those of a real import (average lengths per column measured with sqlite3 on 20,000
+// imported releases); ids, keys and hashes are random text of the real shape, so every index is as random as
+// the real one. The session is set up as the importer's (WAL, synchronous=FULL, foreign keys on, the same
+// page cache and checkpoint interval), each batch is one transaction of prepared single-row INSERTs, and
+// there is no mapping, JSON or hashing: its rate is an upper bound for any import that stores this data model
+// on this machine.
 //
 //   import_floor_bench DB_FILE [--releases 100000] [--batch 500] [--sql-dir sql] [--cache-mib 64]
 //                      [--checkpoint-mib 256] [--every 10000] [--drop-index NAME]...
@@ -120,9 +121,8 @@ struct Statements {
              "?, ?, 1, ?)"),
         entry(db,
               "INSERT INTO trail_entries (seq, time, actor_token_id, actor_name, role, action, entity_type, "
-              "entity_id, request_id, reason, patch, prev_hash, hash) VALUES (?, ?, '', 'sync:bench', "
-              "'platform', ?, ?, ?, 'sync-sync-bench', 'platform sync of bench', ?, ?, ?)"),
-        node(db, "INSERT INTO trail_nodes (level, idx, hash) VALUES (?, ?, ?)"),
+              "entity_id, request_id, reason, patch, prev_hash, hash, nodes) VALUES (?, ?, '', 'sync:bench', "
+              "'platform', ?, ?, ?, 'sync-sync-bench', 'platform sync of bench', ?, ?, ?, ?)"),
         head(db, "UPDATE trail_head SET seq = ?, hash = ? WHERE id = 1"),
         key(db,
             "INSERT INTO external_keys (source, key_sha256, external_key, entity_type, entity_id, "
@@ -132,7 +132,7 @@ struct Statements {
                "INSERT INTO sync_cursors (source, cursor_text, epoch, updated_at) VALUES ('bench', ?, 1, ?) "
                "ON CONFLICT (source) DO UPDATE SET cursor_text = excluded.cursor_text, "
                "updated_at = excluded.updated_at") {}
-  Statement body, organization, agreement, commitment, fact, entry, node, head, key, lease, cursor;
+  Statement body, organization, agreement, commitment, fact, entry, head, key, lease, cursor;
 };
 
 void store(Statements& s, const Batch& b, const std::string& now) {
@@ -157,11 +157,8 @@ void store(Statements& s, const Batch& b, const std::string& now) {
     s.fact.run(f.id, f.commitment, f.kind, f.on, f.amount ? &f.fen : nullptr, f.amount ? &kCny : nullptr,
                now);
   }
-  for (const auto& t : b.trail) {
-    s.entry.run(t.seq, now, t.action, t.type, t.id, t.patch, t.prev, t.hash);
-    for (std::size_t i = 0; i < t.nodes.size(); ++i)
-      s.node.run(t.nodes[i].first, t.nodes[i].second, t.node_hashes[i]);
-  }
+  for (const auto& t : b.trail)
+    s.entry.run(t.seq, now, t.action, t.type, t.id, t.patch, t.prev, t.hash, t.nodes);
   for (const auto& k : b.keys)
     s.key.run(k.sha, k.key, k.type, k.id, k.hash, now);
   s.head.run(b.trail.empty() ? 0LL : b.trail.back().seq,

@@ -168,17 +168,13 @@ void store(MYSQL* db, const Batch& b, const std::string& now) {
   facts.flush();
   MultiRowInsert entries(db,
                          "INSERT INTO trail_entries (seq, time, actor_token_id, actor_name, role, action, "
-                         "entity_type, entity_id, request_id, reason, patch, prev_hash, hash)");
-  MultiRowInsert nodes(db, "INSERT INTO trail_nodes (level, idx, hash)");
+                         "entity_type, entity_id, request_id, reason, patch, prev_hash, hash, nodes)");
   for (const auto& t : b.trail) {
     entries.row().number(t.seq).text(now).text("").text("sync:bench").text("platform").text(t.action);
     entries.text(t.type).text(t.id).text("sync-sync-bench").text("platform sync of bench").text(t.patch);
-    entries.text(t.prev).text(t.hash);
-    for (std::size_t i = 0; i < t.nodes.size(); ++i)
-      nodes.row().number(t.nodes[i].first).number(t.nodes[i].second).text(t.node_hashes[i]);
+    entries.text(t.prev).text(t.hash).text(t.nodes);
   }
   entries.flush();
-  nodes.flush();
   MultiRowInsert keys(db,
                       "INSERT INTO external_keys (source, key_sha256, external_key, entity_type, entity_id, "
                       "content_hash, updated_at)");
