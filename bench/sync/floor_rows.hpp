@@ -7,12 +7,15 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -198,6 +201,67 @@ inline long long written_bytes() {
 inline long long file_bytes(const std::string& path) {
   struct stat st {};
   return stat(path.c_str(), &st) == 0 ? static_cast<long long>(st.st_size) : 0;
+}
+
+/** The texts of a backend's migrations (`dir`/NNNN_*.sql), in the order the importer applies them. */
+inline std::vector<std::string> migration_scripts(const std::string& dir) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ".sql") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> texts;
+  for (const auto& f : files) {
+    std::ifstream in(f);
+    std::stringstream text;
+    text << in.rdbuf();
+    texts.push_back(text.str());
+  }
+  return texts;
+}
+
+/** The lease the batches check, as the syncer holds it. */
+inline constexpr const char* kBenchLease =
+    "INSERT INTO sync_leases (source, owner, epoch, expires_at, acquired_at) VALUES ('bench', 'sync-bench', "
+    "1, "
+    "'9999', '2026-11-26T00:00:00.000Z')";
+
+/** What a floor run measured: the storing alone, and the generating of the values left out of it. */
+struct FloorTotals {
+  double wall = 0, cpu = 0, gen_wall = 0, gen_cpu = 0;
+};
+
+/**
+ * Generates `releases` releases `batch` at a time and hands each batch with its time text to
+ * `store(batch, now)` (one transaction); after every `every` releases and at the end calls
+ * `progress(done, totals so far)`. Generating is timed apart and left out of the totals.
+ */
+template <class Store, class Progress>
+FloorTotals run_batches(Generator& gen, std::size_t releases, std::size_t batch, std::size_t every,
+                        Store&& store, Progress&& progress) {
+  FloorTotals t;
+  const auto start = std::chrono::steady_clock::now();
+  const double cpu0 = cpu_seconds();
+  std::size_t reported = 0;
+  for (std::size_t done = 0; done < releases;) {
+    const std::size_t n = std::min(batch, releases - done);
+    const auto g0 = std::chrono::steady_clock::now();
+    const double gc0 = cpu_seconds();
+    const Batch b = gen.batch(done, n);
+    char now[32];
+    std::snprintf(now, sizeof now, "2026-11-26T10:%02zu:%02zu.%03zuZ", (done / 60'000) % 60,
+                  (done / 1000) % 60, done % 1000);
+    t.gen_cpu += cpu_seconds() - gc0;
+    t.gen_wall += seconds_since(g0);
+    store(b, std::string(now));
+    done += n;
+    t.wall = seconds_since(start) - t.gen_wall;
+    t.cpu = cpu_seconds() - cpu0 - t.gen_cpu;
+    if (done - reported >= every || done == releases) {
+      reported = done;
+      progress(done, t);
+    }
+  }
+  return t;
 }
 
 }  // namespace pactwatch::bench::floor

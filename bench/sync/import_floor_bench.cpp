@@ -172,19 +172,9 @@ namespace {
 
 /** Creates the schema with the migrations the importer's database has (sql/sqlite/NNNN_*.sql, in order). */
 void migrate(sqlite3* db, const std::string& sql_dir) {
-  std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(sql_dir + "/sqlite"))
-    if (e.path().extension() == ".sql") files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  for (const auto& f : files) {
-    std::ifstream in(f);
-    std::stringstream text;
-    text << in.rdbuf();
-    exec(db, text.str());
-  }
-  exec(db,
-       "INSERT INTO sync_leases (source, owner, epoch, expires_at, acquired_at) VALUES ('bench', "
-       "'sync-bench', 1, '9999', '2026-11-26T00:00:00.000Z')");
+  for (const auto& text : migration_scripts(sql_dir + "/sqlite"))
+    exec(db, text);
+  exec(db, kBenchLease);
 }
 
 struct Options {
@@ -250,41 +240,25 @@ int main(int argc, char** argv) {
   migrate(db, o.sql_dir);
   for (const auto& index : o.drop)
     exec(db, "DROP INDEX " + index);
-  double gen_cpu = 0, gen_wall = 0;
   {
     Statements s(db);
     Generator gen;
-    const auto start = std::chrono::steady_clock::now();
-    const double cpu0 = cpu_seconds();
     const long long written0 = written_bytes();
-    std::size_t reported = 0;
     std::printf("%10s %10s %10s %12s %12s %12s %10s\n", "releases", "entities", "wall s", "store wall s",
                 "store CPU s", "rel/s (wall)", "DB MiB");
-    for (std::size_t done = 0; done < o.releases;) {
-      const std::size_t n = std::min(o.batch, o.releases - done);
-      const auto g0 = std::chrono::steady_clock::now();
-      const double gc0 = cpu_seconds();
-      const Batch batch = gen.batch(done, n);
-      char now[32];
-      std::snprintf(now, sizeof now, "2026-11-26T10:%02zu:%02zu.%03zuZ", (done / 60'000) % 60,
-                    (done / 1000) % 60, done % 1000);
-      gen_cpu += cpu_seconds() - gc0;
-      gen_wall += seconds_since(g0);
-      exec(db, "BEGIN IMMEDIATE");
-      store(s, batch, now);
-      exec(db, "COMMIT");
-      done += n;
-      if (done - reported >= o.every || done == o.releases) {
-        reported = done;
-        const double wall = seconds_since(start) - gen_wall;
-        std::printf("%10zu %10lld %10.1f %12.1f %12.1f %12.0f %10lld\n", done, gen.trail_size(),
-                    seconds_since(start), wall, cpu_seconds() - cpu0 - gen_cpu,
-                    static_cast<double>(done) / wall, file_bytes(o.path) / (1024 * 1024));
-        std::fflush(stdout);
-      }
-    }
-    const double wall = seconds_since(start) - gen_wall;
-    const double cpu = cpu_seconds() - cpu0 - gen_cpu;
+    const FloorTotals t = run_batches(
+        gen, o.releases, o.batch, o.every,
+        [&](const Batch& batch, const std::string& now) {
+          exec(db, "BEGIN IMMEDIATE");
+          store(s, batch, now);
+          exec(db, "COMMIT");
+        },
+        [&](std::size_t done, const FloorTotals& so_far) {
+          std::printf("%10zu %10lld %10.1f %12.1f %12.1f %12.0f %10lld\n", done, gen.trail_size(),
+                      so_far.wall + so_far.gen_wall, so_far.wall, so_far.cpu,
+                      static_cast<double>(done) / so_far.wall, file_bytes(o.path) / (1024 * 1024));
+          std::fflush(stdout);
+        });
     std::printf(
         "# %zu releases, %lld entities (each with a trail entry), batch %zu, cache %lld MiB, checkpoint "
         "%lld MiB\n",
@@ -292,8 +266,8 @@ int main(int argc, char** argv) {
     std::printf(
         "# store: %.1f s wall, %.1f s CPU: %.0f releases/s of wall time, %.0f of CPU time, %.0f "
         "entities/s; generating the values (left out): %.1f s wall, %.1f s CPU\n",
-        wall, cpu, static_cast<double>(o.releases) / wall, static_cast<double>(o.releases) / cpu,
-        static_cast<double>(gen.trail_size()) / wall, gen_wall, gen_cpu);
+        t.wall, t.cpu, static_cast<double>(o.releases) / t.wall, static_cast<double>(o.releases) / t.cpu,
+        static_cast<double>(gen.trail_size()) / t.wall, t.gen_wall, t.gen_cpu);
     std::printf("# written to storage: %.0f MiB; database file %lld MiB, WAL %lld MiB\n",
                 static_cast<double>(written_bytes() - written0) / (1024 * 1024),
                 file_bytes(o.path) / (1024 * 1024), file_bytes(o.path + "-wal") / (1024 * 1024));

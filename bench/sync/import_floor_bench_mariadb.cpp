@@ -191,19 +191,9 @@ void store(MYSQL* db, const Batch& b, const std::string& now) {
 
 /** Creates the schema with the migrations (sql/mysql/NNNN_*.sql, in order). */
 void migrate(MYSQL* db, const std::string& sql_dir) {
-  std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(sql_dir + "/mysql"))
-    if (e.path().extension() == ".sql") files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  for (const auto& f : files) {
-    std::ifstream in(f);
-    std::stringstream text;
-    text << in.rdbuf();
-    exec(db, text.str());
-  }
-  exec(db,
-       "INSERT INTO sync_leases (source, owner, epoch, expires_at, acquired_at) VALUES ('bench', "
-       "'sync-bench', 1, '9999', '2026-11-26T00:00:00.000Z')");
+  for (const auto& text : migration_scripts(sql_dir + "/mysql"))
+    exec(db, text);
+  exec(db, kBenchLease);
 }
 
 struct Options {
@@ -262,44 +252,29 @@ int main(int argc, char** argv) {
   exec(db, "SET SESSION time_zone = '+00:00'");
   migrate(db, o.sql_dir);
   Generator gen;
-  double gen_cpu = 0, gen_wall = 0;
-  const auto start = std::chrono::steady_clock::now();
-  const double cpu0 = cpu_seconds();
-  std::size_t reported = 0;
   std::printf("%10s %10s %10s %12s %12s %12s\n", "releases", "entities", "wall s", "store wall s",
               "store CPU s", "rel/s (wall)");
-  for (std::size_t done = 0; done < o.releases;) {
-    const std::size_t n = std::min(o.batch, o.releases - done);
-    const auto g0 = std::chrono::steady_clock::now();
-    const double gc0 = cpu_seconds();
-    const Batch batch = gen.batch(done, n);
-    char now[32];
-    std::snprintf(now, sizeof now, "2026-11-26T10:%02zu:%02zu.%03zuZ", (done / 60'000) % 60,
-                  (done / 1000) % 60, done % 1000);
-    gen_cpu += cpu_seconds() - gc0;
-    gen_wall += seconds_since(g0);
-    exec(db, "START TRANSACTION");
-    store(db, batch, now);
-    exec(db, "COMMIT");
-    done += n;
-    if (done - reported >= o.every || done == o.releases) {
-      reported = done;
-      const double wall = seconds_since(start) - gen_wall;
-      std::printf("%10zu %10lld %10.1f %12.1f %12.1f %12.0f\n", done, gen.trail_size(), seconds_since(start),
-                  wall, cpu_seconds() - cpu0 - gen_cpu, static_cast<double>(done) / wall);
-      std::fflush(stdout);
-    }
-  }
-  const double wall = seconds_since(start) - gen_wall;
-  const double cpu = cpu_seconds() - cpu0 - gen_cpu;
+  const FloorTotals t = run_batches(
+      gen, o.releases, o.batch, o.every,
+      [&](const Batch& batch, const std::string& now) {
+        exec(db, "START TRANSACTION");
+        store(db, batch, now);
+        exec(db, "COMMIT");
+      },
+      [&](std::size_t done, const FloorTotals& so_far) {
+        std::printf("%10zu %10lld %10.1f %12.1f %12.1f %12.0f\n", done, gen.trail_size(),
+                    so_far.wall + so_far.gen_wall, so_far.wall, so_far.cpu,
+                    static_cast<double>(done) / so_far.wall);
+        std::fflush(stdout);
+      });
   std::printf(
       "# %zu releases, %lld entities (each with a trail entry), batch %zu, multi-row INSERTs of %zu rows\n",
       o.releases, gen.trail_size(), o.batch, MultiRowInsert::kRows);
   std::printf(
       "# store: %.1f s wall, %.1f s CPU of this program: %.0f releases/s of wall time, %.0f entities/s; "
       "generating the values (left out): %.1f s wall, %.1f s CPU\n",
-      wall, cpu, static_cast<double>(o.releases) / wall, static_cast<double>(gen.trail_size()) / wall,
-      gen_wall, gen_cpu);
+      t.wall, t.cpu, static_cast<double>(o.releases) / t.wall, static_cast<double>(gen.trail_size()) / t.wall,
+      t.gen_wall, t.gen_cpu);
   mysql_close(db);
   return 0;
 }

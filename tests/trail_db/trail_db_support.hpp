@@ -55,6 +55,15 @@ inline void append_entries(store::Database& db, int n, int first_ms = 0) {
   }
 }
 
+/** Every trail entry in seq order, through the auditors' listing (TrailStore::entries). */
+inline std::vector<trail::TrailEntry> all_trail_entries(store::Database& db) {
+  store::TrailFilter f;
+  f.limit = 100000;
+  auto page = store::TrailStore(db).entries(f);
+  EXPECT_TRUE(page) << page.error().message;
+  return page ? page->items : std::vector<trail::TrailEntry>{};
+}
+
 /** Runs one SQL statement on its own session (tampering "directly in the database"). */
 inline void run_sql(store::Database& db, const std::string& statement) {
   auto lease = db.acquire();

@@ -22,13 +22,7 @@ class TrailStoreTest : public ::testing::Test {
     auto migrated = db_->migrate();
     ASSERT_TRUE(migrated) << migrated.error().message;
   }
-  std::vector<trail::TrailEntry> all_entries() {
-    store::TrailFilter f;
-    f.limit = 100000;
-    auto page = store::TrailStore(*db_).entries(f);
-    EXPECT_TRUE(page) << page.error().message;
-    return page ? page->items : std::vector<trail::TrailEntry>{};
-  }
+  std::vector<trail::TrailEntry> all_entries() { return all_trail_entries(*db_); }
   TestDatabase database_;
   std::unique_ptr<store::Database> db_;
 };

@@ -89,13 +89,7 @@ class WriteGroupTest : public ::testing::Test {
     return outcomes;
   }
 
-  std::vector<trail::TrailEntry> all_entries() {
-    store::TrailFilter f;
-    f.limit = 100000;
-    auto page = store::TrailStore(*db_).entries(f);
-    EXPECT_TRUE(page) << page.error().message;
-    return page ? page->items : std::vector<trail::TrailEntry>{};
-  }
+  std::vector<trail::TrailEntry> all_entries() { return all_trail_entries(*db_); }
 
   /** The trail is gap-free, its stored tree and head agree, and it names exactly `ids` in that order. */
   void expect_trail(const std::vector<std::string>& ids) {
