@@ -268,6 +268,12 @@ class LedgerStore {
    * same transaction (replacing an expired record of the same key). Commits when `work` succeeds, rolls back
    * otherwise. A duplicate idempotency key (a concurrent request with the same key) is a `conflict`. At most
    * once per IdempotencyRetention::purge_every, a write also deletes every expired idempotency record.
+   *
+   * Group commit (write_combiner.hpp): writes that arrive while another commits may share its successor's
+   * transaction, each behind its own savepoint, so "rolls back" means back to that savepoint; `work` may run
+   * on another thread than the caller's, and runs a second time (alone) only when the group's transaction
+   * failed after it had succeeded — it must not leave effects outside the transaction that a second run
+   * would double. `work` must not call write() itself (refused with `invalid`).
    */
   domain::Result<StoredResponse> write(
       const WriteContext& context, const std::optional<IdempotencyKey>& idempotency,
