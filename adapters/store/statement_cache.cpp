@@ -12,7 +12,7 @@ namespace {
 
 std::mutex kept_mutex;
 
-/** The caches kept with SQLite sessions, by session (a session is leased to one thread at a time). */
+/** The caches kept with pooled sessions, by session (a session is leased to one thread at a time). */
 std::unordered_map<const soci::session*, std::unique_ptr<StatementCache>>& kept() {
   static std::unordered_map<const soci::session*, std::unique_ptr<StatementCache>> caches;
   return caches;

@@ -235,6 +235,30 @@ HeadRow read_head(soci::session& sql, bool for_append) {
   return {seq < 0 ? 0 : static_cast<std::uint64_t>(seq), hash_or_poison(hash)};
 }
 
+trail::Hash stored_node(unsigned level, long long idx,
+                        const std::function<bool(long long seq, std::string& nodes)>& entry_nodes,
+                        const std::function<bool(int level, long long idx, std::string& hex)>& older_node) {
+  if (level < 1) throw std::runtime_error("a leaf is not a stored node: it is its entry's leaf hash");
+  const long long seq = (idx + 1) << level;
+  const std::size_t at = (level - 1) * 64;
+  std::string text;
+  std::string_view hex;
+  if (entry_nodes(seq, text) && text.size() >= at + 64) {
+    hex = std::string_view(text).substr(at, 64);
+  } else if (older_node(static_cast<int>(level), idx, text)) {
+    hex = text;
+  } else {
+    throw std::runtime_error("the trail has no node (" + std::to_string(level) + ", " + std::to_string(idx) +
+                             ")");
+  }
+  const auto h = trail::hash_from_hex(hex);
+  if (!h) {
+    throw std::runtime_error("the trail holds a malformed node (" + std::to_string(level) + ", " +
+                             std::to_string(idx) + ")");
+  }
+  return *h;
+}
+
 DbMerkleSource::DbMerkleSource(soci::session& sql, std::uint64_t size)
     : size_(size),
       node_((sql.prepare << std::string(trail_text(sql).select_node), soci::use(level_, "level"),
@@ -254,24 +278,21 @@ trail::Hash DbMerkleSource::subtree(unsigned level, std::uint64_t index) const {
     if (!h) throw std::runtime_error("trail_entries holds a malformed hash at " + std::to_string(seq_));
     return trail::merkle_leaf_hash(*h);
   }
-  seq_ = seq_completing(level, static_cast<long long>(index));
-  nodes_.clear();
-  entry_nodes_.execute(true);
-  if (const auto hex = node_in(nodes_, level); entry_nodes_.got_data() && !hex.empty()) {
-    const auto h = trail::hash_from_hex(hex);
-    if (!h) throw std::runtime_error("trail_entries holds a malformed node at " + std::to_string(seq_));
-    return *h;
-  }
-  level_ = static_cast<int>(level);
-  idx_ = static_cast<long long>(index);
-  node_.execute(true);
-  if (!node_.got_data()) {
-    throw std::runtime_error("trail_nodes has no node (" + std::to_string(level) + ", " +
-                             std::to_string(index) + ")");
-  }
-  const auto h = trail::hash_from_hex(hash_);
-  if (!h) throw std::runtime_error("trail_nodes holds a malformed hash");
-  return *h;
+  return stored_node(
+      level, static_cast<long long>(index),
+      [this](long long seq, std::string& nodes) {
+        seq_ = seq;
+        entry_nodes_.execute(true);
+        nodes = nodes_;
+        return entry_nodes_.got_data();
+      },
+      [this](int level, long long idx, std::string& hex) {
+        level_ = level;
+        idx_ = idx;
+        node_.execute(true);
+        hex = hash_;
+        return node_.got_data();
+      });
 }
 
 }  // namespace pactwatch::store::detail

@@ -113,18 +113,15 @@ class SqliteScan {
 };
 
 /**
- * Where a stored Merkle node lives (docs/TRAIL.md §4, §8.1): the complete subtree (level, idx), level >= 1,
- * is completed by the entry with seq (idx + 1) << level, which keeps it in its `nodes` column — the nodes it
- * completed, levels 1, 2, … as 64 hex digits each.
+ * A stored Merkle node (level >= 1, idx) (docs/TRAIL.md §4, §8.1): the entry with seq (idx + 1) << level
+ * completed it and keeps it in its `nodes` column (levels 1, 2, … as 64 hex digits each); an entry appended
+ * before migration 0008 left it in trail_nodes instead. `entry_nodes(seq, nodes)` reads that column and
+ * `older_node(level, idx, hex)` the trail_nodes row, each false when there is no row. Throws
+ * std::runtime_error when neither holds the node or its hex is malformed.
  */
-inline long long seq_completing(unsigned level, long long idx) {
-  return (idx + 1) << level;
-}
-/** The hex of node `level` (>= 1) in an entry's `nodes` column; empty when the column does not hold it. */
-inline std::string_view node_in(std::string_view nodes, unsigned level) {
-  const std::size_t at = (level - 1) * 64;
-  return nodes.size() >= at + 64 ? nodes.substr(at, 64) : std::string_view{};
-}
+trail::Hash stored_node(unsigned level, long long idx,
+                        const std::function<bool(long long seq, std::string& nodes)>& entry_nodes,
+                        const std::function<bool(int level, long long idx, std::string& hex)>& older_node);
 
 /**
  * A MerkleSource over the stored nodes: one prepared lookup per node (a second one, in trail_nodes, for the

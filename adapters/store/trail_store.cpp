@@ -110,24 +110,15 @@ Result<std::uint64_t> TrailAppender::append(const WriteContext& context, const C
 
 trail::Hash TrailAppender::stored_node(int level, long long idx) {
   // Level 0 never comes here: a leaf's left sibling is the previous entry, always in edge_.
-  if (level < 1) throw std::runtime_error("a leaf's left sibling must be the previous entry");
   const TrailSql& q = trail_text(statements_.session());
-  std::string nodes;
-  const long long seq = detail::seq_completing(static_cast<unsigned>(level), idx);
-  if (statements_(q.select_entry_nodes).use(seq, "seq").into(nodes).one()) {
-    if (const auto hex = detail::node_in(nodes, static_cast<unsigned>(level)); !hex.empty()) {
-      const auto h = trail::hash_from_hex(hex);
-      if (!h) throw std::runtime_error("trail_entries holds a malformed node at " + std::to_string(seq));
-      return *h;
-    }
-  }
-  std::string hex;
-  if (!statements_(q.select_node).use(level, "level").use(idx, "idx").into(hex).one()) {
-    throw std::runtime_error("the trail is missing a left sibling node");
-  }
-  const auto stored = trail::hash_from_hex(hex);
-  if (!stored) throw std::runtime_error("trail_nodes holds a malformed hash");
-  return *stored;
+  return detail::stored_node(
+      static_cast<unsigned>(level), idx,
+      [&](long long seq, std::string& nodes) {
+        return statements_(q.select_entry_nodes).use(seq, "seq").into(nodes).one();
+      },
+      [&](int l, long long i, std::string& hex) {
+        return statements_(q.select_node).use(l, "level").use(i, "idx").into(hex).one();
+      });
 }
 
 void TrailAppender::flush() {

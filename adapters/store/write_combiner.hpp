@@ -43,8 +43,6 @@ class WriteCombiner {
    */
   [[nodiscard]] bool submit(Job& job, const Runner& run);
 
-  std::size_t max_group() const { return max_group_; }
-
   /** Counters for /metrics and the tests. */
   struct Stats {
     std::uint64_t groups = 0;  ///< groups run so far
