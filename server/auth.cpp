@@ -133,7 +133,17 @@ std::optional<Principal> Authenticator::authenticate(const Request& request) con
 }
 
 Handler Authenticator::guard(Permission permission, AuthorizedHandler handler) const {
-  return [lookup = lookup_, permission, handler = std::move(handler)](const Request& request) -> Response {
+  return guarded(lookup_, permission, std::move(handler));
+}
+
+Handler Authenticator::guard_any_role(AuthorizedHandler handler) const {
+  return guarded(lookup_, std::nullopt, std::move(handler));
+}
+
+Handler Authenticator::guarded(TokenLookup lookup, std::optional<Permission> permission,
+                               AuthorizedHandler handler) {
+  return [lookup = std::move(lookup), permission,
+          handler = std::move(handler)](const Request& request) -> Response {
     const BearerParse bearer = parse_bearer(request);
     if (bearer.kind == BearerParse::Kind::missing) {
       return unauthorized(request, {}, "this route needs Authorization: Bearer <token>");
@@ -152,7 +162,7 @@ Handler Authenticator::guard(Permission permission, AuthorizedHandler handler) c
       return r;
     }
     if (!principal) return unauthorized(request, "invalid_token", "the token is unknown or revoked");
-    if (!role_allows(principal->role, permission)) {
+    if (permission && !role_allows(principal->role, *permission)) {
       return problem_response(request, 403,
                               "role " + std::string(to_string(principal->role)) + " may not use this route");
     }

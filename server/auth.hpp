@@ -73,10 +73,13 @@ class Authenticator {
  public:
   explicit Authenticator(TokenLookup lookup) : lookup_(std::move(lookup)) {}
   Handler guard(Permission permission, AuthorizedHandler handler) const;
+  /** As guard(), for a route every valid token may use whatever its role (e.g. GET /api/v1/whoami). */
+  Handler guard_any_role(AuthorizedHandler handler) const;
   /** The Principal of a request, or nullopt (for routes that behave differently when authenticated). */
   std::optional<Principal> authenticate(const Request& request) const;
 
  private:
+  static Handler guarded(TokenLookup lookup, std::optional<Permission> permission, AuthorizedHandler handler);
   TokenLookup lookup_;
 };
 

@@ -165,7 +165,7 @@ constexpr std::size_t kMaxSize = std::numeric_limits<std::uint32_t>::max();
 
 // The single list of keys: file spelling, default, description. config/pactwatch.conf and
 // docs/CONFIGURATION.md document the same list (a CLI test checks the shipped file against it).
-const std::array<KeyDef, 33> kKeys = {{
+const std::array<KeyDef, 34> kKeys = {{
     {{"listen", "127.0.0.1:8080", "HOST:PORT to listen on; port 0 picks a free port"}, set_listen},
     {{"database", "sqlite:var/pactwatch.db",
       "sqlite:PATH or mysql://USER[:PASS]@HOST[:PORT]/DB[?socket=PATH]"},
@@ -212,6 +212,9 @@ const std::array<KeyDef, 33> kKeys = {{
     {{"sql_dir", "sql", "directory holding sqlite/ and mysql/ migrations"}, set_path<&Config::sql_dir>},
     {{"data_dir", "var", "directory for files the service keeps (keys, exports); created on start"},
      set_path<&Config::data_dir>},
+    {{"web_root", "build/web",
+      "directory of the dashboard served at / (index.html, assets/); the build writes it to build/web"},
+     set_path<&Config::web_root>},
     {{"auto_migrate", "false", "serve applies pending migrations before listening (true|false)"},
      set_auto_migrate},
     {{"idempotency_retention_hours", "24",

@@ -51,8 +51,9 @@ struct Config {
   std::string log_format = "json";       ///< json: one JSON object per line
   std::string calendar_file = "config/calendar/cn-2025-2026.csv";  ///< official working-day calendar
   std::string sql_dir = "sql";                                     ///< holds sqlite/ and mysql/ migrations
-  std::string data_dir = "var";  ///< files the service keeps (keys, exports)
-  bool auto_migrate = false;     ///< serve applies pending migrations itself
+  std::string data_dir = "var";        ///< files the service keeps (keys, exports)
+  std::string web_root = "build/web";  ///< the dashboard's files, served at / (docs/DASHBOARD.md)
+  bool auto_migrate = false;           ///< serve applies pending migrations itself
   // Breach workflow (issue #5, docs/WORKFLOW.md).
   bool publish_official_names = true;    ///< public breach list names the officials of recorded breaches
   int complaints_per_hour = 5;           ///< anonymous complaints accepted per client address per hour

@@ -31,6 +31,7 @@
 #include "server/routes.hpp"
 #include "server/sync_scheduler.hpp"
 #include "server/system_routes.hpp"
+#include "server/web_routes.hpp"
 
 extern char** environ;
 
@@ -247,6 +248,12 @@ int run_serve(const LoadedConfig& loaded) {
   build_router(
       *router, metrics, probes, auth, database, trail->options, workflow,
       LedgerApiSettings{std::chrono::hours{config.idempotency_retention_hours}, config.status_scan_rows});
+  // The dashboard (docs/DASHBOARD.md) at / and /assets/: static files, outside the API and its document.
+  add_web_routes(*router, config.web_root);
+  if (std::error_code ec;
+      !std::filesystem::is_regular_file(std::filesystem::path(config.web_root) / "index.html", ec))
+    log_event("warn", "dashboard_missing",
+              {{"web_root", config.web_root}, {"hint", "cmake --build build builds it"}});
   std::unique_ptr<DailyDetection> daily;
   if (config.detection_time != "off")
     daily = std::make_unique<DailyDetection>(database, workflow, config.detection_time);

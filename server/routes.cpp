@@ -6,6 +6,7 @@
 #include "adapters/store/token_store.hpp"
 #include "server/api/ledger_routes.hpp"
 #include "server/api/sync_routes.hpp"
+#include "server/api/whoami_route.hpp"
 #include "server/openapi.hpp"
 
 namespace pactwatch::server {
@@ -24,6 +25,7 @@ void build_router(Router& router, Metrics& metrics, SystemProbes probes, const A
   add_trail_routes(router, auth, database, std::move(trail));
   add_sync_routes(router, auth, database);                           // issue #7
   add_workflow_routes(router, auth, database, std::move(workflow));  // issue #5
+  add_whoami_route(router, auth);                                    // the dashboard's scope (issue #14)
 }
 
 TokenLookup store_token_lookup(store::Database& database, TokenCacheOptions cache) {

@@ -24,6 +24,7 @@ enum class Access {
   breach_work,   ///< supervisor only: detection runs and lifecycle transitions
   sync_read,     ///< supervisor, platform, auditor, admin: sync runs and quarantine
   sync_write,    ///< platform and admin: re-process quarantined records
+  any_token,     ///< every valid token whatever its role: GET /api/v1/whoami
 };
 
 const std::set<std::string> kReaders{"supervisor", "scoped_supervisor", "auditor"};
@@ -41,6 +42,7 @@ const std::map<std::string, Access>& expected_matrix() {
       {"GET /metrics", Access::everyone},
       {"GET /api/v1/version", Access::everyone},
       {"GET /openapi.json", Access::everyone},
+      {"GET /api/v1/whoami", Access::any_token},
       {"GET /api/v1/regions", Access::ledger_read},
       {"GET /api/v1/regions/{code}", Access::ledger_read},
       {"GET /api/v1/bodies", Access::ledger_read},
@@ -126,6 +128,8 @@ bool allowed(Access access, const std::string& who) {
       return kSyncReaders.contains(who);
     case Access::sync_write:
       return kSyncWriters.contains(who);
+    case Access::any_token:
+      return who != "anonymous";
   }
   return false;
 }
@@ -195,6 +199,26 @@ TEST_F(AuthMatrixTest, UnknownTokenIsInvalidToken) {
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(r.header("www-authenticate"), "Bearer realm=\"pactwatch\", error=\"invalid_token\"");
   EXPECT_EQ(call("GET", "/healthz", "pw_not_a_real_token").status, 200);
+}
+
+// Verifies GET /api/v1/whoami tells each token its own name, role, region scope and permissions (what the
+// dashboard shows as its scope and uses to offer actions), and an unknown token still gets 401.
+TEST_F(AuthMatrixTest, WhoamiTellsTheTokensScopeAndPermissions) {
+  const auto scoped = get("/api/v1/whoami", kChuxiongCity);
+  ASSERT_EQ(scoped.status, 200) << scoped.body;
+  EXPECT_EQ(scoped.json().at("name"), "楚雄市财政局");
+  EXPECT_EQ(scoped.json().at("role"), "supervisor");
+  EXPECT_EQ(scoped.json().at("region"), "532301");
+  EXPECT_THAT(scoped.json().at("permissions"), ::testing::Contains("breach_workflow"));
+
+  const auto auditor = get("/api/v1/whoami", kAuditor);
+  ASSERT_EQ(auditor.status, 200) << auditor.body;
+  EXPECT_TRUE(auditor.json().at("region").is_null());
+  EXPECT_THAT(auditor.json().at("permissions"), ::testing::Contains("trail_read"));
+  EXPECT_THAT(auditor.json().at("permissions"), ::testing::Not(::testing::Contains("breach_workflow")));
+  EXPECT_EQ(auditor.body.find("tok-auditor"), std::string::npos) << "the secret is never answered";
+
+  EXPECT_EQ(call("GET", "/api/v1/whoami", "pw_not_a_real_token").status, 401);
 }
 
 }  // namespace
