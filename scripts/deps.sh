@@ -10,6 +10,9 @@ PACKAGES=(
   libsoci-dev libmysqlcppconn-dev libmariadb-dev nlohmann-json3-dev libspdlog-dev libssl-dev libsqlite3-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   mariadb-server wrk python3
+  # The dashboard's browser test (tests/browser/run.sh): Debian's chromium, driven by playwright-core from
+  # npm (no browser download), and a CJK font so that the zh-CN pages render as text in its screenshots.
+  chromium fonts-wqy-microhei
 )
 
 missing=()

@@ -53,11 +53,13 @@ set -e
 echo "== summary"
 sqlite_count=$(ctest --test-dir "$BUILD_DIR" -N -L '^sqlite$' | sed -n 's/^Total Tests: //p')
 mariadb_count=$(ctest --test-dir "$BUILD_DIR" -N -L '^mariadb$' | sed -n 's/^Total Tests: //p')
+browser_count=$(ctest --test-dir "$BUILD_DIR" -N -L '^browser$' | sed -n 's/^Total Tests: //p')
 all_count=$(ctest --test-dir "$BUILD_DIR" -N | sed -n 's/^Total Tests: //p')
 grep -E '^[0-9]+% tests passed' "$MARIADB_DIR/ctest.log" || true
 sed -n '/^Label Time Summary:/,/^$/p' "$MARIADB_DIR/ctest.log"
 ((format_status == 0)) && echo "formatting: clean (${#sources[@]} files)" || echo "formatting: FAILED"
-echo "tests run: $all_count in all; $sqlite_count labelled sqlite, $mariadb_count labelled mariadb"
+echo "tests run: $all_count in all; $sqlite_count labelled sqlite, $mariadb_count labelled mariadb, $browser_count labelled browser"
+ls -1 "$BUILD_DIR"/web-artifacts/*.png 2>/dev/null | sed 's/^/dashboard screenshot: /' || true
 if ((format_status != 0)); then
   echo "test.sh: FAILED: files above are not clang-formatted (run clang-format -i on them)" >&2
   exit 1
@@ -66,8 +68,8 @@ if ((status != 0)); then
   echo "test.sh: FAILED (ctest exit code $status)" >&2
   exit "$status"
 fi
-if [[ ${mariadb_count:-0} -eq 0 || ${sqlite_count:-0} -eq 0 ]]; then
-  echo "test.sh: FAILED: expected both SQLite and MariaDB tests to run" >&2
+if [[ ${mariadb_count:-0} -eq 0 || ${sqlite_count:-0} -eq 0 || ${browser_count:-0} -eq 0 ]]; then
+  echo "test.sh: FAILED: expected SQLite, MariaDB and browser tests to run" >&2
   exit 1
 fi
 echo "test.sh: all tests passed"

@@ -160,6 +160,10 @@ test('integrity ranking: counties by name and a drawn monthly trend chart', asyn
   await page.waitForSelector('#ranking-chart canvas');
   const pixels = await drawnPixels(page, '#ranking-chart');
   assert.ok(pixels > 2000, `the trend chart has drawn content (${pixels} pixels)`);
+  // The tooltip (ECharts writes it as HTML with style attributes) must show without a CSP violation.
+  const box = await page.locator('#ranking-chart').boundingBox();
+  await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.4);
+  await page.waitForFunction(() => [...document.querySelectorAll('#ranking-chart div')].some((d) => /得分|楚雄市|\d{4}-\d{2}/.test(d.textContent) && d.offsetParent !== null && getComputedStyle(d).position === 'absolute'));
   const ranking = await page.textContent('#ranking-table');
   assert.match(ranking, /楚雄市/);
   assert.match(ranking, /无数据/, 'a county with nothing due is not shown as 100');
