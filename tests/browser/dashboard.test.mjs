@@ -1,11 +1,12 @@
 // The dashboard in a real browser (Debian's chromium, headless, driven by playwright-core) against a real
 // `pactwatch serve` with the demo data set (tests/browser/run.sh starts it and passes the tokens).
+import {execFileSync} from 'node:child_process';
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {chromium} from 'playwright-core';
 
-const {BASE_URL, SUPERVISOR_TOKEN, SCOPED_TOKEN, AUDITOR_TOKEN, ARTIFACTS, CHROMIUM} = process.env;
+const {BASE_URL, SUPERVISOR_TOKEN, SCOPED_TOKEN, AUDITOR_TOKEN, PLATFORM_TOKEN, ARTIFACTS, CHROMIUM} = process.env;
 const DEMO_AS_OF = '2026-11-26'; // config/demo/manifest.json: what detection finds as of this date
 
 let browser;
@@ -27,8 +28,9 @@ async function newPage() {
   const context = await browser.newContext({viewport: {width: 1440, height: 1000}, locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai'});
   const page = await context.newPage();
-  // The wrong token's 401 and the provoked 412 are logged by the browser as failed loads: expected.
-  const expected = /Failed to load resource: the server responded with a status of (401|412)/;
+  // The wrong token's 401, the provoked 412 and the refused re-processing's 422 are logged by the browser
+  // as failed loads: expected.
+  const expected = /Failed to load resource: the server responded with a status of (401|412|422)/;
   page.on('console', (m) => { if (m.type() === 'error' && !expected.test(m.text())) problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('request', (r) => {
@@ -198,17 +200,46 @@ test('audit trail: the breach history, an inclusion proof checked in the browser
   await page.locator('#trail-table button.proof').last().click();
   await page.waitForSelector('#proof-result .notice');
   assert.match(await page.textContent('#proof-result'), /浏览器独立验证通过/);
+  // The in-browser check is a real one: SHA-256 matches FIPS 180-4, and a changed path or entry fails.
+  const selfCheck = await page.evaluate(async (seq) => {
+    const m = await import('/assets/merkle.js');
+    const abc = m.toHex(m.sha256(new TextEncoder().encode('abc')));
+    const proof = await (await fetch(`/api/v1/trail/entries/${seq}/proof`,
+      {headers: {Authorization: `Bearer ${sessionStorage.getItem('pactwatch.token')}`}})).json();
+    const flip = (hex) => (hex[0] === '0' ? '1' : '0') + hex.slice(1);
+    return {abc, good: m.verifyInclusion(proof).ok,
+      badPath: m.verifyInclusion({...proof, audit_path: [flip(proof.audit_path[0]), ...proof.audit_path.slice(1)]}).ok,
+      badEntry: m.verifyInclusion({...proof, entry_hash: flip(proof.entry_hash)}).ok};
+  }, Number(await page.locator('#trail-table tbody tr td').first().textContent()));
+  assert.deepEqual(selfCheck, {abc: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad', good: true,
+    badPath: false, badEntry: false});
   await page.click('#verify-trail');
   await page.waitForSelector('#verify-result .notice');
   assert.match(await page.textContent('#verify-result'), /轨迹完整/);
   await shot(page, '09-trail');
 });
 
-test('sync page: runs and quarantine', async () => {
+test('sync page: a run and its quarantine; only a platform token may re-process', async () => {
+  // The OCDS PPP example: stored, with 11 transactions it cannot match quarantined (docs/OCDS_MAPPING.md).
+  execFileSync(process.env.PACTWATCH_BIN, ['import', ...process.env.PACTWATCH_ARGS.split('\n').filter(Boolean),
+    '--no-detection', 'true', process.env.OCDS_FILE], {stdio: 'pipe'});
   await page.click('#nav a[data-path=sync]');
   await page.waitForSelector('#quarantine-table');
-  assert.match(await page.textContent('#page-sync'), /隔离区/);
+  assert.match(await page.textContent('#runs-table'), /成功/);
+  assert.equal(await page.locator('#quarantine-table tbody tr').count(), 11);
+  assert.ok(await page.locator('#quarantine-table button.reprocess').first().isDisabled(), 'a supervisor may not');
   await shot(page, '10-sync');
+
+  const platform = await newPage();
+  await login(platform, PLATFORM_TOKEN);
+  await platform.click('#nav a[data-path=sync]');
+  await platform.waitForSelector('#quarantine-table button.reprocess:not([disabled])');
+  await platform.locator('#quarantine-table button.reprocess').first().click();
+  await platform.waitForSelector('#sync-message .notice');
+  // An unmatched transaction has no release of its own to map again: the server says 422, the page why.
+  assert.match(await platform.textContent('#sync-message'), /无法重新处理.*raw text holds no OCDS release/);
+  await shot(platform, '11-sync-reprocess');
+  await platform.context().close();
 });
 
 test('a token scoped to 元谋县 sees its county only and says so', async () => {
@@ -223,7 +254,7 @@ test('a token scoped to 元谋县 sees its county only and says so', async () =>
   const regions = await scoped.$$eval('#breach-table tbody tr td:nth-child(6)', (tds) => tds.map((td) => td.textContent));
   assert.equal(regions.length, expected.json.items.length);
   assert.deepEqual([...new Set(regions)], ['元谋县']);
-  await shot(scoped, '11-scoped-breaches');
+  await shot(scoped, '12-scoped-breaches');
   await scoped.click('#nav a[data-path=trail]');
   assert.match(await scoped.textContent('#page-trail'), /覆盖全州/);
   await scoped.context().close();

@@ -50,7 +50,8 @@ token() { "$PACTWATCH" token create "${OPTS[@]}" "$@" | sed -n 's/^token: //p'; 
 SUPERVISOR_TOKEN=$(token --role supervisor --name 州财政局采购监管科)
 SCOPED_TOKEN=$(token --role supervisor --region 532328 --name 元谋县财政局)
 AUDITOR_TOKEN=$(token --role auditor --name 州审计局)
-[[ -n $SUPERVISOR_TOKEN && -n $SCOPED_TOKEN && -n $AUDITOR_TOKEN ]] || fail "pactwatch token create"
+PLATFORM_TOKEN=$(token --role platform --name 州公共资源交易中心)
+[[ -n $SUPERVISOR_TOKEN && -n $SCOPED_TOKEN && -n $AUDITOR_TOKEN && -n $PLATFORM_TOKEN ]] || fail "pactwatch token create"
 
 # Port 0: the server picks a free port and logs it (event http_listening).
 "$PACTWATCH" serve "${OPTS[@]}" --listen 127.0.0.1:0 --access-log false --detection-time off 2>"$WORK/serve.log" &
@@ -67,7 +68,10 @@ echo "pactwatch serve on http://127.0.0.1:$PORT/ (pid $SERVER_PID), web_root $WE
 
 mkdir -p "$ARTIFACTS"
 rm -f "$ARTIFACTS"/*.png
-export BASE_URL="http://127.0.0.1:$PORT" SUPERVISOR_TOKEN SCOPED_TOKEN AUDITOR_TOKEN ARTIFACTS CHROMIUM
+export BASE_URL="http://127.0.0.1:$PORT" SUPERVISOR_TOKEN SCOPED_TOKEN AUDITOR_TOKEN PLATFORM_TOKEN ARTIFACTS CHROMIUM
+# The sync test imports an OCDS file into the same database while serve runs (one option per line).
+export PACTWATCH_BIN="$PACTWATCH" PACTWATCH_ARGS="$(printf '%s\n' "${OPTS[@]}")"
+export OCDS_FILE="$PWD/tests/data/ocds/ppp-full-release-package.json"
 export NODE_PATH="$NPM_DIR/node_modules"
 cp "$HERE/dashboard.test.mjs" "$NPM_DIR/"  # ES modules resolve packages next to the file, not by NODE_PATH
 status=0

@@ -2,7 +2,7 @@
 // stored, each re-processable by a token with sync_write (platform, admin).
 import {ApiError, getAll, request} from './api.js';
 import {h, instant, notice, render, section, table} from './dom.js';
-import {label, SYNC_STATUS} from './labels.js';
+import {label, QUARANTINE_REASONS, SYNC_STATUS} from './labels.js';
 
 export async function show(el, ctx) {
   const [runs, quarantine] = await Promise.all([getAll('/sync/runs', {}, 200), getAll('/sync/quarantine', {status: 'open'}, 500)]);
@@ -18,7 +18,9 @@ export async function show(el, ctx) {
       await show(el, ctx);
     } catch (e) {
       button.disabled = false;
-      render(message, notice('error', e.message, e instanceof ApiError && e.details ? ` ${e.details}` : ''));
+      // 422: the entry cannot be re-processed as it is (e.g. no release in its raw text): fix the source.
+      const text = e instanceof ApiError && e.status === 422 ? '该隔离记录无法重新处理，需在数据源处更正后再同步。' : e.message;
+      render(message, notice('error', text, e instanceof ApiError && e.details ? ` ${e.details}` : ''));
     }
   };
   render(el,
@@ -40,7 +42,7 @@ export async function show(el, ctx) {
       canReprocess ? null : h('p', {class: 'muted small'}, '重新处理需要平台对接或系统管理员令牌；当前令牌只能查看。'),
       table([
         {title: '来源', cell: (q) => q.source},
-        {title: '原因', cell: (q) => q.reason},
+        {title: '原因', cell: (q) => h('span', {title: q.reason}, label(QUARANTINE_REASONS, q.reason))},
         {title: '说明', cell: (q) => q.message},
         {title: '外部编号', cell: (q) => q.external_key || '—'},
         {title: '位置', cell: (q) => q.location || '—'},

@@ -81,7 +81,8 @@ export async function show(el, ctx, params) {
     {title: '时间', cell: (e) => instant(e.time), class: 'nowrap'},
     {title: '操作', cell: (e) => h('code', {}, e.action)},
     {title: '操作人', cell: (e) => `${e.actor?.name || ''}（${label(ROLES, e.role)}）`},
-    {title: '理由', cell: (e) => e.reason || '—'},
+    // The request's X-Reason, when a client sent one (a breach action's own reason is in its history).
+    ...(history.entries.some((e) => e.reason) ? [{title: '请求说明', cell: (e) => e.reason || '—'}] : []),
     {title: '变更', cell: (e) => h('span', {class: 'small'}, describePatch(e.patch))},
     {title: '', cell: (e) => h('button', {type: 'button', class: 'proof', dataset: {seq: String(e.seq)}, onclick: () => showProof(e.seq).catch((err) => render(proofOut, notice('error', err.message)))}, '包含证明')},
   ], history.entries, {id: 'trail-table'}), proofOut));
