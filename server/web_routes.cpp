@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "adapters/store/migrations.hpp"
+#include "server/api/api_support.hpp"
 
 namespace pactwatch::server {
 namespace {
@@ -40,22 +41,12 @@ struct CachedFile {
   std::string etag;
 };
 
-/** True when If-None-Match lists `etag` or is `*` (weak comparison, RFC 9110 §13.1.2). */
+/** True when If-None-Match lists `etag` or is `*`: weak comparison (RFC 9110 §13.1.2), so W/ is ignored. */
 bool none_match(std::string_view header, std::string_view etag) {
-  std::size_t start = 0;
-  while (start <= header.size()) {
-    auto end = header.find(',', start);
-    if (end == std::string_view::npos) end = header.size();
-    auto tag = header.substr(start, end - start);
-    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t'))
-      tag.remove_prefix(1);
-    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t'))
-      tag.remove_suffix(1);
-    if (tag.starts_with("W/")) tag.remove_prefix(2);
-    if (tag == "*" || tag == etag) return true;
-    start = end + 1;
-  }
-  return false;
+  std::string strong(header);
+  for (auto at = strong.find("W/"); at != std::string::npos; at = strong.find("W/", at))
+    strong.erase(at, 2);
+  return api::if_match_matches(strong, etag);
 }
 
 class WebRoot {

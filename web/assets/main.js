@@ -83,7 +83,8 @@ async function start() {
   }
   ctx = context(me, scopeName);
   drawShell();
-  if (!location.hash) location.hash = '#/overview';
+  // Land on the first page the role may read (a platform token reads only 同步).
+  if (!location.hash) location.hash = `#/${(PAGES.find((p) => ctx.can(p.needs)) || PAGES[0]).path}`;
   else route();
 }
 
