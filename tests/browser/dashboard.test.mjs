@@ -232,7 +232,7 @@ test('sync page: a run and its quarantine; only a platform token may re-process'
 
   const platform = await newPage();
   await login(platform, PLATFORM_TOKEN);
-  await platform.waitForURL(/#\/sync$/); // the first page a platform token may read
+  await platform.waitForFunction(() => location.hash === '#/sync'); // the first page a platform token may read
   await platform.waitForSelector('#quarantine-table button.reprocess:not([disabled])');
   await platform.locator('#quarantine-table button.reprocess').first().click();
   await platform.waitForSelector('#sync-message .notice');
