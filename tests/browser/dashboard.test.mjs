@@ -247,14 +247,20 @@ test('a token scoped to 元谋县 sees its county only and says so', async () =>
   await login(scoped, SCOPED_TOKEN);
   assert.match(await scoped.textContent('#scope'), /辖区：元谋县/);
   assert.match(await scoped.textContent('#scope-note'), /元谋县/);
-  await scoped.click('#nav a[data-path=breaches]');
-  await scoped.waitForSelector('#breach-table tbody tr');
   const expected = await api('GET', '/breaches?region=532328&limit=500', SUPERVISOR_TOKEN);
   assert.ok(expected.json.items.length > 0);
+  await scoped.waitForSelector('#stat-breaches');
+  assert.equal(await scoped.textContent('#stat-breaches .stat-value'), String(expected.json.items.length),
+    'the overview counts the county only');
+  assert.ok(await drawnPixels(scoped, '#chart-regions') > 500);
+  assert.equal(await scoped.locator('#page a[href^="#/trail"]').count(), 0, 'no link to the prefecture-wide trail');
+  await shot(scoped, '12-scoped-overview');
+  await scoped.click('#nav a[data-path=breaches]');
+  await scoped.waitForSelector('#breach-table tbody tr');
   const regions = await scoped.$$eval('#breach-table tbody tr td:nth-child(6)', (tds) => tds.map((td) => td.textContent));
   assert.equal(regions.length, expected.json.items.length);
   assert.deepEqual([...new Set(regions)], ['元谋县']);
-  await shot(scoped, '12-scoped-breaches');
+  await shot(scoped, '13-scoped-breaches');
   await scoped.click('#nav a[data-path=trail]');
   assert.match(await scoped.textContent('#page-trail'), /覆盖全州/);
   await scoped.context().close();

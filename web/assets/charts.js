@@ -40,7 +40,7 @@ export function bars(el, entries, {color, name = '数量'} = {}) {
     tooltip: {trigger: 'axis', axisPointer: {type: 'shadow'}},
     xAxis: {type: 'value', minInterval: 1},
     yAxis: {type: 'category', data: entries.map((e) => e[0]), inverse: true},
-    series: [{type: 'bar', name, data: entries.map((e) => e[1]), itemStyle: color ? {color} : undefined,
+    series: [{type: 'bar', name, barMaxWidth: 28, data: entries.map((e) => e[1]), itemStyle: color ? {color} : undefined,
       label: {show: true, position: 'right'}}],
   });
 }

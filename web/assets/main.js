@@ -34,6 +34,8 @@ function context(me, scopeName) {
     scopeName,
     scoped: Boolean(me.region),
     can: (permission) => me.permissions.includes(permission),
+    // The trail covers the whole prefecture: the server refuses it to region-scoped tokens (403).
+    canTrail: me.permissions.includes('trail_read') && !me.region,
     asOf: () => sessionStorage.getItem(AS_OF_KEY) || today(),
   };
 }
@@ -98,8 +100,7 @@ function drawShell() {
   });
   const nav = h('nav', {class: 'nav', id: 'nav'}, PAGES.map((p) =>
     h('a', {href: `#/${p.path}`, dataset: {path: p.path},
-      // The trail covers the whole prefecture: the server refuses it to region-scoped tokens.
-      class: ctx.can(p.needs) && !(p.path === 'trail' && ctx.scoped) ? undefined : 'disabled'}, p.title)));
+      class: ctx.can(p.needs) && (p.path !== 'trail' || ctx.canTrail) ? undefined : 'disabled'}, p.title)));
   render(app,
     h('header', {class: 'top'},
       h('div', {class: 'brand'}, h('span', {class: 'logo'}, '诚'), '政务履约监督台'),

@@ -153,7 +153,7 @@ async function showBreach(el, ctx, id, message) {
         b.recorded_on ? field('认定日期', b.recorded_on) : null,
         b.mitigation ? field('从轻/免责', b.mitigation.decision === 'exempt' ? '免予惩戒' : '从轻') : null,
         field('检测说明', h('span', {class: 'small'}, b.summary)),
-        field('审计轨迹', link(`#/trail/breach/${encodeURIComponent(b.id)}`, '查看该记录的全部变更与证明'))),
+        ctx.canTrail ? field('审计轨迹', link(`#/trail/breach/${encodeURIComponent(b.id)}`, '查看该记录的全部变更与证明')) : null),
       section('责任人（项目责任回溯）', table([
         {title: '姓名', cell: (o) => link(`#/officials/${encodeURIComponent(o.official_id)}`, officialNames.get(o.official_id) || o.official_id)},
         {title: '责任', cell: (o) => label(OFFICIAL_ROLES, o.role)},

@@ -81,7 +81,7 @@ export async function show(el, ctx) {
       {title: '履约方', cell: (c) => obligorName(c)},
       {title: '约定期限', cell: (c) => c.due, class: 'nowrap'},
       {title: '逾期天数', cell: (c) => daysBetween(c.due, asOf), class: 'num'},
-      {title: '轨迹', cell: (c) => link(`#/trail/commitment/${encodeURIComponent(c.id)}`, '查看')},
+      ...(ctx.canTrail ? [{title: '轨迹', cell: (c) => link(`#/trail/commitment/${encodeURIComponent(c.id)}`, '查看')}] : []),
     ], overdue, {id: 'overdue-table', empty: '没有逾期的承诺'})),
     section(`本周到期预警（${asOf} 起 7 天内，${warnings.items.length} 项）`, table([
       {title: '预警', cell: (w) => `${w.rule} ${label(RULES, w.rule)}`, class: 'nowrap'},

@@ -63,7 +63,7 @@ async function showSupplier(el, ctx, id) {
       section('企业信息',
         field('统一社会信用代码', h('code', {}, org.credit_code)),
         field('中小企业', org.sme ? '是（适用《保障中小企业款项支付条例》）' : '否'),
-        field('审计轨迹', link(`#/trail/organization/${encodeURIComponent(org.id)}`, '查看')))),
+        ctx.canTrail ? field('审计轨迹', link(`#/trail/organization/${encodeURIComponent(org.id)}`, '查看')) : null)),
     section('逐合同评价与证据', table([
       {title: '协议', cell: (c) => agreements.get(c.agreement_id) || c.agreement_id},
       {title: '评价日期', cell: (c) => c.evaluated_on, class: 'nowrap'},
