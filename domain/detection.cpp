@@ -66,11 +66,12 @@ void warn_value_increase(const Ledger& l, const std::vector<AgreementState>& sta
   for (std::size_t i = 0; i < l.agreements.size(); ++i) {
     const Agreement& a = l.agreements[i];
     const std::int64_t up = states[i].value_increase_fen;
-    if (up <= 0 || a.value.fen <= 0) continue;
-    if (up * 100 > a.value.fen * p.value_increase_warning_percent) {
+    // An agreement whose value was never stated has no base to compare an increase with.
+    if (up <= 0 || !a.value || a.value->fen <= 0) continue;
+    if (up * 100 > a.value->fen * p.value_increase_warning_percent) {
       out.push_back(Warning{RuleCode::W03, a.id, a.id, a.signed_on,
-                            "W03 amendments raised the value by " + Money{up, a.value.currency}.to_decimal() +
-                                " of " + a.value.to_decimal()});
+                            "W03 amendments raised the value by " +
+                                Money{up, a.value->currency}.to_decimal() + " of " + a.value->to_decimal()});
     }
   }
 }

@@ -26,6 +26,8 @@ struct Body {
   std::string region;  ///< GB/T 2260 code, validated with RegionCode::parse on input
   BodyKind kind = BodyKind::department;
   std::string parent_id;  ///< empty for a top-level body
+
+  friend bool operator==(const Body&, const Body&) = default;
 };
 
 /** One post an official held (任职): history, never overwritten. `head` marks 主要负责人 of the body. */
@@ -36,6 +38,8 @@ struct Post {
   std::optional<Date> to;  ///< inclusive last day; absent while the post is held
   bool head = false;
 
+  friend bool operator==(const Post&, const Post&) = default;
+
   bool covers(Date d) const { return from <= d && (!to || d <= *to); }
 };
 
@@ -44,6 +48,8 @@ struct Official {
   std::string id;
   std::string name;
   std::vector<Post> posts;
+
+  friend bool operator==(const Official&, const Official&) = default;
 };
 
 /** A supplier, social-capital partner, investor or agency. */
@@ -53,6 +59,8 @@ struct Organization {
   /// 统一社会信用代码; absent only for parties that have none (e.g. a foreign investor).
   std::optional<CreditCode> credit_code;
   bool sme = false;  ///< 中小企业: the 保障中小企业款项支付条例 payment terms apply (BC03)
+
+  friend bool operator==(const Organization&, const Organization&) = default;
 };
 
 /** procurement 政府采购合同 | ppp 政府和社会资本合作 | investment 招商引资 | pledge 街道和乡镇公开承诺. */
@@ -68,6 +76,8 @@ struct Assignment {
   Date from{};
   std::optional<Date> to;  ///< inclusive; absent while the assignment runs
 
+  friend bool operator==(const Assignment&, const Assignment&) = default;
+
   bool covers(Date d) const { return from <= d && (!to || d <= *to); }
 };
 
@@ -75,6 +85,8 @@ struct Assignment {
 struct Stage {
   StageKind kind = StageKind::implementation;
   std::vector<Assignment> assignments;
+
+  friend bool operator==(const Stage&, const Stage&) = default;
 };
 
 /** References to the same agreement in the trading platform and in OCDS. */
@@ -82,6 +94,8 @@ struct ExternalRefs {
   std::string platform_project_code;  ///< PROJECT_CODE
   std::string unified_deal_code;      ///< 统一交易标识码 UNIFIED_DEAL_CODE
   std::string ocid;                   ///< OCDS open contracting id
+
+  friend bool operator==(const ExternalRefs&, const ExternalRefs&) = default;
 };
 
 /** An agreement between a government body and a counterparty (empty for a public pledge). */
@@ -91,10 +105,12 @@ struct Agreement {
   std::string title;
   std::string body_id;          ///< the government party (purchaser, implementing agency, township)
   std::string counterparty_id;  ///< the organization; empty for a pledge to the public
-  Money value{};
+  std::optional<Money> value;   ///< absent when never stated (an OCDS contract without `value`)
   Date signed_on{};
   ExternalRefs refs;
   std::vector<Stage> stages;
+
+  friend bool operator==(const Agreement&, const Agreement&) = default;
 };
 
 /** Which side owes a commitment. */
@@ -125,6 +141,8 @@ struct Commitment {
   std::optional<StageKind> stage;
   std::string committing_official_id;    ///< who made the commitment; empty when unknown
   std::optional<int> payment_term_days;  ///< agreed payment term (付款期限) where one was agreed
+
+  friend bool operator==(const Commitment&, const Commitment&) = default;
 };
 
 /** What happened to a commitment. */

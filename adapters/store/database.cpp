@@ -269,18 +269,36 @@ Result<MigrationStatus> Database::migrate() {
     if (status.migrations[i].applied) continue;
     const auto statements = split_sql_statements(file.text, backend() == Backend::mysql);
     std::size_t n = 0;
+    const bool sqlite = backend() == Backend::sqlite;
     try {
       // On SQLite the file and its record commit or roll back together. On MySQL every DDL statement
       // commits implicitly, so the transaction only covers DML: the record is inserted last, only after
       // every statement succeeded, and a migration that failed half-way runs again from its start next
       // time. MySQL migrations must therefore be safe to re-run (CREATE TABLE IF NOT EXISTS, ...).
+      // SQLite cannot change a column's constraints in place: a migration rebuilds the table (create,
+      // copy, drop, rename), which its documented procedure does with foreign keys off (the pragma is a
+      // no-op inside a transaction) and checked before the commit.
+      if (sqlite) sql << "PRAGMA foreign_keys = OFF";
       soci::transaction tr(sql);
       for (n = 0; n < statements.size(); ++n)
         sql << statements[n];
+      if (sqlite) {
+        std::string table;
+        soci::indicator ind = soci::i_null;
+        sql << "PRAGMA foreign_key_check", soci::into(table, ind);
+        if (sql.got_data()) throw std::runtime_error("foreign key check failed on table " + table);
+      }
       sql << std::string(text.insert_migration), soci::use(file.version, "version"),
           soci::use(file.name, "name"), soci::use(file.checksum, "checksum");
       tr.commit();
+      if (sqlite) sql << "PRAGMA foreign_keys = ON";
     } catch (...) {
+      if (sqlite) {
+        try {
+          sql << "PRAGMA foreign_keys = ON";
+        } catch (...) {
+        }
+      }
       const std::string where =
           n < statements.size() ? ", statement " + std::to_string(n + 1) : std::string{};
       auto error = map_current_exception("applying " + file.file_name() + where);

@@ -82,7 +82,7 @@ json to_json(const Stored<d::Body>& stored) {
   const auto& b = stored.entity;
   json out{{"id", b.id},
            {"name", b.name},
-           {"region", b.region},
+           {"region", optional_text(b.region)},  // null: unknown (a body abroad, or never stated)
            {"kind", std::string(to_string(b.kind))},
            {"parent_id", optional_text(b.parent_id)}};
   stamp(out, stored);
@@ -136,7 +136,7 @@ json to_json(const Stored<d::Agreement>& stored) {
            {"title", a.title},
            {"body_id", a.body_id},
            {"counterparty_id", optional_text(a.counterparty_id)},
-           {"value", money_json(a.value)},
+           {"value", optional_money(a.value)},
            {"signed_on", d::format_date(a.signed_on)},
            {"platform_project_code", optional_text(a.refs.platform_project_code)},
            {"unified_deal_code", optional_text(a.refs.unified_deal_code)},
@@ -184,7 +184,8 @@ json to_json(const Stored<d::Fact>& stored) {
       {"competent_authority", f.competent_authority},
       {"procedure_reference", f.procedure_reference},
       {"compensation_decision", f.compensation_decision},
-      {"lawful_grounds", f.lawful_grounds}};
+      {"lawful_grounds", f.lawful_grounds},
+      {"note", f.note}};
   stamp(out, stored);
   return out;
 }

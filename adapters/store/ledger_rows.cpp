@@ -85,8 +85,8 @@ Stored<d::Organization> OrganizationRow::get() const {
 
 void AgreementRow::bind(prepare_temp_type& p) {
   p, into(id), into(kind), into(title), into(body_id), into(counterparty_id, counterparty_ind),
-      into(value_fen), into(currency), into(signed_on), into(ppc, ppc_ind), into(udc, udc_ind),
-      into(ocid, ocid_ind), into(version), into(created), into(updated);
+      into(value_fen, value_ind), into(currency, currency_ind), into(signed_on), into(ppc, ppc_ind),
+      into(udc, udc_ind), into(ocid, ocid_ind), into(version), into(created), into(updated);
 }
 Stored<d::Agreement> AgreementRow::get() const {
   Stored<d::Agreement> s;
@@ -96,7 +96,7 @@ Stored<d::Agreement> AgreementRow::get() const {
   a.title = title;
   a.body_id = body_id;
   a.counterparty_id = text_or_empty(counterparty_id, counterparty_ind);
-  a.value = stored_money(value_fen, currency);
+  if (value_ind != soci::i_null) a.value = stored_money(value_fen, text_or_empty(currency, currency_ind));
   a.signed_on = stored_date(signed_on);
   a.refs.platform_project_code = text_or_empty(ppc, ppc_ind);
   a.refs.unified_deal_code = text_or_empty(udc, udc_ind);
@@ -147,7 +147,7 @@ void FactRow::bind(prepare_temp_type& p) {
       into(amount_fen, amount_ind), into(amount_currency, amount_currency_ind),
       into(new_amount_fen, new_amount_ind), into(new_amount_currency, new_amount_currency_ind),
       into(corrects, corrects_ind), into(legal_basis), into(competent_authority), into(procedure_reference),
-      into(compensation_decision), into(lawful_grounds), into(version), into(created);
+      into(compensation_decision), into(lawful_grounds), into(note), into(version), into(created);
 }
 Stored<d::Fact> FactRow::get() const {
   Stored<d::Fact> s;
@@ -173,6 +173,7 @@ Stored<d::Fact> FactRow::get() const {
   f.procedure_reference = procedure_reference;
   f.compensation_decision = compensation_decision;
   f.lawful_grounds = lawful_grounds;
+  f.note = note;
   s.version = version;
   s.created_at = created;
   s.updated_at = created;

@@ -101,7 +101,7 @@ struct AgreementRow {
   std::string id, kind, title, body_id, counterparty_id, currency, signed_on, ppc, udc, ocid, created,
       updated;
   soci::indicator counterparty_ind = soci::i_ok, ppc_ind = soci::i_ok, udc_ind = soci::i_ok,
-                  ocid_ind = soci::i_ok;
+                  ocid_ind = soci::i_ok, value_ind = soci::i_ok, currency_ind = soci::i_ok;
   long long value_fen = 0, version = 0;
   void bind(soci::details::prepare_temp_type& p);
   Stored<domain::Agreement> get() const;
@@ -128,7 +128,7 @@ struct CommitmentRow {
 struct FactRow {
   std::string id, commitment_id, kind, on, reason, terminated_by, source, new_due, amount_currency,
       new_amount_currency, corrects, legal_basis, competent_authority, procedure_reference,
-      compensation_decision, lawful_grounds, created;
+      compensation_decision, lawful_grounds, note, created;
   soci::indicator terminated_ind = soci::i_ok, score_ind = soci::i_ok, new_due_ind = soci::i_ok,
                   amount_ind = soci::i_ok, amount_currency_ind = soci::i_ok, new_amount_ind = soci::i_ok,
                   new_amount_currency_ind = soci::i_ok, corrects_ind = soci::i_ok;

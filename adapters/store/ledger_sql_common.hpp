@@ -23,7 +23,7 @@ namespace pactwatch::store::detail {
   "f.id, f.commitment_id, f.kind, f.on_date, f.reason, f.terminated_by, f.counterparty_loss, f.source," \
   " f.score, f.new_due, f.amount_fen, f.amount_currency, f.new_amount_fen, f.new_amount_currency,"      \
   " f.corrects, f.legal_basis, f.competent_authority, f.procedure_reference, f.compensation_decision,"  \
-  " f.lawful_grounds, f.version, f.created_at"
+  " f.lawful_grounds, f.note, f.version, f.created_at"
 // An official is in scope when any of their posts is at a body in scope.
 #define PW_OFFICIAL_IN(scope)                                                                     \
   " EXISTS (SELECT 1 FROM posts p JOIN bodies pb ON pb.id = p.body_id WHERE p.official_id = o.id" \
@@ -190,11 +190,12 @@ constexpr LedgerSql make_ledger_sql(std::string_view begin_write, bool straight_
       "INSERT INTO facts (id, commitment_id, kind, on_date, reason, terminated_by, counterparty_loss, source,"
       " score, new_due, amount_fen, amount_currency, new_amount_fen, new_amount_currency, corrects, "
       "legal_basis,"
-      " competent_authority, procedure_reference, compensation_decision, lawful_grounds, version, created_at)"
+      " competent_authority, procedure_reference, compensation_decision, lawful_grounds, note, version,"
+      " created_at)"
       " VALUES (:id, :commitment_id, :kind, :on_date, :reason, :terminated_by, :counterparty_loss, :source,"
       " :score, :new_due, :amount_fen, :amount_currency, :new_amount_fen, :new_amount_currency, :corrects,"
-      " :legal_basis, :competent_authority, :procedure_reference, :compensation_decision, :lawful_grounds, 1,"
-      " :now)";
+      " :legal_basis, :competent_authority, :procedure_reference, :compensation_decision, :lawful_grounds,"
+      " :note, 1, :now)";
 
   s.select_region = "SELECT code, name, parent_code, level FROM regions WHERE code = :code";
   s.list_regions =

@@ -236,7 +236,10 @@ Result<Stored<d::Body>> LedgerTransaction::insert_body(const d::Body& b) {
   return recorded(Result<Stored<d::Body>>(row.get()), {"create", "body", b.id, nullptr, nullptr});
 }
 
+// An update that changes none of the columns it writes is no change: no version bump, no trail entry.
+
 Result<Stored<d::Body>> LedgerTransaction::update_body(const Stored<d::Body>& before, const d::Body& b) {
+  if (b == before.entity) return before;
   const std::string kind(to_string(b.kind));
   Nullable parent(b.parent_id);
   const long long version = before.version;
@@ -284,6 +287,7 @@ Result<Stored<d::Official>> LedgerTransaction::insert_official(const d::Official
 
 Result<Stored<d::Official>> LedgerTransaction::update_official(const Stored<d::Official>& before,
                                                                const d::Official& o) {
+  if (o.name == before.entity.name) return before;
   const long long version = before.version;
   const long long changed = Query(sql_, text_of(sql_).update_official)
                                 .use(o.name, "name")
@@ -342,6 +346,7 @@ Result<Stored<d::Organization>> LedgerTransaction::insert_organization(const d::
 
 Result<Stored<d::Organization>> LedgerTransaction::update_organization(const Stored<d::Organization>& before,
                                                                        const d::Organization& o) {
+  if (o == before.entity) return before;
   Nullable code(o.credit_code ? o.credit_code->str() : std::string{});
   const int sme = o.sme ? 1 : 0;
   const long long version = before.version;
@@ -371,8 +376,9 @@ Result<Stored<d::Agreement>> LedgerTransaction::insert_agreement(const d::Agreem
   nullable(a.refs.platform_project_code, row.ppc, row.ppc_ind);
   nullable(a.refs.unified_deal_code, row.udc, row.udc_ind);
   nullable(a.refs.ocid, row.ocid, row.ocid_ind);
-  row.value_fen = a.value.fen;
-  row.currency = a.value.currency.code();
+  row.value_fen = a.value ? a.value->fen : 0;
+  row.currency = a.value ? std::string(a.value->currency.code()) : std::string{};
+  row.value_ind = row.currency_ind = a.value ? soci::i_ok : soci::i_null;
   row.signed_on = date_text(a.signed_on);
   row.version = 1;
   row.created = row.updated = context_.now;
@@ -382,8 +388,8 @@ Result<Stored<d::Agreement>> LedgerTransaction::insert_agreement(const d::Agreem
       .use(row.title, "title")
       .use(row.body_id, "body_id")
       .use(row.counterparty_id, row.counterparty_ind, "counterparty_id")
-      .use(row.value_fen, "value_fen")
-      .use(row.currency, "currency")
+      .use(row.value_fen, row.value_ind, "value_fen")
+      .use(row.currency, row.currency_ind, "currency")
       .use(row.signed_on, "signed_on")
       .use(row.ppc, row.ppc_ind, "ppc")
       .use(row.udc, row.udc_ind, "udc")
@@ -413,17 +419,23 @@ Result<Stored<d::Agreement>> LedgerTransaction::insert_agreement(const d::Agreem
 
 Result<Stored<d::Agreement>> LedgerTransaction::update_agreement(const Stored<d::Agreement>& before,
                                                                  const d::Agreement& a) {
-  const std::string currency(a.value.currency.code());
+  const d::Agreement& s = before.entity;
+  if (a.title == s.title && a.counterparty_id == s.counterparty_id && a.value == s.value &&
+      a.signed_on == s.signed_on && a.refs == s.refs) {
+    return before;
+  }
+  std::string currency = a.value ? std::string(a.value->currency.code()) : std::string{};
+  long long fen = a.value ? a.value->fen : 0;
+  soci::indicator value_ind = a.value ? soci::i_ok : soci::i_null;
   const std::string signed_on = date_text(a.signed_on);
-  const long long fen = a.value.fen;
   const long long version = before.version;
   Nullable counterparty(a.counterparty_id), ppc(a.refs.platform_project_code), udc(a.refs.unified_deal_code),
       ocid(a.refs.ocid);
   const long long changed = Query(sql_, text_of(sql_).update_agreement)
                                 .use(a.title, "title")
                                 .use(counterparty.value, counterparty.ind, "counterparty_id")
-                                .use(fen, "value_fen")
-                                .use(currency, "currency")
+                                .use(fen, value_ind, "value_fen")
+                                .use(currency, value_ind, "currency")
                                 .use(signed_on, "signed_on")
                                 .use(ppc.value, ppc.ind, "ppc")
                                 .use(udc.value, udc.ind, "udc")
@@ -557,6 +569,9 @@ Result<Stored<d::Commitment>> LedgerTransaction::insert_commitment(const d::Comm
 
 Result<Stored<d::Commitment>> LedgerTransaction::update_commitment(const Stored<d::Commitment>& before,
                                                                    const d::Commitment& c) {
+  d::Commitment unchanged = c;
+  unchanged.agreement_id = before.entity.agreement_id;  // not written by the update
+  if (unchanged == before.entity) return before;
   CommitmentValues values(c);
   const long long version = before.version;
   Query q(sql_, text_of(sql_).update_commitment);
@@ -597,6 +612,7 @@ Result<Stored<d::Fact>> LedgerTransaction::insert_fact(const d::Fact& f) {
   row.procedure_reference = f.procedure_reference;
   row.compensation_decision = f.compensation_decision;
   row.lawful_grounds = f.lawful_grounds;
+  row.note = f.note;
   row.version = 1;
   row.created = context_.now;
   (*statements_)(text_of(sql_).insert_fact)
@@ -620,6 +636,7 @@ Result<Stored<d::Fact>> LedgerTransaction::insert_fact(const d::Fact& f) {
       .use(row.procedure_reference, "procedure_reference")
       .use(row.compensation_decision, "compensation_decision")
       .use(row.lawful_grounds, "lawful_grounds")
+      .use(row.note, "note")
       .use(context_.now, "now")
       .exec();
   return recorded(Result<Stored<d::Fact>>(row.get()), {"append", "fact", f.id, nullptr, nullptr});

@@ -35,7 +35,7 @@ std::optional<d::Agreement> parse_agreement(const Api& api, const json& object,
   auto title = r.text("title", Need::required);
   auto body_id = r.text("body_id", Need::required);
   auto counterparty = r.text("counterparty_id", Need::optional);
-  auto value = r.money("value", Need::required);
+  auto value = r.money("value", Need::optional);
   auto signed_on = r.date("signed_on", Need::required);
   a.refs.platform_project_code = r.text("platform_project_code", Need::optional).value_or("");
   a.refs.unified_deal_code = r.text("unified_deal_code", Need::optional).value_or("");
@@ -68,7 +68,7 @@ std::optional<d::Agreement> parse_agreement(const Api& api, const json& object,
   a.title = *title;
   a.body_id = *body_id;
   a.counterparty_id = counterparty.value_or("");
-  a.value = *value;
+  a.value = value;
   a.signed_on = *signed_on;
   return a;
 }

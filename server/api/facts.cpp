@@ -25,7 +25,8 @@ const std::set<std::string, std::less<>> kFields{"commitment_id",
                                                  "competent_authority",
                                                  "procedure_reference",
                                                  "compensation_decision",
-                                                 "lawful_grounds"};
+                                                 "lawful_grounds",
+                                                 "note"};
 constexpr std::string_view kKinds =
     "fulfilled, acceptance_passed, acceptance_failed, amended, revoked, refused, not_performed, terminated, "
     "judgment_issued, judgment_fulfilled";
@@ -54,7 +55,7 @@ std::optional<d::Fact> parse_fact(const Api& api, const json& object, std::vecto
        {std::pair{"legal_basis", &f.legal_basis}, std::pair{"competent_authority", &f.competent_authority},
         std::pair{"procedure_reference", &f.procedure_reference},
         std::pair{"compensation_decision", &f.compensation_decision},
-        std::pair{"lawful_grounds", &f.lawful_grounds}}) {
+        std::pair{"lawful_grounds", &f.lawful_grounds}, std::pair{"note", &f.note}}) {
     *target = r.text(name, Need::optional).value_or("");
   }
   if (kind) {

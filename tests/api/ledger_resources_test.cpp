@@ -301,6 +301,43 @@ TEST_F(LedgerTest, FactsAreAppendOnly) {
   EXPECT_EQ(get("/api/v1/facts/fct_unknown").status, 404);
 }
 
+// Verifies a fact keeps its note (POST, GET and the list show it), an agreement may have no value (null,
+// never 0.00), and a PATCH that changes nothing keeps the version (no new ETag, no trail entry).
+TEST_F(LedgerTest, FactNoteAgreementWithoutValueAndEmptyPatch) {
+  auto c1 = create("commitments", commitment(agreement_cx_, "2026-06-30"));
+  const std::string note = "依据合同第十二条延长交付期限; penalty imposed: 300000.0";
+  auto f = create("facts",
+                  {{"commitment_id", c1["id"]}, {"kind", "fulfilled"}, {"on", "2026-06-20"}, {"note", note}});
+  EXPECT_EQ(f.at("note"), note);
+  EXPECT_EQ(get("/api/v1/facts/" + f["id"].get<std::string>()).json().at("note"), note);
+  EXPECT_EQ(walk("/api/v1/facts?commitment_id=" + c1["id"].get<std::string>(), 5).at(0).at("note"), note);
+  auto plain = create("facts", {{"commitment_id", c1["id"]}, {"kind", "fulfilled"}, {"on", "2026-06-21"}});
+  EXPECT_EQ(plain.at("note"), "");
+
+  auto body = agreement("无金额协议", chuxiong_, "ZC2026-077");
+  body.erase("value");
+  auto created = post("/api/v1/agreements", body);
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_TRUE(created.json().at("value").is_null());
+  const std::string url = "/api/v1/agreements/" + created.json().at("id").get<std::string>();
+  EXPECT_TRUE(get(url).json().at("value").is_null());
+
+  const auto trail_entries = [this] {
+    auto session = database().acquire();
+    long long n = 0;
+    *session << "SELECT COUNT(*) FROM trail_entries", soci::into(n);
+    return n;
+  };
+  const long long trail_before = trail_entries();
+  auto same = patch(url, {{"title", "无金额协议"}}, "\"v1\"");
+  ASSERT_EQ(same.status, 200) << same.body;
+  EXPECT_EQ(same.json().at("version"), 1);
+  EXPECT_EQ(trail_entries(), trail_before);
+  auto changed = patch(url, {{"title", "有新标题"}}, "\"v1\"");
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(changed.json().at("version"), 2);
+}
+
 // Verifies regions are read-only reference data listed by containment, with 404 for an unknown code.
 TEST_F(LedgerTest, Regions) {
   {

@@ -86,7 +86,8 @@ TEST(ExchangeMapping, ContractBecomesAgreementPartiesAndTwoCommitments) {
   const domain::Agreement& a = m.agreements[0].value;
   EXPECT_EQ(a.id, "exchange:CX-001/HT-001");
   EXPECT_EQ(a.kind, domain::AgreementKind::procurement);
-  EXPECT_EQ(a.value.fen, 12'345'678);
+  ASSERT_TRUE(a.value.has_value());
+  EXPECT_EQ(a.value->fen, 12'345'678);
   EXPECT_EQ(a.refs.unified_deal_code, "CX-001");
   EXPECT_EQ(a.refs.platform_project_code, "CXZC2024-HT-001");
   EXPECT_EQ(a.signed_on, day(2024, 1, 10));

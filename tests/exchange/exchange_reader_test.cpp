@@ -74,8 +74,8 @@ TEST(ExchangeReader, ReadsAmountsAsExactDecimalText) {
   const RowMapping b = map_row(batch->rows[1]);
   ASSERT_FALSE(a.quarantined);
   ASSERT_FALSE(b.quarantined);
-  EXPECT_EQ(a.agreements.at(0).value.value.fen, 12'345'678);  // 123,456.78 yuan
-  EXPECT_EQ(b.agreements.at(0).value.value.fen, 123'456'789'012'345'678LL);
+  EXPECT_EQ(a.agreements.at(0).value.value->fen, 12'345'678);  // 123,456.78 yuan
+  EXPECT_EQ(b.agreements.at(0).value.value->fen, 123'456'789'012'345'678LL);
 }
 
 // Verifies incremental reading across pages: every row once, in (DATA_TIMESTAMP, key) order, rows sharing
