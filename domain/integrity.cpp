@@ -79,13 +79,14 @@ IntegrityReport integrity_index(std::span<const Body> bodies, const Ledger& l,
     std::sort(s.breaches.begin(), s.breaches.end());
   }
   for (const std::string& code : regions) {
+    const auto parsed = RegionCode::parse(code);
+    if (!parsed) continue;  // an unknown region ("") is no region to rank
     IntegrityScore region;
     region.subject_id = code;
-    const auto parsed = RegionCode::parse(code);
     int members = 0;
     for (std::size_t i = 0; i < bodies.size(); ++i) {
       const auto body_region = RegionCode::parse(bodies[i].region);
-      if (!parsed || !body_region || !parsed->contains(*body_region)) continue;
+      if (!body_region || !parsed->contains(*body_region)) continue;
       ++members;
       region.due += r.bodies[i].due;
       region.kept += r.bodies[i].kept;

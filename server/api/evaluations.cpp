@@ -186,9 +186,11 @@ Response integrity(Workflow& wf, const Request& request, const Principal& princi
   if (!stored) return read_error(request, stored.error());
   const auto breaches = plain(*stored);
   // The counties and cities (and the prefecture itself) whose bodies are on file are what gets ranked.
+  // A body of unknown region (stored empty) is ranked as a body but in no region.
   std::set<std::string> region_set;
-  for (const auto& b : *bodies)
-    region_set.insert(b.region);
+  for (const auto& b : *bodies) {
+    if (d::RegionCode::parse(b.region)) region_set.insert(b.region);
+  }
   const std::vector<std::string> regions(region_set.begin(), region_set.end());
   const auto& policy = wf.options.policy.evaluation;
   const auto report = d::integrity_index(*bodies, *ledger, breaches, regions, policy, *as_of);

@@ -105,6 +105,19 @@ TEST_F(IntegrityIndex, RankingAndRegions) {
   EXPECT_EQ(chuxiong.rank, 3);
 }
 
+// Verifies a body of unknown region (stored empty: an imported body abroad) is ranked as a body but in no
+// region, and an empty code asked for gives no region entry of its own.
+TEST_F(IntegrityIndex, UnknownRegionIsRankedInNoRegion) {
+  bodies.push_back(Body{"X1", "London Borough of Barnet", "", BodyKind::government, ""});
+  std::vector<std::string> asked = regions;
+  asked.push_back("");
+  const IntegrityReport r = integrity_index(bodies, ledger, breaches, asked, EvaluationPolicy{}, kAsOf);
+  EXPECT_EQ(r.bodies.size(), 4u);
+  ASSERT_EQ(r.regions.size(), 3u);
+  for (const IntegrityScore& s : r.regions)
+    EXPECT_FALSE(s.subject_id.empty());
+}
+
 // Verifies the monthly series: one report per month end, the last on as_of, each judged on its own date
 // (B2 still unrepaired at the end of January, B1 not yet recorded at the end of April).
 TEST_F(IntegrityIndex, MonthlySeries) {
