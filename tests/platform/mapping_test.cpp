@@ -33,8 +33,56 @@ TEST(OcdsMapping, AmountsComeFromTheNumbersText) {
       "value":{"amount":1234.56,"currency":"CNY"}}]})"));
   const MappingResult& r = c.results.at(0);
   ASSERT_TRUE(r.quarantine.empty()) << r.quarantine[0].message;
-  EXPECT_EQ(r.agreements.at(0).value.value.fen, 1234567890123456789);
+  EXPECT_EQ(r.agreements.at(0).value.value->fen, 1234567890123456789);
   EXPECT_EQ(r.commitments.at(0).value.amount->fen, 123456);
+}
+
+// Verifies a contract that states no value has none (not 0.00 CNY), and an amount quoted as a JSON string
+// ("755969.71", as some publishers write it) is read as that number with a warning, not quarantined.
+TEST(OcdsMapping, MissingValueIsNoneAndQuotedAmountIsReadWithAWarning) {
+  const Collected none = import_text(release_with("", R"({"milestones":[{"id":"m1","type":"payment",
+      "dueDate":"2024-06-30","value":{"amount":"755969.71","currency":"CNY"}}]})"));
+  const MappingResult& r = none.results.at(0);
+  EXPECT_FALSE(r.agreements.at(0).value.value.has_value());
+  EXPECT_FALSE(r.agreements.at(0).stated.contains("value"));
+  EXPECT_TRUE(r.quarantine.empty()) << r.quarantine.at(0).message;
+  ASSERT_EQ(r.commitments.size(), 1u);
+  EXPECT_EQ(r.commitments[0].value.amount->fen, 75596971);
+  EXPECT_EQ(r.warnings, (std::map<std::string, std::size_t>{{"amount given as a JSON string", 1}}));
+  bool noted = false;
+  for (const auto& n : r.notes)
+    noted = noted || n.find("\"755969.71\"") != std::string::npos;
+  EXPECT_TRUE(noted);
+  // A quoted amount that is not a number is still what it was: unparsable.
+  const Collected bad = import_text(release_with(R"(,"value":{"amount":"about 5k","currency":"CNY"})", "{}"));
+  ASSERT_EQ(bad.results.at(0).quarantine.size(), 1u);
+  EXPECT_EQ(bad.results.at(0).quarantine[0].reason, QuarantineReason::unparsable_amount);
+}
+
+// Verifies a transaction that no payment milestone accounts for is a payment of its contract all the same:
+// a fact on the contract's payment record (due on the first payment), never unmatched_transaction.
+TEST(OcdsMapping, TransactionWithoutPaymentMilestoneIsRecordedOnTheContract) {
+  const std::string parties =
+      R"([{"id":"B","roles":["buyer","payer"]},{"id":"S","roles":["supplier","payee"]}])";
+  const Collected c = import_text(release_with("", R"({"milestones":[
+      {"id":"d","type":"delivery","dueDate":"2024-06-01"}],
+    "transactions":[{"id":"t1","date":"2024-06-20","value":{"amount":100,"currency":"CNY"},"payer":{"id":"B"},
+                     "relatedImplementationMilestone":{"id":"d"}},
+                    {"id":"t2","date":"2024-06-10","value":{"amount":50,"currency":"CNY"},"payer":{"id":"B"}}]})",
+                                               parties));
+  const MappingResult& r = c.results.at(0);
+  EXPECT_TRUE(r.quarantine.empty());
+  ASSERT_EQ(r.facts.size(), 2u);
+  const std::string record = "ocds:ocds-x-1:contracts/C1/payments/B";
+  EXPECT_EQ(r.facts[0].value.commitment_id, record);
+  EXPECT_EQ(r.facts[1].value.commitment_id, record);
+  ASSERT_EQ(r.commitments.size(), 2u);
+  const auto& k = r.commitments[1].value;
+  EXPECT_EQ(k.id, record);
+  EXPECT_EQ(k.kind, domain::CommitmentKind::payment);
+  EXPECT_EQ(k.obligor_side, domain::ObligorSide::government);
+  EXPECT_EQ(k.due, 2024y / June / 10);
+  EXPECT_FALSE(k.amount.has_value());
 }
 
 // Verifies a milestone with a sub-fen amount is quarantined alone; the contract and the other milestone map.
@@ -63,7 +111,7 @@ TEST(OcdsMapping, MultipleCurrencies) {
       {"id":"none","type":"payment","dueDate":"2024-06-30","value":{"amount":7}}]})"));
   const MappingResult& r = c.results.at(0);
   ASSERT_EQ(r.commitments.size(), 2u);
-  EXPECT_EQ(r.agreements[0].value.value.currency.code(), "CNY");
+  EXPECT_EQ(r.agreements[0].value.value->currency.code(), "CNY");
   EXPECT_EQ(r.commitments[0].value.amount->currency.code(), "USD");
   EXPECT_EQ(r.commitments[0].value.amount->fen, 1050);
   EXPECT_EQ(r.commitments[1].value.amount->currency.code(), "EUR");

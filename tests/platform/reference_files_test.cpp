@@ -32,7 +32,14 @@ const Expected kFiles[] = {
     {"milestones-implementation_milestones_met.json", 1, 1, 0, 1, 0, 0, 1, 2, 1, 0, {}},
     {"milestones-implementation_milestones_partially_met.json", 1, 1, 0, 1, 0, 0, 1, 2, 2, 0, {}},
     {"milestones-implementation_milestones_scheduled.json", 1, 1, 0, 1, 0, 0, 1, 2, 0, 0, {}},
-    {"ppp-full-release-package.json", 8, 8, 0, 8, 2, 0, 4, 13, 4, 11, {{"unmatched_transaction", 11}}},
+    // The 11 transactions are payments of contract 1: facts on its payment record (one more commitment).
+    {"ppp-full-release-package.json", 8, 8, 0, 8, 2, 0, 4, 14, 15, 0, {}},
+    {"change_history-contract.json", 1, 1, 0, 1, 1, 0, 1, 0, 0, 0, {}},
+    // The council's payment to the contractor: a fact on the contract's payment record, not quarantined.
+    {"change_history-implementation.json", 1, 1, 0, 1, 1, 0, 1, 1, 1, 0, {}},
+    {"change_history-contractAmendment.json", 1, 1, 0, 1, 1, 0, 1, 0, 1, 0, {}},
+    // The record's two embedded releases (contract, contractAmendment), not its compiledRelease.
+    {"amendments-contract-record-package.json", 2, 2, 0, 2, 2, 0, 2, 0, 1, 0, {}},
     {"schema-release-1.2.json", 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, {{"not_a_package", 1}}},
     {"schema-release-package-1.2.json", 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, {{"not_a_package", 1}}},
     {"schema-release-ppp-patched.json", 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, {{"not_a_package", 1}}},
@@ -100,8 +107,9 @@ TEST(ReferenceFiles, TransactionPaysItsLinkedPaymentMilestone) {
   const domain::Agreement& a = r.agreements[0].value;
   EXPECT_EQ(a.id, contract);
   EXPECT_EQ(a.kind, domain::AgreementKind::procurement);
-  EXPECT_EQ(a.value.fen, 23086500);
-  EXPECT_EQ(a.value.currency.code(), "AFN");
+  ASSERT_TRUE(a.value.has_value());
+  EXPECT_EQ(a.value->fen, 23086500);
+  EXPECT_EQ(a.value->currency.code(), "AFN");
   EXPECT_EQ(a.signed_on, 2018y / September / 16);
   EXPECT_EQ(a.counterparty_id, "ocds:ocds-afalqw-001:parties/AF-TIN-9000321217");
   EXPECT_TRUE(a.body_id.empty());  // the release names a payer but no buyer
@@ -138,8 +146,9 @@ TEST(ReferenceFiles, BuyerIsTheAgreementsBody) {
   EXPECT_TRUE(r.facts[0].key.ends_with("/milestones/1/met"));
 }
 
-// Verifies the PPP package: PPP kind everywhere, the performance failure kept with its penalty, the
-// amendment with its rationale, and the private party's unlinked payments quarantined with a reason.
+// Verifies the PPP package: PPP kind everywhere, the performance failure kept with its penalty and limited
+// to its period, the amendment with its rationale, and the private party's payments (the first linked to a
+// delivery milestone, the others to none) recorded as payment facts of contract 1, none quarantined.
 TEST(ReferenceFiles, PppPackageKeepsPenaltyAndRationale) {
   const Collected c = import_path(data_file("ppp-full-release-package.json"));
   ASSERT_EQ(c.results.size(), 8u);
@@ -165,6 +174,14 @@ TEST(ReferenceFiles, PppPackageKeepsPenaltyAndRationale) {
   EXPECT_NE(pf.note.find("Service outages"), std::string::npos);
   EXPECT_NE(pf.note.find("penalty imposed: 300000.0"), std::string::npos);
   EXPECT_NE(pf.note.find("penalty paid: yes"), std::string::npos);
+  EXPECT_NE(pf.note.find("events: 6"), std::string::npos);
+  ASSERT_TRUE(pf.period_start && pf.period_end);
+  EXPECT_EQ(*pf.period_start, 2018y / January / 1);
+  EXPECT_EQ(*pf.period_end, 2018y / December / 31);
+  EXPECT_TRUE(pf.only_unfulfilled);
+  ASSERT_TRUE(pf.fallback.has_value());
+  EXPECT_EQ(pf.fallback->value.due, 2018y / December / 31);
+  EXPECT_EQ(pf.fallback->value.obligor_side, domain::ObligorSide::counterparty);
 
   const MappingResult& amendment = c.results[7];
   ASSERT_EQ(amendment.facts.size(), 1u);
@@ -174,11 +191,65 @@ TEST(ReferenceFiles, PppPackageKeepsPenaltyAndRationale) {
             std::string::npos);
 
   const MappingResult& payments = c.results[5];
-  ASSERT_EQ(payments.quarantine.size(), 11u);
-  EXPECT_NE(payments.quarantine[0].message.find("delivery commitment, not a payment"), std::string::npos);
-  EXPECT_EQ(payments.quarantine[0].path, "/contracts/0/implementation/transactions/0");
-  EXPECT_NE(payments.quarantine[0].raw_text.find("a94a8fe5ccb19ba61c4c0873d391e987982fbbd3"),
-            std::string::npos);
+  EXPECT_TRUE(payments.quarantine.empty());
+  const std::string record = "ocds:ocds-213czf-example-ppp:contracts/1/payments/MEGA";
+  const auto& paid = commitment(payments, "/payments/MEGA").value;
+  EXPECT_EQ(paid.kind, domain::CommitmentKind::payment);
+  EXPECT_EQ(paid.due, 2017y / April / 1);  // the first payment
+  EXPECT_EQ(paid.obligor_id, "ocds:ocds-213czf-example-ppp:parties/MEGA");
+  EXPECT_TRUE(payments.side_from_obligor.contains(record));  // MEGA is not a party of release 6.1.1
+  std::size_t on_record = 0;
+  for (const MappedFact& f : payments.facts) {
+    if (f.value.commitment_id != record) continue;
+    ++on_record;
+    EXPECT_EQ(f.value.kind, domain::FactKind::fulfilled);
+    EXPECT_EQ(f.value.amount->fen, 10'000'000);
+    EXPECT_NE(f.note.find("Mega Consortium paid National Fiber Infrastructure"), std::string::npos);
+  }
+  EXPECT_EQ(on_record, 11u);
+}
+
+// Verifies what the package read but does not keep is counted, by kind: parties whose roles the ledger has
+// no place for, and milestones of the planning and tender stages and of the contract itself.
+TEST(ReferenceFiles, PppPackageCountsWhatItDoesNotKeep) {
+  const Collected c = import_path(data_file("ppp-full-release-package.json"));
+  std::map<std::string, std::size_t> not_kept;
+  for (const MappingResult& r : c.results) {
+    for (const auto& [kind, n] : r.not_kept)
+      not_kept[kind] += n;
+  }
+  EXPECT_EQ(not_kept, (std::map<std::string, std::size_t>{{"contract milestone financial", 1},
+                                                          {"party role assetProvider", 4},
+                                                          {"party role equityInvestor", 9},
+                                                          {"party role leadBank", 1},
+                                                          {"planning milestone approval", 1},
+                                                          {"planning milestone preProcurement", 1},
+                                                          {"tender milestone assessment", 1}}));
+  // Its bodies say they are abroad (scheme XX-GOV, address in "Example Country"): no default region.
+  for (const MappingResult& r : c.results) {
+    for (const auto& b : r.bodies) {
+      EXPECT_TRUE(b.outside) << b.key;
+      EXPECT_TRUE(b.value.region.empty()) << b.key;
+    }
+  }
+}
+
+// Verifies a record package hands over its embedded releases in date order (the contract at 750 AUD, then
+// the amendment at 1,250 AUD), not its compiledRelease, so the history they carry is kept.
+TEST(ReferenceFiles, RecordPackageImportsItsEmbeddedReleasesInOrder) {
+  const Collected c = import_path(data_file("amendments-contract-record-package.json"));
+  ASSERT_EQ(c.results.size(), 2u);
+  EXPECT_EQ(c.results[0].release_id,
+            "ocds-d2phr6-12b0ab8ac4c28d322a82062e99918856-9887f9ebe7043172ab2abe4db2a5aa24");
+  EXPECT_EQ(c.results[0].agreements.at(0).value.value->fen, 75'000);
+  EXPECT_EQ(c.results[1].release_id,
+            "ocds-d2phr6-12b0ab8ac4c28d322a82062e99918856-2000b475e7c23fcda74fcae13275e6c5");
+  EXPECT_EQ(c.results[1].agreements.at(0).value.value->fen, 125'000);
+  ASSERT_EQ(c.results[1].facts.size(), 1u);
+  // The release's own rationale, not the compiledRelease's shorter "Increased scope of goods required."
+  EXPECT_NE(c.results[1].facts[0].note.find("After negotiations with the supplier"), std::string::npos);
+  EXPECT_NE(c.results[1].facts[0].note.find("value 1250.00 AUD"), std::string::npos);
+  EXPECT_EQ(c.results[1].date, 2019y / February / 17);
 }
 
 }  // namespace

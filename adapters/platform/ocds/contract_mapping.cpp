@@ -45,6 +45,8 @@ void ReleaseMapper::map_contract(const json& contract, const std::string& path) 
   if (const json* ms = member(contract, "milestones"); ms && ms->is_array() && !ms->empty()) {
     note("contract " + c.id + ": " + std::to_string(ms->size()) +
          " contract-level milestone(s) not mapped; only implementation.milestones become commitments");
+    for (const json& m : *ms)
+      ++out_.not_kept["contract milestone " + (text(m, "type").empty() ? "(no type)" : text(m, "type"))];
   }
 }
 
@@ -190,24 +192,65 @@ void ReleaseMapper::map_transaction(ContractContext& c, const json& t, const std
   if (!on) return quarantine(on.error(), path, t);
   if (!*on)
     return quarantine(QuarantineReason::missing_date, "transaction " + *id + " has no `date`", path, t);
-  const auto target = transaction_target(c, t, path);
-  if (!target) return;
-  MappedFact f = make_fact(c, c.key + "/transactions/" + *id, FactKind::fulfilled, **on, t);
-  f.value.commitment_id = c.key + "/milestones/" + *target;
-  f.value.amount = *amount;
   const json* payer = member(t, "payer");
   const json* payee = member(t, "payee");
+  const auto target = transaction_target(c, t);
+  MappedFact f = make_fact(c, c.key + "/transactions/" + *id, FactKind::fulfilled, **on, t);
+  // A payment of this contract that no payment milestone accounts for is still a payment of the contract:
+  // it is recorded on the contract's payment record, never quarantined for want of a milestone.
+  f.value.commitment_id = target ? c.key + "/milestones/" + *target : payment_record(c, payer, **on);
+  f.value.amount = *amount;
   f.note = "transaction " + *id + ": " + (payer ? text(*payer, "name") : "?") + " paid " +
            (payee ? text(*payee, "name") : "?");
   out_.facts.push_back(std::move(f));
+  if (!target) return;
   if (auto it = c.milestones.find(*target); it != c.milestones.end()) ++it->second.linked_transaction_facts;
 }
 
-std::optional<std::string> ReleaseMapper::transaction_target(ContractContext& c, const json& t,
-                                                             const std::string& path) {
+std::string ReleaseMapper::payment_record(ContractContext& c, const json* payer, domain::Date on) {
+  const std::string payer_id = payer ? identifier(*payer).value_or("") : "";
+  const std::string key = c.key + "/payments/" + (payer_id.empty() ? "unknown-payer" : payer_id);
+  if (auto it = c.payment_records.find(key); it != c.payment_records.end()) {
+    domain::Commitment& k = out_.commitments[it->second].value;
+    if (on < k.due) k.due = on;
+    return key;
+  }
+  ObligorSide side = ObligorSide::government;  // the buyer pays, unless the payer says otherwise
+  std::string obligor = c.body_key;
+  bool known = false;
+  if (const auto p = parties_.find(payer_id);
+      p != parties_.end() && p->second.side != PartyRef::Side::other) {
+    known = true;
+    side = p->second.side == PartyRef::Side::government ? ObligorSide::government : ObligorSide::counterparty;
+    obligor = p->second.local_key;
+  } else if (!payer_id.empty()) {
+    obligor = party_key(payer_id);  // a party of an earlier release: the store finds which side it is on
+  }
+  domain::Commitment k;
+  k.id = key;
+  k.agreement_id = c.key;
+  k.obligor_side = side;
+  k.obligor_id = obligor;
+  k.kind = domain::CommitmentKind::payment;
+  k.title = "Payments recorded for contract " + c.id + " by " +
+            (payer && !text(*payer, "name").empty() ? text(*payer, "name") : std::string("its payer")) +
+            " (OCDS implementation.transactions)";
+  k.due = on;
+  k.grace_days = o_.default_grace_days;
+  if (ppp_) k.stage = domain::StageKind::implementation;
+  // The hash names the record, not its dates: a later release adding payments does not change it.
+  const std::string hash = sha256_hex(canonical_json(json{{"contract", c.key}, {"payments_of", payer_id}}));
+  c.payment_records[key] = out_.commitments.size();
+  if (!known && !payer_id.empty()) out_.side_from_obligor.insert(key);
+  out_.commitments.push_back({key, hash, std::move(k)});
+  note("contract " + c.id + ": payments without a payment milestone are recorded on " + key);
+  return key;
+}
+
+std::optional<std::string> ReleaseMapper::transaction_target(ContractContext& c, const json& t) {
   const std::string id = identifier(t).value_or("");
   auto unmatched = [&](std::string why) -> std::optional<std::string> {
-    quarantine(QuarantineReason::unmatched_transaction, "transaction " + id + ": " + why, path, t);
+    note("transaction " + id + ": " + why + "; recorded on the contract's payment record");
     return std::nullopt;
   };
   if (const json* link = member(t, "relatedImplementationMilestone")) {
@@ -241,6 +284,7 @@ std::optional<std::string> ReleaseMapper::transaction_target(ContractContext& c,
     }
   }
   if (candidates.size() == 1) return candidates.front();
+  if (candidates.empty()) return std::nullopt;
   return unmatched("no `relatedImplementationMilestone`, and contract " + c.id + " has " +
                    std::to_string(candidates.size()) +
                    " payment commitments in this release that the payer owes");
@@ -298,6 +342,18 @@ void ReleaseMapper::map_amendment(ContractContext& c, const json& a, const std::
   f.scope = FactScope::agreement;
   f.note = text(a, "rationale");
   if (const std::string d = text(a, "description"); !d.empty()) f.note += (f.note.empty() ? "" : " — ") + d;
+  // What the contract says after the amendment, in the same release (the store adds what it was before).
+  std::string after;
+  for (const MappedAgreement& g : out_.agreements) {
+    if (g.key == c.key && g.value.value) {
+      after += "value " + g.value.value->to_decimal() + " " + std::string(g.value.value->currency.code());
+    }
+  }
+  if (const json* period = member(*c.source, "period")) {
+    if (auto end = date_member(*period, "endDate", c.path + "/period"); end && *end)
+      after += (after.empty() ? "" : ", ") + std::string("period ends ") + domain::format_date(**end);
+  }
+  if (!after.empty()) f.note += (f.note.empty() ? "" : "; ") + std::string("contract now: ") + after;
   out_.facts.push_back(std::move(f));
 }
 
@@ -342,11 +398,14 @@ void ReleaseMapper::map_performance_failure(ContractContext& c, const json& pf, 
   const auto id = identifier(pf);
   if (!id) return quarantine(QuarantineReason::missing_id, "a performance failure has no `id`", path, pf);
   std::optional<domain::Date> on = release_date_;
+  std::optional<domain::Date> period_start, period_end;
   if (const json* period = member(pf, "period")) {
     auto end = date_member(*period, "endDate", path + "/period");
     if (!end) return quarantine(end.error(), path, pf);
     auto start = date_member(*period, "startDate", path + "/period");
     if (!start) return quarantine(start.error(), path, pf);
+    period_start = *start;
+    period_end = *end;
     if (*end)
       on = *end;
     else if (*start)
@@ -358,6 +417,32 @@ void ReleaseMapper::map_performance_failure(ContractContext& c, const json& pf, 
   MappedFact f = make_fact(c, c.key + "/performanceFailures/" + *id, FactKind::not_performed, *on, pf);
   f.scope = FactScope::agreement;
   f.applies_to = ObligorSide::counterparty;
+  f.value.reason = domain::ReasonCode::other;
+  // It applies to the counterparty's commitments due in its period that were not performed, never to met
+  // milestones or later ones; a milestone it names (`relatedImplementationMilestone`) is its only target.
+  f.period_start = period_start;
+  f.period_end = period_end ? period_end : on;
+  f.only_unfulfilled = true;
+  if (const json* link = member(pf, "relatedImplementationMilestone")) {
+    if (auto mid = identifier(*link)) {
+      f.scope = FactScope::commitment;
+      f.value.commitment_id = c.key + "/milestones/" + *mid;
+    }
+  }
+  // None due in the period: the failure is of the service itself, recorded on a commitment of its own.
+  domain::Commitment k;
+  k.id = f.key + "/obligation";
+  k.agreement_id = c.key;
+  k.obligor_side = ObligorSide::counterparty;
+  k.obligor_id = c.counterparty_key;
+  k.kind = domain::CommitmentKind::milestone;
+  k.title = "Performance " + (period_start ? domain::format_date(*period_start) + " – " : std::string{}) +
+            domain::format_date(*f.period_end) +
+            (text(pf, "category").empty() ? std::string{} : ": " + text(pf, "category"));
+  k.due = *f.period_end;
+  k.grace_days = o_.default_grace_days;
+  if (ppp_) k.stage = domain::StageKind::implementation;
+  f.fallback = Keyed<domain::Commitment>{k.id, f.content_hash, std::move(k)};
   f.note = "category: " + text(pf, "category");
   if (const json* events = member(pf, "events")) f.note += "; events: " + events->dump();
   if (const std::string s = text(pf, "penaltyContracted"); !s.empty()) f.note += "; penalty contracted: " + s;

@@ -37,10 +37,20 @@ MappingResult ReleaseMapper::run() {
   } else {
     release_date_ = *d;
   }
+  out_.date = release_date_;
   ppp_ = detect_ppp();
   map_parties();
   for_each_in_array(doc, "contracts", "",
                     [&](const json& c, const std::string& path) { map_contract(c, path); });
+  // Milestones of the planning and tender stages are promises of the procedure, not of a contract.
+  for (const char* stage : {"planning", "tender"}) {
+    const json* section = member(doc, stage);
+    const json* ms = section ? member(*section, "milestones") : nullptr;
+    if (!ms || !ms->is_array()) continue;
+    for (const json& m : *ms)
+      ++out_.not_kept[std::string(stage) + " milestone " +
+                      (text(m, "type").empty() ? "(no type)" : text(m, "type"))];
+  }
   return std::move(out_);
 }
 
@@ -137,7 +147,11 @@ void ReleaseMapper::map_party(const json& party, const std::string& path) {
     b.id = key;
     b.name = name;
     if (code && domain::RegionCode::parse(code->region_part())) b.region = std::string(code->region_part());
-    out_.bodies.push_back({{key, hash, std::move(b)}, ref.local_key});
+    KeyedParty<domain::Body> body{{key, hash, std::move(b)}, ref.local_key};
+    // A body that says it is abroad (a foreign identifier scheme, an address in another country) gets no
+    // default region: its region stays unknown rather than the configured prefecture's.
+    if (!code) body.outside = foreign_party(party);
+    out_.bodies.push_back(std::move(body));
   } else if (side == Side::organization) {
     domain::Organization org;
     org.id = key;
@@ -152,7 +166,26 @@ void ReleaseMapper::map_party(const json& party, const std::string& path) {
       listed += (listed.empty() ? "" : ", ") + r;
     note("party " + *id + " (" + name + ") not mapped: roles [" + listed +
          "] are neither government nor counterparty");
+    ++out_.not_kept["party role " + (listed.empty() ? std::string("(none)") : listed)];
   }
+}
+
+bool ReleaseMapper::foreign_party(const json& party) const {
+  // org-id.guide schemes start with the ISO 3166 country code ("GB-LAC", "XX-GOV"); China's are "CN-…".
+  if (const json* i = member(party, "identifier")) {
+    const std::string scheme = text(*i, "scheme");
+    if (scheme.size() > 3 && scheme[2] == '-' && !scheme.starts_with("CN-")) return true;
+  }
+  if (const json* address = member(party, "address")) {
+    const std::string country = text(*address, "country");  // OCDS 1.2: ISO 3166-1 alpha-2
+    if (!country.empty() && country != "CN") return true;
+    const std::string name = text(*address, "countryName");
+    if (!name.empty() && name != "China" && name != "中国" && name != "中华人民共和国" &&
+        name != "People's Republic of China") {
+      return true;
+    }
+  }
+  return false;
 }
 
 std::string ReleaseMapper::party_key(const std::string& ocds_id) const {
@@ -231,7 +264,7 @@ ValueResult<std::optional<domain::Date>> ReleaseMapper::date_member(const json& 
   return std::optional<domain::Date>{*d};
 }
 
-ValueResult<domain::Money> ReleaseMapper::money(const json& value, const std::string& path) const {
+ValueResult<domain::Money> ReleaseMapper::money(const json& value, const std::string& path) {
   const json* amount = member(value, "amount");
   std::string number;
   if (amount && amount->is_number_integer()) {
@@ -239,6 +272,14 @@ ValueResult<domain::Money> ReleaseMapper::money(const json& value, const std::st
   } else if (amount && amount->is_number_float()) {
     const auto it = r_.numbers.find(path + "/amount");
     number = it != r_.numbers.end() ? it->second : amount->dump();
+  } else if (amount && amount->is_string()) {
+    // Some publishers quote amounts ("755969.71"): read the text as the number it spells, with a warning.
+    number = amount->get<std::string>();
+    auto m = parse_amount(number, text(value, "currency"));
+    if (!m) return std::unexpected(ValueError{m.error().reason, path + ": " + m.error().message});
+    ++out_.warnings["amount given as a JSON string"];
+    note("warning: " + path + "/amount is the JSON string \"" + number + "\"; read as the number " + number);
+    return *m;
   } else {
     return std::unexpected(
         ValueError{QuarantineReason::unparsable_amount,

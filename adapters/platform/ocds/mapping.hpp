@@ -63,6 +63,9 @@ struct Keyed {
 template <class T>
 struct KeyedParty : Keyed<T> {
   std::string local_key;  ///< ocds:<ocid>:parties/<id>; agreements and commitments refer to this one
+  /// The party says it is outside China (a foreign identifier scheme or address) and has no credit code:
+  /// a body's region stays unknown instead of taking the source's default region.
+  bool outside = false;
 };
 
 /** An agreement and which of its fields this release states (OCDS releases are partial updates). */
@@ -85,6 +88,13 @@ struct MappedFact : Keyed<domain::Fact> {
   std::string agreement_key;
   std::optional<domain::ObligorSide> applies_to;  ///< agreement scope: only that side's commitments
   std::string note;
+  /// Agreement scope: only the commitments due in [period_start, period_end] (either end may be open) that
+  /// are not fulfilled (a performance failure's period; absent: every commitment of the side).
+  std::optional<domain::Date> period_start, period_end;
+  bool only_unfulfilled = false;
+  /// Agreement scope: the commitment to create and attach the fact to when none of the agreement's applies
+  /// (a performance failure of the service itself, not of a milestone).
+  std::optional<Keyed<domain::Commitment>> fallback;
 };
 
 /** Everything one release produced. A quarantined release produced nothing but its entry. */
@@ -101,6 +111,17 @@ struct MappingResult {
   std::vector<MappedFact> facts;
   std::vector<QuarantineEntry> quarantine;  ///< the release itself, or sub-objects of it
   std::vector<std::string> notes;           ///< what was read but not mapped, and why (never silent)
+  /// What was read and deliberately not kept, counted by kind ("party role equityInvestor", "contract
+  /// milestone financing"): the import summary lists it, so that nothing is dropped silently.
+  std::map<std::string, std::size_t> not_kept;
+  /// Values read with a warning, counted by kind ("amount given as a JSON string"); each is also a note.
+  std::map<std::string, std::size_t> warnings;
+  /// The release `date`: detection after the import judges what this release touched as of this day.
+  std::optional<domain::Date> date;
+  /// Keys of commitments whose obligor side follows the party their obligor key resolves to (a payment
+  /// record whose payer is not a party of this release): a body is the government side, an organization the
+  /// counterparty.
+  std::set<std::string> side_from_obligor;
 };
 
 /** Maps one release. Never throws on bad data: what cannot be mapped is quarantined with a reason. */

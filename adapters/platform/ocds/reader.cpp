@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <utility>
 #include <vector>
+
+#include "domain/date.hpp"
 
 namespace pactwatch::platform::ocds {
 namespace {
@@ -133,12 +136,14 @@ class DomBuilder {
 };
 
 /** Where an open container sits, which decides who receives the events inside it. */
-enum class Frame { top, top_dom, releases, records, record, release, skip };
+enum class Frame { top, top_dom, releases, records, record, record_releases, release, skip };
 
 /**
  * SAX handler that splits a document into releases. The top-level object is built as a candidate
  * release until a `releases` or `records` array shows it is a package; from then on only its small
- * metadata is kept, and each element (or each record's compiledRelease) is built and handed over alone.
+ * metadata is kept, and each element is built and handed over alone. A record hands over its embedded
+ * releases (`records[].releases` elements that are whole releases, not links) in date order, so that the
+ * history they carry is stored step by step; only a record without any hands over its `compiledRelease`.
  */
 class SplittingHandler {
  public:
@@ -337,6 +342,8 @@ class SplittingHandler {
         record_key_.clear();
         record_ocid_.clear();
         record_has_release_ = false;
+        compiled_.reset();
+        embedded_.clear();
         return true;
       case Frame::record:
         if (object && record_key_ == "compiledRelease") {
@@ -344,7 +351,20 @@ class SplittingHandler {
           begin_release(container);
           return true;
         }
+        if (!object && record_key_ == "releases") {
+          frames_.push_back(Frame::record_releases);
+          embedded_index_ = 0;
+          return true;
+        }
         frames_.push_back(Frame::skip);
+        return true;
+      case Frame::record_releases:
+        if (object) {
+          begin_release(container);
+        } else {
+          frames_.push_back(Frame::skip);
+          ++embedded_index_;
+        }
         return true;
       case Frame::skip:
         frames_.push_back(Frame::skip);
@@ -369,21 +389,36 @@ class SplittingHandler {
         special_.clear();
         return true;
       case Frame::record:
-        if (!record_has_release_) {
-          QuarantineEntry q;
-          q.reason = QuarantineReason::record_without_compiled_release;
-          q.message = "record " + std::to_string(index_) +
-                      " has no `compiledRelease`; linked releases are not fetched by this reader";
-          q.ocid = record_ocid_;
-          q.location = element_label();
-          report(std::move(q));
-        }
+        close_record();
         ++index_;
+        return true;
+      case Frame::record_releases:
         return true;
       case Frame::release:
         if (release_.close()) {
           std::string text = buf_.stop();
           stats_.largest_release_bytes = std::max(stats_.largest_release_bytes, text.size());
+          const Frame parent = frames_.empty() ? Frame::top : frames_.back();
+          if (parent == Frame::record_releases) {
+            // A whole release embedded in a record; a linked release ({url, date, tag}) is not one.
+            const json& doc = release_.root();
+            if (doc.contains("ocid") && doc.contains("id")) {
+              embedded_.push_back(RawRelease{std::move(release_.root()),
+                                             release_.take_numbers(),
+                                             std::move(text),
+                                             label("records[" + std::to_string(index_) + "].releases[" +
+                                                   std::to_string(embedded_index_) + "]"),
+                                             0,
+                                             {}});
+            }
+            ++embedded_index_;
+            return true;
+          }
+          if (parent == Frame::record) {
+            compiled_ = RawRelease{
+                std::move(release_.root()), release_.take_numbers(), std::move(text), element_label(), 0, {}};
+            return true;
+          }
           std::string location = element_label();
           if (special_ == "releases") ++index_;
           emit_release(std::move(release_.root()), release_.take_numbers(), std::move(text),
@@ -394,6 +429,43 @@ class SplittingHandler {
         return true;
     }
     return true;
+  }
+
+  /**
+   * The end of a record: its embedded releases in date order (the history, step by step), else its
+   * compiledRelease, else a problem. The compiledRelease of a record with embedded releases is derived from
+   * them and is not stored again (it may even disagree with them).
+   */
+  void close_record() {
+    if (!embedded_.empty()) {
+      const auto when = [](const RawRelease& r) {
+        const auto it = r.json.find("date");
+        if (it == r.json.end() || !it->is_string()) return domain::Instant::max();
+        auto t = domain::parse_instant(it->get_ref<const std::string&>());
+        return t ? *t : domain::Instant::max();
+      };
+      std::stable_sort(embedded_.begin(), embedded_.end(),
+                       [&](const RawRelease& a, const RawRelease& b) { return when(a) < when(b); });
+      for (RawRelease& r : embedded_)
+        emit_release(std::move(r.json), std::move(r.numbers), std::move(r.text), std::move(r.location));
+      embedded_.clear();
+      compiled_.reset();
+      return;
+    }
+    if (compiled_) {
+      emit_release(std::move(compiled_->json), std::move(compiled_->numbers), std::move(compiled_->text),
+                   std::move(compiled_->location));
+      compiled_.reset();
+      return;
+    }
+    QuarantineEntry q;
+    q.reason = QuarantineReason::record_without_compiled_release;
+    q.message = "record " + std::to_string(index_) +
+                " has neither embedded releases nor a `compiledRelease`; linked releases are not fetched by "
+                "this reader";
+    q.ocid = record_ocid_;
+    q.location = element_label();
+    report(std::move(q));
   }
 
   void enter_package() {
@@ -464,6 +536,9 @@ class SplittingHandler {
   std::string record_key_;
   std::string record_ocid_;
   bool record_has_release_ = false;
+  std::size_t embedded_index_ = 0;
+  std::vector<RawRelease> embedded_;  ///< the current record's whole embedded releases, in file order
+  std::optional<RawRelease> compiled_;
   PackageInfo info_;
   std::string error_;
   std::size_t error_position_ = 0;

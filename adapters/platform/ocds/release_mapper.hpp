@@ -44,6 +44,7 @@ struct ContractContext {
   std::string committing_official;
   std::map<std::string, MilestoneEntry> milestones;
   std::vector<std::string> quarantined_milestones;
+  std::map<std::string, std::size_t> payment_records;  ///< key -> index into MappingResult::commitments
 };
 
 class ReleaseMapper {
@@ -66,7 +67,7 @@ class ReleaseMapper {
   void map_signatories(ContractContext& c);
   void map_milestone(ContractContext& c, const json& m, const std::string& path);
   void map_transaction(ContractContext& c, const json& t, const std::string& path);
-  std::optional<std::string> transaction_target(ContractContext& c, const json& t, const std::string& path);
+  std::optional<std::string> transaction_target(ContractContext& c, const json& t);
   void map_milestone_facts(ContractContext& c);
   void map_amendment(ContractContext& c, const json& a, const std::string& path);
   void map_termination(ContractContext& c);
@@ -79,7 +80,11 @@ class ReleaseMapper {
   ValueResult<std::optional<domain::Date>> date_member(const json& object, const char* key,
                                                        const std::string& path) const;
   /** A value object {amount, currency} at `path` as exact money, from the number's source text. */
-  ValueResult<domain::Money> money(const json& value, const std::string& path) const;
+  ValueResult<domain::Money> money(const json& value, const std::string& path);
+  /** True when a party without a credit code says it is abroad (identifier scheme, address country). */
+  bool foreign_party(const json& party) const;
+  /** The key of the contract's payment record of `payer` (created on first use, due on the earliest date). */
+  std::string payment_record(ContractContext& c, const json* payer, domain::Date on);
   MappedFact make_fact(const ContractContext& c, std::string key, domain::FactKind kind, domain::Date on,
                        const json& source) const;
   void note(std::string text) { out_.notes.push_back(std::move(text)); }
