@@ -18,10 +18,27 @@
 
 namespace pactwatch::server {
 
+namespace api {
+struct Workflow;
+}
+
+/** What a drain of detection_pending did. */
+struct DrainReport {
+  std::size_t commitments = 0;  ///< commitments judged (per as-of date)
+  int opened = 0;               ///< breaches opened
+};
+
 /**
- * Detection for the commitments a batch touched (BC01-BC10 through the workflow's run_detection, with the
- * configured workflow options: calendar, policy), as the sync layer's AfterBatch; failures are logged, never
- * fatal to the import (the data is committed).
+ * Runs detection for every row of detection_pending, grouped by as-of date, each group in ONE transaction
+ * with the deletion of its rows (docs/SYNC.md "Exactly once"): a crash before that commit leaves the rows
+ * for the next drain, after it nothing is left to do. Reads 5000 rows at a time until none is left.
+ */
+domain::Result<DrainReport> drain_detection_pending(store::Database& database, api::Workflow& wf);
+
+/**
+ * Detection after a batch, as the sync layer's AfterBatch: drains detection_pending (the rows the batch
+ * wrote in its own transaction), with the configured workflow options (calendar, policy); failures are
+ * logged, never fatal to the import (the data and its pending rows are committed).
  */
 std::function<void(const sync::BatchCounts&)> detection_after_batch(store::Database& database,
                                                                     WorkflowOptions options);

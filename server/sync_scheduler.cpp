@@ -9,6 +9,7 @@
 
 #include "adapters/sync/exchange_source.hpp"
 #include "adapters/sync/http_feed.hpp"
+#include "server/api/workflow_support.hpp"
 #include "server/cli_sync.hpp"
 #include "server/logging.hpp"
 
@@ -81,6 +82,19 @@ SyncScheduler::SyncScheduler(store::Database& database, std::vector<SourceConfig
                              SchedulerOptions options)
     : database_(database), sources_(std::move(sources)), options_(std::move(options)) {
   if (options_.owner.empty()) options_.owner = sync::default_owner();
+  if (options_.detection) {
+    // Exactly once, detection included: batches write detection_pending in their transaction; what a
+    // killed process left there is judged before the first run.
+    options_.store.detection_pending = true;
+    api::Workflow wf(database_, options_.workflow);
+    auto drained = drain_detection_pending(database_, wf);
+    if (!drained) {
+      log_event("warn", "sync_detection_failed", {{"error", drained.error().message}});
+    } else if (drained->commitments > 0) {
+      log_event("info", "sync_detection_drained",
+                {{"commitments", drained->commitments}, {"opened", drained->opened}});
+    }
+  }
   for (const SourceConfig& source : sources_) {
     if (source.schedule.count() == 0) {
       log_event("info", "sync_schedule_off", {{"source", source.name}});

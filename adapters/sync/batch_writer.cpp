@@ -4,6 +4,8 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <chrono>
+#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -21,6 +23,17 @@ using d::Result;
 namespace {
 
 const d::Scope kEverywhere{};
+
+/** facts.note holds at most this many bytes (VARCHAR(2000) on MySQL counts characters, never fewer). */
+constexpr std::size_t kMaxNoteBytes = 2000;
+
+/** The longest prefix of `text` of at most `bytes` bytes that does not cut a UTF-8 sequence. */
+std::string utf8_prefix(const std::string& text, std::size_t bytes) {
+  std::size_t n = std::min(bytes, text.size());
+  while (n > 0 && n < text.size() && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80)
+    --n;
+  return text.substr(0, n);
+}
 
 /** What an external key points at. */
 struct KeyRow {
@@ -46,8 +59,14 @@ inline void ok_or_abort(Result<void>&& r) {
 class BatchApplier {
  public:
   BatchApplier(store::LedgerTransaction& tx, const std::string& source, const StoreOptions& options,
-               const std::string& now, bool force)
-      : tx_(tx), sql_(tx.statements()), source_(source), options_(options), now_(now), force_(force) {}
+               const std::string& now, bool force, d::Date today)
+      : tx_(tx),
+        sql_(tx.statements()),
+        source_(source),
+        options_(options),
+        now_(now),
+        force_(force),
+        today_(today) {}
 
   /**
    * Looks up every external key the records name, a hundred per SELECT, so that storing them asks the
@@ -119,9 +138,15 @@ class BatchApplier {
       ++counts_.unchanged;
       return;
     }
+    for (const auto& [kind, n] : r.not_kept)
+      counts_.not_kept[kind] += n;
+    for (const auto& [kind, n] : r.warnings)
+      counts_.warnings[kind] += n;
     const std::size_t changes_before = counts_.entities_created + counts_.entities_updated;
-    const std::size_t entries_before = counts_.quarantine_entries;
+    const std::size_t agreements_lost_before = agreements_lost_;
     record_quarantine_ = r.raw_text;
+    record_ = &r;
+    record_as_of_ = options_.as_of ? *options_.as_of : r.date ? *r.date : today_;
     for (auto& b : r.bodies)
       body(b);
     for (auto& o : r.organizations)
@@ -136,16 +161,22 @@ class BatchApplier {
       fact(f);
     for (auto& q : r.quarantine)
       quarantine(q);
+    record_ = nullptr;
     if (r.quarantined) {
       // Not remembered: a corrected version of the record must be mapped again.
       ++counts_.quarantined;
       return;
     }
     put_key(r.record_key, "record", "", r.content_hash, seen.has_value());
-    if (counts_.entities_created + counts_.entities_updated > changes_before) {
+    const bool changed = counts_.entities_created + counts_.entities_updated > changes_before;
+    // A record whose every contract was quarantined is not imported, whatever parties it stored; a record
+    // never seen before is never "unchanged", even when all it states is stored already.
+    const bool contracts_lost =
+        !r.agreements.empty() && agreements_lost_ - agreements_lost_before == r.agreements.size();
+    if (contracts_lost) {
+      ++counts_.quarantined;
+    } else if (changed || !seen) {
       ++counts_.created;
-    } else if (counts_.quarantine_entries > entries_before) {
-      ++counts_.quarantined;  // nothing of it could be stored: its entries say why
     } else {
       ++counts_.unchanged;
     }
@@ -193,6 +224,27 @@ class BatchApplier {
   }
 
   BatchCounts& counts() { return counts_; }
+
+  /**
+   * Detection pending: each touched commitment with the date to judge it as of (the latest record date that
+   * touched it in this batch), written in the batch's transaction (docs/SYNC.md "Exactly once").
+   */
+  void pending_detection() {
+    if (!options_.detection_pending || touched_as_of_.empty()) return;
+    std::vector<std::pair<std::string, std::string>> rows;
+    for (const auto& [id, date] : touched_as_of_)
+      rows.emplace_back(id, d::format_date(date));
+    for (std::size_t start = 0; start < rows.size(); start += kRowsPerStatement) {
+      const std::size_t n = std::min(kRowsPerStatement, rows.size() - start);
+      auto call = sql_(store::multi_row_insert(sql::insert_detection_pending, n));
+      for (std::size_t i = 0; i < n; ++i) {
+        call.use_row(rows[start + i].first, "commitment_id", i)
+            .use_row(rows[start + i].second, "as_of", i)
+            .use_row(now_, "now", i);
+      }
+      call.exec();
+    }
+  }
 
  private:
   /** Looks up the keys not known yet, a hundred per SELECT; remembers the absent ones as absent. */
@@ -279,6 +331,23 @@ class BatchApplier {
 
   void count(bool created) { ++(created ? counts_.entities_created : counts_.entities_updated); }
 
+  /** Counts an update: an update that changed nothing keeps its version and counts as unchanged. */
+  template <class T>
+  void count_update(const store::Stored<T>& before, const store::Stored<T>& after) {
+    if (after.version == before.version) {
+      ++counts_.entities_unchanged;
+    } else {
+      count(false);
+    }
+  }
+
+  /** A commitment this batch created, changed or gave a fact: detection judges it as of the record's date. */
+  void touched(const std::string& commitment_id) {
+    counts_.touched_commitments.push_back(commitment_id);
+    auto [it, inserted] = touched_as_of_.emplace(commitment_id, record_as_of_);
+    if (!inserted && it->second < record_as_of_) it->second = record_as_of_;
+  }
+
   /** Records the party's local alias (agreements refer to it) next to its canonical key. */
   template <class T>
   void alias(const KeyedParty<T>& p, const std::string& type, const std::string& id) {
@@ -291,7 +360,7 @@ class BatchApplier {
 
   void body(KeyedParty<d::Body>& p) {
     d::Body b = p.value;
-    if (b.region.empty()) b.region = options_.default_region;
+    if (b.region.empty() && !p.outside) b.region = options_.default_region;
     const auto row = find_key(p.key);
     if (row && row->content_hash == p.content_hash) {
       ++counts_.entities_unchanged;
@@ -302,8 +371,7 @@ class BatchApplier {
     b.parent_id = resolve(b.parent_id);
     if (row) {
       auto before = value_or_abort(tx_.body(kEverywhere, b.id));
-      value_or_abort(tx_.update_body(before, b));
-      count(false);
+      count_update(before, value_or_abort(tx_.update_body(before, b)));
     } else {
       long long exists = 0;
       sql_(sql::body_exists).use(b.id, "id").into(exists).one();
@@ -329,8 +397,7 @@ class BatchApplier {
     o.id = row ? row->entity_id : id_for("org", p.key);
     if (row) {
       auto before = value_or_abort(tx_.organization(o.id));
-      value_or_abort(tx_.update_organization(before, o));
-      count(false);
+      count_update(before, value_or_abort(tx_.update_organization(before, o)));
     } else {
       // The same supplier may be stored already, by another source or by hand: its credit code says so.
       std::string existing;
@@ -363,8 +430,7 @@ class BatchApplier {
     if (row) {
       auto before = value_or_abort(tx_.official(kEverywhere, o.id));
       o.posts = before.entity.posts;  // posts come from personnel records, never from the platform
-      value_or_abort(tx_.update_official(before, o));
-      count(false);
+      count_update(before, value_or_abort(tx_.update_official(before, o)));
     } else {
       long long exists = 0;
       sql_(sql::official_exists).use(o.id, "id").into(exists).one();
@@ -420,6 +486,7 @@ class BatchApplier {
     }
     if (a.body_id.empty()) a.body_id = options_.default_body_id;
     if (a.body_id.empty()) {
+      ++agreements_lost_;
       quarantine({"unresolved_party",
                   "agreement " + m.key +
                       " names no government party (buyer, procuringEntity) that is stored; "
@@ -430,6 +497,7 @@ class BatchApplier {
     // OCDS implementation releases often omit dateSigned: the contract existed by its first due date.
     if (!a.signed_on.ok()) a.signed_on = fallback_signed_on;
     if (!a.signed_on.ok()) {
+      ++agreements_lost_;
       quarantine({"missing_date", "agreement " + m.key + " has no signature date (dateSigned)", m.key,
                   "agreement", record_quarantine_});
       return;
@@ -438,12 +506,17 @@ class BatchApplier {
     unique_ref(sql::agreement_by_deal_code, a.refs.unified_deal_code, a.id);
     unique_ref(sql::agreement_by_project_code, a.refs.platform_project_code, a.id);
     if (before) {
-      value_or_abort(tx_.update_agreement(*before, a));
+      // The value it had, for the amendment facts of this record ("value before: …").
+      if (before->entity.value && before->entity.value != a.value) {
+        value_before_[a.id] =
+            before->entity.value->to_decimal() + " " + std::string(before->entity.value->currency.code());
+      }
+      count_update(*before, value_or_abort(tx_.update_agreement(*before, a)));
     } else {
       value_or_abort(tx_.insert_agreement(a));
+      count(true);
     }
     parties_[a.id] = Parties{a.body_id, a.counterparty_id};
-    count(!before);
     put_key(m.key, "agreement", a.id, m.content_hash, row.has_value());
   }
 
@@ -469,15 +542,21 @@ class BatchApplier {
       c.obligor_id =
           c.obligor_side == d::ObligorSide::government ? agreement.body_id : agreement.counterparty_id;
     }
+    // A payment record whose payer was not a party of its release: the side is the payer's, as stored.
+    if (record_ && record_->side_from_obligor.contains(k.key) && !c.obligor_id.empty()) {
+      long long is_body = 0;
+      sql_(sql::body_exists).use(c.obligor_id, "id").into(is_body).one();
+      c.obligor_side = is_body > 0 ? d::ObligorSide::government : d::ObligorSide::counterparty;
+    }
     c.committing_official_id = resolve(c.committing_official_id);
     if (row) {
       auto before = value_or_abort(tx_.commitment(kEverywhere, c.id));
-      value_or_abort(tx_.update_commitment(before, c));
+      count_update(before, value_or_abort(tx_.update_commitment(before, c)));
     } else {
       value_or_abort(tx_.insert_commitment(c));
+      count(true);
     }
-    count(!row);
-    counts_.touched_commitments.push_back(c.id);
+    touched(c.id);
     put_key(k.key, "commitment", c.id, k.content_hash, row.has_value());
   }
 
@@ -492,16 +571,38 @@ class BatchApplier {
              m.key, "fact", record_quarantine_});
         return;
       }
-      one_fact(m, m.key, commitment_id);
+      one_fact(m, m.key, commitment_id, m.note);
       return;
     }
     const std::string agreement_id = resolve(m.agreement_key);
     std::vector<std::pair<std::string, std::string>> targets;
     if (!agreement_id.empty()) {
-      std::string id, side;
-      sql_(sql::commitments_of_agreement).use(agreement_id, "agreement_id").into(id).into(side).each([&] {
-        if (!m.applies_to || side == d::to_string(*m.applies_to)) targets.emplace_back(id, side);
-      });
+      std::string id, side, due;
+      const std::string from = m.period_start ? d::format_date(*m.period_start) : std::string{};
+      const std::string to = m.period_end ? d::format_date(*m.period_end) : std::string{};
+      sql_(sql::commitments_of_agreement)
+          .use(agreement_id, "agreement_id")
+          .into(id)
+          .into(side)
+          .into(due)
+          .each([&] {
+            if (m.applies_to && side != d::to_string(*m.applies_to)) return;
+            if ((!from.empty() && due < from) || (!to.empty() && due > to)) return;  // not due in the period
+            targets.emplace_back(id, side);
+          });
+      // A failure of performance is not a failure of what was performed: met commitments are left out.
+      if (m.only_unfulfilled) {
+        std::erase_if(targets, [&](const auto& t) {
+          long long fulfilled = 0;
+          sql_(sql::fulfilled_facts_of).use(t.first, "commitment_id").into(fulfilled).one();
+          return fulfilled > 0;
+        });
+      }
+      if (targets.empty() && m.fallback) {
+        Keyed<d::Commitment> own = *m.fallback;
+        commitment(own);
+        if (const std::string id = resolve(own.key); !id.empty()) targets.emplace_back(id, "");
+      }
     }
     std::vector<std::string> keys;
     for (const auto& [commitment_id, side] : targets)
@@ -514,11 +615,17 @@ class BatchApplier {
                   m.key, "fact", record_quarantine_});
       return;
     }
+    std::string note = m.note;
+    if (auto was = value_before_.find(agreement_id);
+        m.value.kind == d::FactKind::amended && was != value_before_.end()) {
+      note += (note.empty() ? "" : "; ") + std::string("value before: ") + was->second;
+    }
     for (const auto& [commitment_id, side] : targets)
-      one_fact(m, m.key + "@" + commitment_id, commitment_id);
+      one_fact(m, m.key + "@" + commitment_id, commitment_id, note);
   }
 
-  void one_fact(const MappedFact& m, const std::string& key, const std::string& commitment_id) {
+  void one_fact(const MappedFact& m, const std::string& key, const std::string& commitment_id,
+                const std::string& note) {
     const auto row = find_key(key);
     if (row && row->content_hash == m.content_hash) {
       ++counts_.entities_unchanged;
@@ -527,13 +634,14 @@ class BatchApplier {
     d::Fact f = m.value;
     f.commitment_id = commitment_id;
     f.source = d::FactSource::platform;
-    if (f.note.empty()) f.note = m.note;
+    if (f.note.empty()) f.note = note;
+    if (f.note.size() > kMaxNoteBytes) f.note = utf8_prefix(f.note, kMaxNoteBytes);
     // Facts are append-only: a changed fact is a new one that corrects the stored one.
     f.id = row ? stable_id("fct", source_ + '\n' + key + '\n' + m.content_hash) : id_for("fct", key);
     if (row) f.corrects = row->entity_id;
     value_or_abort(tx_.insert_fact(f));
     count(!row);
-    counts_.touched_commitments.push_back(commitment_id);
+    touched(commitment_id);
     put_key(key, "fact", f.id, m.content_hash, row.has_value());
   }
 
@@ -555,7 +663,13 @@ class BatchApplier {
   const StoreOptions& options_;
   const std::string& now_;
   bool force_;
-  std::string record_quarantine_;  ///< raw text of the record being stored, for store-level quarantine
+  std::string record_quarantine_;       ///< raw text of the record being stored, for store-level quarantine
+  const SyncRecord* record_ = nullptr;  ///< the record being stored
+  d::Date today_;                       ///< the clock's date in Asia/Shanghai: as-of of undated records
+  d::Date record_as_of_{};              ///< the date detection judges the current record's changes as of
+  std::size_t agreements_lost_ = 0;     ///< agreements quarantined by the store in this batch
+  std::map<std::string, d::Date> touched_as_of_;               ///< commitment id -> detection as-of
+  std::unordered_map<std::string, std::string> value_before_;  ///< agreement id -> value before its update
   BatchCounts counts_;
   /** An external key created in this batch, written by flush_keys(). */
   struct PendingKey {
@@ -613,7 +727,9 @@ Result<BatchCounts> SyncStore::write_batch(const Lease& lease, std::span<SyncRec
                                                   std::to_string(lease.epoch) + ", owner " + lease.owner +
                                                   ") was lost or taken over; nothing written");
         }
-        BatchApplier applier(tx, lease.source, options, now_text, force);
+        // Asia/Shanghai (UTC+8, no DST): the calendar the ledger's dates are in.
+        const d::Date today{std::chrono::floor<std::chrono::days>(now + std::chrono::hours{8})};
+        BatchApplier applier(tx, lease.source, options, now_text, force, today);
         try {
           for (const auto& p : problems)
             applier.quarantine(p);
@@ -621,6 +737,7 @@ Result<BatchCounts> SyncStore::write_batch(const Lease& lease, std::span<SyncRec
           for (auto& r : records)
             applier.record(r);
           applier.flush_keys();
+          applier.pending_detection();
         } catch (const BatchAbort& a) {
           aborted = a.error;
           return std::unexpected(a.error);

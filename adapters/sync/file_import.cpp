@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <fstream>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -137,6 +138,17 @@ class Pipeline {
   std::exception_ptr failure_;
 };
 
+/** True when the file can be read and holds nothing but white space. */
+bool blank_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) return false;
+  char c = 0;
+  while (in.get(c)) {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string default_owner() {
@@ -149,6 +161,10 @@ d::Result<FileReport> import_ocds_file(SyncStore& store, const Lease& lease, con
                                        const ImportOptions& options) {
   FileReport report;
   report.path = path;
+  if (blank_file(path)) {
+    report.empty = true;
+    return report;
+  }
   Pipeline pipeline(options, path);
   pipeline.start();
   while (auto batch = pipeline.next()) {

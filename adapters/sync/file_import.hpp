@@ -34,7 +34,8 @@ struct FileReport {
   std::string path;
   BatchCounts counts;
   std::size_t input_problems =
-      0;  ///< input that was not a release at all (counted in counts.quarantine_entries)
+      0;               ///< input that was not a release at all (counted in counts.quarantine_entries)
+  bool empty = false;  ///< the file holds nothing but white space: nothing was read, nothing quarantined
 };
 
 /** What the whole import did. */

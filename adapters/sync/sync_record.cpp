@@ -35,6 +35,10 @@ SyncRecord from_ocds(ocds::MappingResult&& r, std::string raw_text) {
   out.agreements = std::move(r.agreements);
   out.commitments = std::move(r.commitments);
   out.facts = std::move(r.facts);
+  out.not_kept = std::move(r.not_kept);
+  out.warnings = std::move(r.warnings);
+  out.date = r.date;
+  out.side_from_obligor = std::move(r.side_from_obligor);
   for (const auto& q : r.quarantine) {
     SyncQuarantine s = from_ocds(q);
     // A release quarantined as a whole keeps its exact bytes, so that re-processing can map it again.

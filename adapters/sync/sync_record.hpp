@@ -2,6 +2,9 @@
 // The unit the sync layer stores exactly once: one OCDS release or one exchange row, with what its adapter
 // mapped it to and what it quarantined. Both adapters' outputs convert to it, so both are stored alike.
 
+#include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,6 +43,10 @@ struct SyncRecord {
   std::vector<Keyed<domain::Commitment>> commitments;
   std::vector<MappedFact> facts;
   std::vector<SyncQuarantine> quarantine;
+  std::map<std::string, std::size_t> not_kept;  ///< read and deliberately not kept, by kind
+  std::map<std::string, std::size_t> warnings;  ///< values read with a warning, by kind
+  std::optional<domain::Date> date;         ///< the record's own date (a release's `date`): detection's as-of
+  std::set<std::string> side_from_obligor;  ///< commitment keys whose side follows their resolved obligor
 };
 
 /** An OCDS release as mapped, with its exact source text. */

@@ -59,7 +59,15 @@ inline constexpr std::string_view agreement_by_deal_code =
 inline constexpr std::string_view agreement_by_project_code =
     "SELECT id FROM agreements WHERE platform_project_code = :value";
 inline constexpr std::string_view commitments_of_agreement =
-    "SELECT id, obligor_side FROM commitments WHERE agreement_id = :agreement_id ORDER BY id";
+    "SELECT id, obligor_side, due FROM commitments WHERE agreement_id = :agreement_id ORDER BY id";
+inline constexpr std::string_view fulfilled_facts_of =
+    "SELECT COUNT(*) FROM facts WHERE commitment_id = :commitment_id AND kind = 'fulfilled'";
+
+// ---- detection pending (0010) ---------------------------------------------------------------------------
+inline constexpr std::string_view insert_detection_pending =
+    "INSERT INTO detection_pending (commitment_id, as_of, created_at) VALUES (:commitment_id, :as_of, :now)";
+inline constexpr std::string_view select_detection_pending =
+    "SELECT id, commitment_id, as_of FROM detection_pending ORDER BY as_of, id LIMIT :limit";
 
 // ---- quarantine ----------------------------------------------------------------------------------------
 inline constexpr std::string_view quarantine_exists =

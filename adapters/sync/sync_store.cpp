@@ -86,6 +86,10 @@ void BatchCounts::add(const BatchCounts& o) {
   quarantine_entries += o.quarantine_entries;
   for (const auto& [reason, n] : o.by_reason)
     by_reason[reason] += n;
+  for (const auto& [kind, n] : o.not_kept)
+    not_kept[kind] += n;
+  for (const auto& [kind, n] : o.warnings)
+    warnings[kind] += n;
   touched_commitments.insert(touched_commitments.end(), o.touched_commitments.begin(),
                              o.touched_commitments.end());
 }
@@ -179,6 +183,39 @@ Result<std::string> SyncStore::cursor(const std::string& source) {
     sql << std::string(sql::select_cursor), soci::use(source, "source"), soci::into(text);
     return sql.got_data() ? text : std::string{};
   });
+}
+
+Result<std::vector<PendingDetection>> SyncStore::pending_detection(std::size_t limit) {
+  return guarded(database_, "reading detection_pending",
+                 [&](soci::session& sql) -> Result<std::vector<PendingDetection>> {
+                   std::vector<PendingDetection> out;
+                   long long id = 0;
+                   std::string commitment, as_of;
+                   const long long n = static_cast<long long>(limit);
+                   soci::statement st =
+                       (sql.prepare << std::string(sql::select_detection_pending), soci::use(n, "limit"),
+                        soci::into(id), soci::into(commitment), soci::into(as_of));
+                   st.execute(false);
+                   while (st.fetch()) {
+                     auto date = d::parse_date(as_of);
+                     if (!date) continue;  // cannot happen: the batch writes format_date()
+                     out.push_back({id, commitment, *date});
+                   }
+                   return out;
+                 });
+}
+
+Result<void> SyncStore::delete_pending_detection(store::LedgerTransaction& tx,
+                                                 std::span<const std::int64_t> ids) {
+  constexpr std::size_t kPerStatement = 100;
+  for (std::size_t start = 0; start < ids.size(); start += kPerStatement) {
+    const std::size_t n = std::min(kPerStatement, ids.size() - start);
+    std::string text = "DELETE FROM detection_pending WHERE id IN (";
+    for (std::size_t i = 0; i < n; ++i)
+      text += (i ? ", " : "") + std::to_string(ids[start + i]);  // integers from the table: no injection
+    tx.session() << text + ")";
+  }
+  return {};
 }
 
 Result<std::int64_t> SyncStore::start_run(const Lease& lease, const std::string& cursor_before) {

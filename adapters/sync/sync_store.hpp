@@ -41,7 +41,8 @@ struct Lease {
 
 /** How records are stored; the defaults are documented in docs/SYNC.md and docs/CONFIGURATION.md. */
 struct StoreOptions {
-  /// GB/T 2260 region of a body whose identifier carries none (no credit code): 楚雄州.
+  /// GB/T 2260 region of a body whose identifier carries none (no credit code): 楚雄州. A body that says
+  /// it is abroad (KeyedParty::outside) never gets it: its region stays unknown (empty).
   std::string default_region = "532300";
   /// Body id used for an agreement whose government party cannot be resolved; empty: quarantine it.
   std::string default_body_id;
@@ -57,6 +58,13 @@ struct StoreOptions {
   /// file (config `sync_sqlite_checkpoint_mib`). SQLite's default is about 4 MiB; a larger WAL writes a page
   /// that many batches change into the file once instead of once per checkpoint. 0 leaves SQLite's default.
   int sqlite_checkpoint_mib = 256;
+  /// Write "detection pending" rows (detection_pending) for the commitments each batch touches, in the
+  /// batch's transaction: detection drains them (server/cli_sync.hpp), so that a crash between a batch's
+  /// commit and its detection loses no breach. Off for an import run without detection.
+  bool detection_pending = false;
+  /// The date detection judges the touched commitments as of; absent: each record's own date (a release's
+  /// `date`), else the clock's date in Asia/Shanghai.
+  std::optional<domain::Date> as_of;
 };
 
 /** What a batch (or a run) did. "Records" are releases or rows; "entities" what they became. */
@@ -71,6 +79,8 @@ struct BatchCounts {
   std::size_t quarantine_entries = 0;            ///< every entry: input problems, records, sub-objects
   std::map<std::string, std::size_t> by_reason;  ///< quarantine reason -> entries
   std::vector<std::string> touched_commitments;  ///< commitment ids created, updated or given a fact
+  std::map<std::string, std::size_t> not_kept;   ///< read and deliberately not kept, by kind (MappingResult)
+  std::map<std::string, std::size_t> warnings;   ///< values read with a warning, by kind
 
   void add(const BatchCounts& other);
   /** "12 records: 10 imported, 1 unchanged, 1 quarantined; 3 entries quarantined (missing_id: 1, …)". */
@@ -108,6 +118,13 @@ struct QuarantineFilter {
   std::string source, status, reason;
   std::int64_t after_id = 0;
   int limit = 50;
+};
+
+/** A commitment a batch touched whose detection has not run yet (table detection_pending). */
+struct PendingDetection {
+  std::int64_t id = 0;
+  std::string commitment_id;
+  domain::Date as_of{};
 };
 
 /** The sync tables on a Database. Thread-safe: each call borrows its own session. */
@@ -153,6 +170,15 @@ class SyncStore {
 
   /** RFC 3339 text of the clock's now. */
   std::string now_text() const;
+
+  /** Up to `limit` rows of detection_pending, oldest as-of first. */
+  domain::Result<std::vector<PendingDetection>> pending_detection(std::size_t limit);
+  /**
+   * Deletes the detection_pending rows `ids` inside `tx`, the transaction of the detection run that handled
+   * them (the one that opens their breaches): both commit together or neither does.
+   */
+  static domain::Result<void> delete_pending_detection(store::LedgerTransaction& tx,
+                                                       std::span<const std::int64_t> ids);
 
  private:
   store::Database& database_;

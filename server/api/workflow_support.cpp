@@ -38,9 +38,10 @@ std::vector<d::Breach> plain(const std::vector<store::StoredBreach>& stored) {
   return out;
 }
 
-d::Result<DetectionSummary> run_detection(Workflow& wf, const store::WriteContext& context,
-                                          const d::Scope& scope, d::Date as_of,
-                                          const std::vector<std::string>* commitments) {
+d::Result<DetectionSummary> run_detection(
+    Workflow& wf, const store::WriteContext& context, const d::Scope& scope, d::Date as_of,
+    const std::vector<std::string>* commitments,
+    const std::function<d::Result<void>(store::LedgerTransaction&)>& in_same_transaction) {
   // With a commitment list only the part of the ledger their findings depend on is read (see
   // LedgerStore::load_ledger_for); otherwise the whole scope, and every body and official for tracing back.
   store::DetectionSlice slice;
@@ -108,20 +109,29 @@ d::Result<DetectionSummary> run_detection(Workflow& wf, const store::WriteContex
       // BC09 concerns an obligor: it belongs where the breach that reached the count belongs.
       open.body_id = it->second->body_id;
     }
-    open.region = region_of.contains(open.body_id) ? region_of.at(open.body_id) : std::string{};
-    if (open.region.empty()) continue;  // cannot happen for a linked ledger; never store an unscoped breach
+    const auto region = region_of.find(open.body_id);
+    if (region == region_of.end()) continue;  // cannot happen for a linked ledger
+    // A body of unknown region (empty: abroad, or never stated) keeps it: its breach is visible to unscoped
+    // users only, and ranks in no region.
+    open.region = region->second;
     open.finding = std::move(f);
     to_open.push_back(std::move(open));
   }
-  if (to_open.empty()) return summary;
+  if (to_open.empty() && !in_same_transaction) return summary;
 
   store::OpenOutcome outcome;
   auto written = wf.ledger.write(context, std::nullopt,
                                  [&](store::LedgerTransaction& tx) -> d::Result<store::StoredResponse> {
-                                   auto opened = store::BreachStore::open_findings(
-                                       tx, to_open, [] { return new_id("brc"); }, as_of);
-                                   if (!opened) return std::unexpected(opened.error());
-                                   outcome = std::move(*opened);
+                                   if (!to_open.empty()) {
+                                     auto opened = store::BreachStore::open_findings(
+                                         tx, to_open, [] { return new_id("brc"); }, as_of);
+                                     if (!opened) return std::unexpected(opened.error());
+                                     outcome = std::move(*opened);
+                                   }
+                                   if (in_same_transaction) {
+                                     if (auto done = in_same_transaction(tx); !done)
+                                       return std::unexpected(done.error());
+                                   }
                                    return store::StoredResponse{};
                                  });
   if (!written) return std::unexpected(written.error());

@@ -2,6 +2,7 @@
 // What the workflow handlers share: the stores, the options, detection as one callable step (used by the
 // API, the fact hook and `pactwatch detect`), and small helpers (dates, CSV with a UTF-8 BOM).
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -52,10 +53,13 @@ struct DetectionSummary {
  * restricts what is opened, and what the summary counts (findings; warnings whose subject is one of them),
  * to findings about those commitments (the fact hook, a sync batch); only the part of the ledger those
  * findings depend on is then read (LedgerStore::load_ledger_for), not the whole scope.
+ * `in_same_transaction`, when given, runs in the transaction that opens the breaches (even when none is
+ * opened): a sync drain deletes the detection_pending rows it handled there, so both commit together.
  */
-domain::Result<DetectionSummary> run_detection(Workflow& wf, const store::WriteContext& context,
-                                               const domain::Scope& scope, domain::Date as_of,
-                                               const std::vector<std::string>* commitments = nullptr);
+domain::Result<DetectionSummary> run_detection(
+    Workflow& wf, const store::WriteContext& context, const domain::Scope& scope, domain::Date as_of,
+    const std::vector<std::string>* commitments = nullptr,
+    const std::function<domain::Result<void>(store::LedgerTransaction&)>& in_same_transaction = {});
 
 /** The domain breaches of stored ones. */
 std::vector<domain::Breach> plain(const std::vector<store::StoredBreach>& stored);

@@ -1,5 +1,6 @@
 // Crash safety of `pactwatch import`: the real binary, killed with SIGKILL in the middle of a large import
-// and started again, ends with exactly the rows of an uninterrupted run (no fact lost, none duplicated).
+// and started again, ends with exactly the rows of an uninterrupted run (no fact lost, none duplicated) — and
+// with exactly its breaches when killed after a batch committed and before its detection ran.
 
 #include <gtest/gtest.h>
 
@@ -90,6 +91,43 @@ TEST(CrashRestart, KilledImportRestartedEqualsCleanRun) {
   // Every fact is there once: one fact row per fact key, no correcting facts from a replay.
   EXPECT_EQ(crashed.count("facts"), crashed.count("external_keys", "entity_type = 'fact'"));
   EXPECT_EQ(crashed.count("facts", "corrects IS NOT NULL"), 0);
+  std::filesystem::remove_all(dir);
+}
+
+// Verifies exactly once, detection included: the real binary killed (SIGKILL, by the fault-injection point
+// PACTWATCH_TEST_FAULT_INJECT=kill-after-batch-commit) right after its first batch committed and before that
+// batch's detection ran leaves the batch's commitments in detection_pending; run again, it judges them first
+// and ends with exactly the breaches (commitment, rule) of an uninterrupted run.
+TEST(CrashRestart, KilledBeforeDetectionLosesNoBreach) {
+  const auto dir = pactwatch::testing::make_temp_dir("pactwatch-crash-detect");
+  const std::string file = (dir / "synthetic.jsonl").string();
+  {
+    std::ofstream out(file, std::ios::binary);
+    platform::ocds::testing::write_synthetic_ocds(out, 400,
+                                                  platform::ocds::testing::SyntheticLayout::json_lines, 11);
+  }
+  const std::vector<std::string> args{PACTWATCH_BINARY, "import",       "--source", "bulk", "--owner",
+                                      "imp-1",          "--batch-size", "40",       file};
+  SyncDb crashed;
+  SyncDb clean;
+  EnvVars faulty = env_for(crashed);
+  faulty["PACTWATCH_TEST_FAULT_INJECT"] = "kill-after-batch-commit";
+  const auto killed = run_process(args, faulty, PACTWATCH_SOURCE_DIR);
+  ASSERT_EQ(killed.exit_code, 128 + SIGKILL) << killed.out << killed.err;
+  EXPECT_EQ(crashed.count("sync_cursors"), 1);       // the first batch committed…
+  EXPECT_GT(crashed.count("detection_pending"), 0);  // …with what its detection has to judge…
+  EXPECT_EQ(crashed.count("breaches"), 0);           // …which never ran
+
+  const auto restarted = run_process(args, env_for(crashed), PACTWATCH_SOURCE_DIR);
+  ASSERT_EQ(restarted.exit_code, 0) << restarted.err;
+  const auto uninterrupted = run_process(args, env_for(clean), PACTWATCH_SOURCE_DIR);
+  ASSERT_EQ(uninterrupted.exit_code, 0) << uninterrupted.err;
+
+  const std::string breaches = "SELECT commitment_id, rule FROM breaches ORDER BY commitment_id, rule";
+  EXPECT_GT(clean.count("breaches"), 0);
+  EXPECT_EQ(joined_rows(crashed, breaches), joined_rows(clean, breaches));
+  EXPECT_EQ(crashed.count("detection_pending"), 0);
+  EXPECT_EQ(clean.count("detection_pending"), 0);
   std::filesystem::remove_all(dir);
 }
 

@@ -22,10 +22,13 @@ struct Expected {
 
 // Releases as in reference_files_test.cpp; rows are distinct entities. The store adds: an agreement whose
 // buyer is not a party of the file cannot be stored (unresolved_party) and takes its commitments and facts
-// with it (the transaction file's parties are payer and payee only); the PPP file's four releases restate one
-// contract (1 agreement, 7 distinct milestones of 13 milestone records; 2 of its releases restate nothing
-// new and are "unchanged"), and its agreement-wide amendment and performance failure become one fact per
-// commitment they apply to (2 milestone facts + 14 expanded = 16).
+// with it (the transaction file's parties are payer and payee only), and a release whose only contract is
+// lost so is quarantined, not imported; the PPP file's four releases restate one contract (1 agreement, 7
+// distinct milestones of 13 milestone records, plus the payment record of its 11 transactions and the
+// commitment its performance failure is about); all 8 releases are new, so none is "unchanged"; facts: 2 met
+// milestones + 11 payments + the performance failure + the amendment on each of the 9 commitments = 23.
+// The change-history releases, imported alone: a contract with no milestone has no commitment for its
+// amendment to apply to (unresolved_commitment), a payment gives the contract its payment record.
 /** Names the file when a parameterised test fails (gtest would print the struct's bytes). */
 void PrintTo(const Expected& e, std::ostream* os) {
   *os << e.file;
@@ -52,8 +55,8 @@ const Expected kFiles[] = {
      {{"unresolved_party", 1}, {"unresolved_agreement", 4}, {"unresolved_commitment", 1}}},
     {"milestones-implementation_financial_milestones_transaction.json",
      1,
-     1,
      0,
+     1,
      0,
      0,
      0,
@@ -62,7 +65,11 @@ const Expected kFiles[] = {
     {"milestones-implementation_milestones_met.json", 1, 1, 0, 0, 1, 2, 1, {}},
     {"milestones-implementation_milestones_partially_met.json", 1, 1, 0, 0, 1, 2, 2, {}},
     {"milestones-implementation_milestones_scheduled.json", 1, 1, 0, 0, 1, 2, 0, {}},
-    {"ppp-full-release-package.json", 8, 6, 0, 0, 1, 7, 16, {{"unmatched_transaction", 11}}},
+    {"ppp-full-release-package.json", 8, 8, 0, 0, 1, 9, 23, {}},
+    {"change_history-contract.json", 1, 1, 0, 0, 1, 0, 0, {}},
+    {"change_history-implementation.json", 1, 1, 0, 0, 1, 1, 1, {}},
+    {"change_history-contractAmendment.json", 1, 1, 0, 0, 1, 0, 0, {{"unresolved_commitment", 1}}},
+    {"amendments-contract-record-package.json", 2, 2, 0, 0, 1, 0, 0, {{"unresolved_commitment", 1}}},
     {"schema-release-1.2.json", 0, 0, 0, 1, 0, 0, 0, {{"not_a_package", 1}}},
     {"schema-release-package-1.2.json", 0, 0, 0, 1, 0, 0, 0, {{"not_a_package", 1}}},
     {"schema-release-ppp-patched.json", 0, 0, 0, 1, 0, 0, 0, {{"not_a_package", 1}}},

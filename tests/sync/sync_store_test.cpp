@@ -63,14 +63,17 @@ TEST_F(SyncStoreTest, SameRecordTwiceIsStoredOnce) {
   EXPECT_EQ(db.count("trail_entries"), trail_after_first);
 }
 
-// Verifies a restated release with the same content (another release id) adds nothing, and one whose fact
-// changed adds a correcting fact that names the one it supersedes (facts are append-only).
+// Verifies a restated release with the same content (another release id) adds nothing — yet, never seen
+// before, it is counted imported, not "unchanged" — and one whose fact changed adds a correcting fact that
+// names the one it supersedes (facts are append-only).
 TEST_F(SyncStoreTest, ChangedFactBecomesACorrectingFact) {
   const Lease lease = take();
   import(lease, write_file(dir, "1.json", package_json({release_json("r1", "met", "2025-02-20")})));
   const FileReport same =
       import(lease, write_file(dir, "2.json", package_json({release_json("r2", "met", "2025-02-20")})));
-  EXPECT_EQ(same.counts.unchanged, 1u) << same.counts.describe();
+  EXPECT_EQ(same.counts.created, 1u) << same.counts.describe();
+  EXPECT_EQ(same.counts.unchanged, 0u) << same.counts.describe();
+  EXPECT_EQ(same.counts.entities_created + same.counts.entities_updated, 0u) << same.counts.describe();
   EXPECT_EQ(db.count("facts"), 1);
 
   const FileReport changed =

@@ -42,6 +42,43 @@ struct SyncDb {
   }
 };
 
+/**
+ * Each row of `query` as its columns' text joined by " " (NULL as "NULL"): portable where `||` is not (it is
+ * OR on MySQL).
+ */
+inline std::vector<std::string> joined_rows(SyncDb& db, const std::string& query) {
+  auto lease = db.db->acquire();
+  std::vector<std::string> out;
+  soci::rowset<soci::row> rows = (lease->prepare << query);
+  for (const soci::row& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      std::string cell = "NULL";
+      if (row.get_indicator(i) != soci::i_null) {
+        switch (row.get_properties(i).get_data_type()) {
+          case soci::dt_integer:
+            cell = std::to_string(row.get<int>(i));
+            break;
+          case soci::dt_long_long:
+            cell = std::to_string(row.get<long long>(i));
+            break;
+          case soci::dt_unsigned_long_long:
+            cell = std::to_string(row.get<unsigned long long>(i));
+            break;
+          case soci::dt_double:
+            cell = std::to_string(row.get<double>(i));
+            break;
+          default:
+            cell = row.get<std::string>(i);
+        }
+      }
+      line += (i ? " " : "") + cell;
+    }
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
 /** A release of contract c1 with a buyer, an SME supplier and one payment milestone. */
 inline std::string release_json(const std::string& release_id, const std::string& status,
                                 const std::string& date_met, const std::string& title = "办公设备采购") {
