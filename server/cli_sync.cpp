@@ -27,6 +27,17 @@ constexpr int kExitUsage = 2;
 /** How many detection_pending rows one drain step reads (grouped by as-of date, one detection each). */
 constexpr std::size_t kDrainChunk = 5000;
 
+/** "  title: total" and one indented line per kind, when there are any. */
+void print_kinds(std::ostream& out, std::string_view title, const std::map<std::string, std::size_t>& kinds) {
+  if (kinds.empty()) return;
+  std::size_t total = 0;
+  for (const auto& [kind, n] : kinds)
+    total += n;
+  out << "  " << title << ": " << total << "\n";
+  for (const auto& [kind, n] : kinds)
+    out << "    " << kind << ": " << n << "\n";
+}
+
 void print_counts(std::ostream& out, const std::string& label, const sync::BatchCounts& c,
                   std::size_t problems, bool empty_file = false) {
   if (empty_file) {
@@ -42,22 +53,8 @@ void print_counts(std::ostream& out, const std::string& label, const sync::Batch
     for (const auto& [reason, n] : c.by_reason)
       out << "    " << reason << ": " << n << "\n";
   }
-  if (!c.not_kept.empty()) {
-    std::size_t n = 0;
-    for (const auto& [kind, k] : c.not_kept)
-      n += k;
-    out << "  read but not kept (not part of the ledger): " << n << "\n";
-    for (const auto& [kind, k] : c.not_kept)
-      out << "    " << kind << ": " << k << "\n";
-  }
-  if (!c.warnings.empty()) {
-    std::size_t n = 0;
-    for (const auto& [kind, k] : c.warnings)
-      n += k;
-    out << "  warnings: " << n << "\n";
-    for (const auto& [kind, k] : c.warnings)
-      out << "    " << kind << ": " << k << "\n";
-  }
+  print_kinds(out, "read but not kept (not part of the ledger)", c.not_kept);
+  print_kinds(out, "warnings", c.warnings);
 }
 
 /** The test hook of docs/SYNC.md: PACTWATCH_TEST_FAULT_INJECT=kill-after-batch-commit. */
@@ -91,8 +88,9 @@ bool parse_as_of(const std::map<std::string, std::string, std::less<>>& options,
   return true;
 }
 
-/** Drains what a crash left pending, before a run stores anything new; failures are logged. */
-void drain_at_start(store::Database& database, const WorkflowOptions& workflow) {
+}  // namespace
+
+void drain_detection_at_start(store::Database& database, const WorkflowOptions& workflow) {
   api::Workflow wf(database, workflow);
   auto drained = drain_detection_pending(database, wf);
   if (!drained) {
@@ -102,6 +100,8 @@ void drain_at_start(store::Database& database, const WorkflowOptions& workflow) 
               {{"commitments", drained->commitments}, {"opened", drained->opened}});
   }
 }
+
+namespace {
 
 /** A path that names no readable regular file (checked before anything is written). */
 std::string unreadable(const std::string& path) {
@@ -238,7 +238,7 @@ int run_import_command(std::span<const std::string> args, const Environment& env
     // Exactly once, detection included: each batch writes what it touched to detection_pending in its own
     // transaction; what an earlier, killed run left there is judged first.
     options.store.detection_pending = true;
-    drain_at_start(*db, *workflow);
+    drain_detection_at_start(*db, *workflow);
     options.after_batch = detection_after_batch(*db, std::move(*workflow));
   }
   options.after_batch = after_batch_with_fault(kill_after_batch_commit(env), std::move(options.after_batch));
@@ -324,7 +324,7 @@ int run_sync_command(std::span<const std::string> args, const Environment& env, 
       return kExitUsage;
     }
     store_options.detection_pending = true;
-    drain_at_start(*db, *workflow);
+    drain_detection_at_start(*db, *workflow);
     after_batch = detection_after_batch(*db, std::move(*workflow));
   }
   after_batch = after_batch_with_fault(kill_after_batch_commit(env), std::move(after_batch));

@@ -36,6 +36,12 @@ struct DrainReport {
 domain::Result<DrainReport> drain_detection_pending(store::Database& database, api::Workflow& wf);
 
 /**
+ * Drains what a killed process left in detection_pending, before a run (import, sync, serve's scheduler)
+ * stores anything new; a failure is logged (the rows stay for the next drain).
+ */
+void drain_detection_at_start(store::Database& database, const WorkflowOptions& workflow);
+
+/**
  * Detection after a batch, as the sync layer's AfterBatch: drains detection_pending (the rows the batch
  * wrote in its own transaction), with the configured workflow options (calendar, policy); failures are
  * logged, never fatal to the import (the data and its pending rows are committed).

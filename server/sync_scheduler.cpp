@@ -9,7 +9,6 @@
 
 #include "adapters/sync/exchange_source.hpp"
 #include "adapters/sync/http_feed.hpp"
-#include "server/api/workflow_support.hpp"
 #include "server/cli_sync.hpp"
 #include "server/logging.hpp"
 
@@ -86,14 +85,7 @@ SyncScheduler::SyncScheduler(store::Database& database, std::vector<SourceConfig
     // Exactly once, detection included: batches write detection_pending in their transaction; what a
     // killed process left there is judged before the first run.
     options_.store.detection_pending = true;
-    api::Workflow wf(database_, options_.workflow);
-    auto drained = drain_detection_pending(database_, wf);
-    if (!drained) {
-      log_event("warn", "sync_detection_failed", {{"error", drained.error().message}});
-    } else if (drained->commitments > 0) {
-      log_event("info", "sync_detection_drained",
-                {{"commitments", drained->commitments}, {"opened", drained->opened}});
-    }
+    drain_detection_at_start(database_, options_.workflow);
   }
   for (const SourceConfig& source : sources_) {
     if (source.schedule.count() == 0) {
