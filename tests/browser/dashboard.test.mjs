@@ -220,13 +220,14 @@ test('audit trail: the breach history, an inclusion proof checked in the browser
 });
 
 test('sync page: a run and its quarantine; only a platform token may re-process', async () => {
-  // The OCDS PPP example: stored, with 11 transactions it cannot match quarantined (docs/OCDS_MAPPING.md).
+  // The OCDS PPP example, stored whole (its 11 transactions are payments of its contract), and a JSON Schema
+  // given by mistake, quarantined as not_a_package (docs/OCDS_MAPPING.md).
   execFileSync(process.env.PACTWATCH_BIN, ['import', ...process.env.PACTWATCH_ARGS.split('\n').filter(Boolean),
-    '--no-detection', 'true', process.env.OCDS_FILE], {stdio: 'pipe'});
+    '--no-detection', 'true', process.env.OCDS_FILE, process.env.OCDS_SCHEMA_FILE], {stdio: 'pipe'});
   await page.click('#nav a[data-path=sync]');
   await page.waitForSelector('#quarantine-table');
   assert.match(await page.textContent('#runs-table'), /成功/);
-  assert.equal(await page.locator('#quarantine-table tbody tr').count(), 11);
+  assert.equal(await page.locator('#quarantine-table tbody tr').count(), 1);
   assert.ok(await page.locator('#quarantine-table button.reprocess').first().isDisabled(), 'a supervisor may not');
   await shot(page, '10-sync');
 
@@ -236,7 +237,7 @@ test('sync page: a run and its quarantine; only a platform token may re-process'
   await platform.waitForSelector('#quarantine-table button.reprocess:not([disabled])');
   await platform.locator('#quarantine-table button.reprocess').first().click();
   await platform.waitForSelector('#sync-message .notice');
-  // An unmatched transaction has no release of its own to map again: the server says 422, the page why.
+  // A schema holds no release to map again: the server says 422, the page why.
   assert.match(await platform.textContent('#sync-message'), /无法重新处理.*raw text holds no OCDS release/);
   await shot(platform, '11-sync-reprocess');
   await platform.context().close();

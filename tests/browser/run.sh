@@ -72,6 +72,7 @@ export BASE_URL="http://127.0.0.1:$PORT" SUPERVISOR_TOKEN SCOPED_TOKEN AUDITOR_T
 # The sync test imports an OCDS file into the same database while serve runs (one option per line).
 export PACTWATCH_BIN="$PACTWATCH" PACTWATCH_ARGS="$(printf '%s\n' "${OPTS[@]}")"
 export OCDS_FILE="$PWD/tests/data/ocds/ppp-full-release-package.json"
+export OCDS_SCHEMA_FILE="$PWD/tests/data/ocds/schema-release-1.2.json"
 export NODE_PATH="$NPM_DIR/node_modules"
 cp "$HERE/dashboard.test.mjs" "$NPM_DIR/"  # ES modules resolve packages next to the file, not by NODE_PATH
 status=0
