@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages pactwatch needs to build, test and run (DESIGN.md §10), only those that
-# are missing. Idempotent and silent when everything is already installed; `apt-get update` runs only when
-# something has to be installed. Works as root, or through sudo, with no terminal (CI=true, no stdin).
+# are missing (`deps.sh fuzz`: also what scripts/fuzz.sh needs). Idempotent and silent when everything is
+# already installed; `apt-get update` runs only when something has to be installed. Works as root, or
+# through sudo, with no terminal (CI=true, no stdin).
 set -euo pipefail
 
 PACKAGES=(
@@ -14,6 +15,11 @@ PACKAGES=(
   # npm (no browser download), and a CJK font so that the zh-CN pages render as text in its screenshots.
   chromium fonts-wqy-microhei
 )
+# `deps.sh fuzz` (scripts/fuzz.sh) adds clang with libFuzzer and the sanitizer runtimes. Clang 19: older
+# Debian clangs cannot compile libstdc++ 12's <expected> (they define __cpp_concepts below 202002).
+if [[ ${1:-} == fuzz ]]; then
+  PACKAGES+=(clang-19 libclang-rt-19-dev)
+fi
 
 missing=()
 for package in "${PACKAGES[@]}"; do

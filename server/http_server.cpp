@@ -7,53 +7,24 @@
 #include <future>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <system_error>
 #include <thread>
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
+#include "server/http_request.hpp"
 #include "server/logging.hpp"
 
 namespace pactwatch::server {
 
 namespace {
 
-using BeastRequest = http::request<http::string_body>;
 using BeastResponse = http::response<http::string_body>;
-using RequestParser = http::request_parser<http::string_body>;
 using Clock = std::chrono::steady_clock;
 
 // Marks the threads that run the io_context: stop() must not block on them.
 thread_local bool t_on_io_thread = false;
-
-constexpr std::string_view kRequestIdHeader = "X-Request-Id";
-constexpr std::size_t kMaxRequestIdLength = 128;
-
-bool valid_request_id(std::string_view id) {
-  if (id.empty() || id.size() > kMaxRequestIdLength) return false;
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-              c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-std::string generate_request_id() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(32, '0');
-  for (int half = 0; half < 2; ++half) {
-    auto bits = rng();
-    for (int i = 0; i < 16; ++i) {
-      id[static_cast<std::size_t>(half * 16 + i)] = kHex[bits & 0xF];
-      bits >>= 4;
-    }
-  }
-  return id;
-}
 
 /** The IMF-fixdate for the Date header, formatted at most once a second per thread. */
 const std::string& http_date() {
@@ -76,16 +47,6 @@ std::string peer_address(const beast::tcp_stream& stream) {
   auto endpoint = stream.socket().remote_endpoint(ec);
   if (ec) return {};
   return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
-}
-
-/** A problem response the transport itself produces (no routed request behind it). */
-Response transport_problem(int status, std::string detail, std::string_view request_id,
-                           std::string instance = {}) {
-  Problem problem;
-  problem.status = status;
-  problem.detail = std::move(detail);
-  problem.instance = std::move(instance);
-  return problem_response(problem, request_id);
 }
 
 /** What the server knows of one open connection; touched only on the connection's strand. */
@@ -125,17 +86,13 @@ class HttpServer::Impl {
   asio::awaitable<void> session(std::shared_ptr<Connection> connection);
   asio::awaitable<void> read_header(Connection& connection, beast::flat_buffer& buffer, RequestParser& parser,
                                     bool first, boost::system::error_code& ec);
-  std::optional<Response> header_problem(const boost::system::error_code& ec, const RequestParser& parser,
-                                         std::string_view request_id) const;
   asio::awaitable<void> read_body(Connection& connection, beast::flat_buffer& buffer, RequestParser& parser,
                                   boost::system::error_code& ec);
-  std::optional<Response> complete_request(Request& request, BeastRequest& req) const;
   asio::awaitable<Response> dispatch(Request& request);
   asio::awaitable<void> drain();
   asio::awaitable<void> write(Connection& connection, Method method, Response response,
                               std::string_view request_id, bool keep_alive, boost::system::error_code& ec);
   asio::awaitable<void> lingering_close(Connection& connection);
-  Response invoke(const Handler& handler, const Request& request) const;
   void finish(const Request& request, int status, std::size_t bytes, Clock::time_point started);
   void close_connections(bool force);
 
@@ -306,39 +263,9 @@ asio::awaitable<void> HttpServer::Impl::listen() {
   }
 }
 
-Response HttpServer::Impl::invoke(const Handler& handler, const Request& request) const {
-  try {
-    return handler(request);
-  } catch (const std::exception& e) {
-    log_event("error", "handler_exception",
-              {{"request_id", request.request_id}, {"route", request.route}, {"what", e.what()}});
-  } catch (...) {
-    log_event("error", "handler_exception", {{"request_id", request.request_id}, {"route", request.route}});
-  }
-  return transport_problem(
-      500, "The server failed to handle this request; quote the request id when reporting it.",
-      request.request_id, request.path);
-}
-
 asio::awaitable<Response> HttpServer::Impl::dispatch(Request& request) {
   auto match = router_->resolve(request.method, request.path);
-  request.route = match.route;
-  switch (match.kind) {
-    case RouteMatch::Kind::bad_path:
-      co_return transport_problem(400, "The request path is not a valid percent-encoded absolute path.",
-                                  request.request_id);
-    case RouteMatch::Kind::not_found:
-      co_return transport_problem(404, "No resource at this path.", request.request_id, request.path);
-    case RouteMatch::Kind::method_not_allowed: {
-      auto response = transport_problem(405, "This resource does not support " + request.method_token + ".",
-                                        request.request_id, request.path);
-      response.headers.set("Allow", match.allow);
-      co_return response;
-    }
-    case RouteMatch::Kind::matched:
-      break;
-  }
-  request.path_params = std::move(match.params);
+  if (auto problem = routing_problem(match, request)) co_return std::move(*problem);
   if (match.execution == Execution::inline_io) co_return invoke(*match.handler, request);
 
   // Blocking work goes to the worker pool; when too much is queued already, shed load early.
@@ -423,8 +350,7 @@ asio::awaitable<void> HttpServer::Impl::read_header(Connection& connection, beas
   }
   // The first request's header deadline runs from the accept; later ones from their first byte.
   if (first) stream.expires_after(options_.header_timeout);
-  parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
-  parser.body_limit(options_.max_body_bytes);
+  apply_limits(parser, options_);
   // Parse what is buffered first: the whole header usually came in the idle read, and parsing it here
   // saves a round trip through the strand. An incomplete header is left for async_read_header.
   if (buffer.size() > 0) {
@@ -435,24 +361,6 @@ asio::awaitable<void> HttpServer::Impl::read_header(Connection& connection, beas
     if (!first) stream.expires_after(options_.header_timeout);
     co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
   }
-}
-
-std::optional<Response> HttpServer::Impl::header_problem(const boost::system::error_code& ec,
-                                                         const RequestParser& parser,
-                                                         std::string_view request_id) const {
-  if (ec == http::error::header_limit) {
-    return transport_problem(
-        431, "The request header fields exceed " + std::to_string(options_.max_header_bytes) + " bytes.",
-        request_id);
-  }
-  // Beast compares Content-Length with the body limit as soon as the header is parsed.
-  auto length = parser.is_header_done() ? parser.content_length() : boost::none;
-  if (ec == http::error::body_limit || (!ec && length && *length > options_.max_body_bytes)) {
-    return transport_problem(
-        413, "The request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes.", request_id);
-  }
-  if (ec) return transport_problem(400, "Malformed HTTP request: " + ec.message() + ".", request_id);
-  return std::nullopt;
 }
 
 asio::awaitable<void> HttpServer::Impl::read_body(Connection& connection, beast::flat_buffer& buffer,
@@ -467,23 +375,6 @@ asio::awaitable<void> HttpServer::Impl::read_body(Connection& connection, beast:
   }
   stream.expires_after(options_.body_timeout);
   co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-}
-
-std::optional<Response> HttpServer::Impl::complete_request(Request& request, BeastRequest& req) const {
-  request.target = std::string(req.target());
-  auto question = request.target.find('?');
-  request.path = request.target.substr(0, question);
-  if (question != std::string::npos) {
-    auto query = parse_query(std::string_view(request.target).substr(question + 1));
-    if (!query) {
-      return transport_problem(400, "The query string has a malformed percent-escape.", request.request_id);
-    }
-    request.query = std::move(*query);
-  }
-  for (const auto& field : req)
-    request.headers.add(std::string(field.name_string()), std::string(field.value()));
-  request.body = std::move(req.body());
-  return std::nullopt;
 }
 
 asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> connection) {
@@ -515,26 +406,19 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
         break;
       }
 
-      Request request;
-      request.client_address = client;
-      request.method_token = std::string(parser.get().method_string());
-      request.method = parse_method(request.method_token);
-      request.route = std::string(kUnmatchedRoute);
-      auto incoming_id = parser.get()[kRequestIdHeader];
-      request.request_id =
-          !ec && valid_request_id(incoming_id) ? std::string(incoming_id) : generate_request_id();
+      Request request = start_request(parser, !ec, client);
 
       connection->busy = true;
       metrics_.in_flight().add(1);
       // Errors found in the header are answered before any body is read; the connection then closes.
-      std::optional<Response> response = header_problem(ec, parser, request.request_id);
+      std::optional<Response> response = header_problem(ec, parser, options_, request.request_id);
       if (!response) {
         co_await read_body(*connection, buffer, parser, ec);
         if (ec == beast::error::timeout || ec == asio::error::operation_aborted) {
           metrics_.in_flight().add(-1);
           break;
         }
-        if (ec) response = header_problem(ec, parser, request.request_id);
+        if (ec) response = header_problem(ec, parser, options_, request.request_id);
       }
       if (!response) response = complete_request(request, parser.get());
       if (!response) response = co_await dispatch(request);
