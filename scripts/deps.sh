@@ -15,10 +15,11 @@ PACKAGES=(
   # npm (no browser download), and a CJK font so that the zh-CN pages render as text in its screenshots.
   chromium fonts-wqy-microhei
 )
-# `deps.sh fuzz` (scripts/fuzz.sh) adds clang with libFuzzer and the sanitizer runtimes. Clang 19: older
-# Debian clangs cannot compile libstdc++ 12's <expected> (they define __cpp_concepts below 202002).
+# `deps.sh fuzz` (scripts/fuzz.sh) adds clang with libFuzzer, the sanitizer runtimes and llvm-symbolizer
+# for their reports. Clang 19: older Debian clangs cannot compile libstdc++ 12's <expected> (they define
+# __cpp_concepts below 202002).
 if [[ ${1:-} == fuzz ]]; then
-  PACKAGES+=(clang-19 libclang-rt-19-dev)
+  PACKAGES+=(clang-19 libclang-rt-19-dev llvm-19)
 fi
 
 missing=()

@@ -62,8 +62,9 @@ void check_mapping(const Mapping& m) {
     check_keyed(o, "organization key and hash");
   for (const auto& a : m.agreements) {
     check_keyed(a, "agreement key and hash");
-    check_money(a.value.value, "agreement value");
-    check_date(a.value.signed_on, "agreement signed_on");
+    // A release is a partial update: only the fields it states carry values.
+    if (a.stated.contains("value")) check_money(a.value.value, "agreement value");
+    if (a.stated.contains("signed_on")) check_date(a.value.signed_on, "agreement signed_on");
   }
   for (const auto& c : m.commitments) {
     check_keyed(c, "commitment key and hash");
