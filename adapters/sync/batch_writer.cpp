@@ -51,9 +51,6 @@ T value_or_abort(Result<T>&& r) {
   if (!r) throw BatchAbort{r.error()};
   return std::move(*r);
 }
-inline void ok_or_abort(Result<void>&& r) {
-  if (!r) throw BatchAbort{r.error()};
-}
 
 /** Stores one batch inside an open ledger transaction. */
 class BatchApplier {

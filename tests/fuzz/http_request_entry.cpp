@@ -6,7 +6,9 @@
 //
 // Checked for every answer: a status between 100 and 599 and never 500 (bad input is a 4xx, never a
 // crash or an unhandled exception), JSON bodies that parse, problem bodies whose `status` is the
-// response's, and a parser that always makes progress.
+// response's, and a parser that always makes progress. PACTWATCH_FUZZ_TRACE=1 prints each answer's status,
+// method and route to stderr (to see what an input reached).
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -145,6 +147,10 @@ int http_request(const std::uint8_t* data, std::size_t size) {
       if (!response) response = server::invoke(*match.handler, request);
     }
     check_response(*response);
+    static const bool trace = std::getenv("PACTWATCH_FUZZ_TRACE") != nullptr;
+    if (trace)
+      std::fprintf(stderr, "%d %s %s\n", response->status, request.method_token.c_str(),
+                   request.route.c_str());
     // After an answer the session reads the next request only from a complete keep-alive one.
     if (!parser.is_done() || !parser.get().keep_alive()) break;
     check(rest.size() < before, "every complete request consumes input");
