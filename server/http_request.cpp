@@ -111,7 +111,7 @@ std::optional<Response> routing_problem(RouteMatch& match, Request& request) {
   return std::nullopt;
 }
 
-Response invoke(const Handler& handler, const Request& request) {
+Response invoke_handler(const Handler& handler, const Request& request) {
   try {
     return handler(request);
   } catch (const std::exception& e) {

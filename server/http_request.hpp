@@ -47,8 +47,9 @@ std::optional<Response> complete_request(Request& request, BeastRequest& req);
  */
 std::optional<Response> routing_problem(RouteMatch& match, Request& request);
 
-/** Runs a handler; an exception is logged and becomes a 500 that names the request id. */
-Response invoke(const Handler& handler, const Request& request);
+/** Runs a handler (not named invoke: ADL on std::function would pick std::invoke); an exception is logged and
+ * becomes a 500 that names the request id. */
+Response invoke_handler(const Handler& handler, const Request& request);
 
 /** A problem response the transport itself produces (no routed request behind it). */
 Response transport_problem(int status, std::string detail, std::string_view request_id,

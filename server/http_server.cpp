@@ -266,7 +266,7 @@ asio::awaitable<void> HttpServer::Impl::listen() {
 asio::awaitable<Response> HttpServer::Impl::dispatch(Request& request) {
   auto match = router_->resolve(request.method, request.path);
   if (auto problem = routing_problem(match, request)) co_return std::move(*problem);
-  if (match.execution == Execution::inline_io) co_return invoke(*match.handler, request);
+  if (match.execution == Execution::inline_io) co_return invoke_handler(*match.handler, request);
 
   // Blocking work goes to the worker pool; when too much is queued already, shed load early.
   if (pending_blocking_.fetch_add(1) >= options_.max_pending_blocking) {
@@ -283,7 +283,7 @@ asio::awaitable<Response> HttpServer::Impl::dispatch(Request& request) {
         if (abandon_) {
           co_return transport_problem(503, "The server is shutting down.", request.request_id, request.path);
         }
-        co_return invoke(*handler, request);
+        co_return invoke_handler(*handler, request);
       },
       asio::use_awaitable);
   pending_blocking_.fetch_sub(1);

@@ -144,7 +144,7 @@ int http_request(const std::uint8_t* data, std::size_t size) {
     if (!response) {
       auto match = h.router.resolve(request.method, request.path);
       response = server::routing_problem(match, request);
-      if (!response) response = server::invoke(*match.handler, request);
+      if (!response) response = server::invoke_handler(*match.handler, request);
     }
     check_response(*response);
     static const bool trace = std::getenv("PACTWATCH_FUZZ_TRACE") != nullptr;
