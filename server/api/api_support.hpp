@@ -169,7 +169,8 @@ Response entity_response(int status, const nlohmann::json& entity, std::int64_t 
 store::StoredResponse stored_entity(int status, const nlohmann::json& entity, std::int64_t version,
                                     std::string location);
 
-/** A new id: prefix + '_' + 26 Crockford base32 characters, time-ordered (ULID layout), e.g. "agr_01J…". */
+/** A new entity id from the one generator, store::new_id (adapters/store/ids.hpp): time-ordered, "agr_01J…".
+ */
 std::string new_id(std::string_view prefix);
 /** The current instant, RFC 3339 UTC with milliseconds. */
 std::string now_text();
