@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "adapters/platform/ocds/values.hpp"
+#include "adapters/store/ids.hpp"
 #include "adapters/store/statement_cache.hpp"
 #include "adapters/sync/sync_sql.hpp"
 #include "adapters/sync/sync_store.hpp"
@@ -114,7 +115,7 @@ class BatchApplier {
       auto call = sql_(store::multi_row_insert(sql::insert_key, rows));
       for (std::size_t i = 0; i < rows; ++i) {
         const PendingKey& k = pending_keys_[start + i];
-        call.use_row(source_, "source", i)
+        call.use_row(k.shared ? shared_source_ : source_, "source", i)
             .use_row(k.sha, "key_sha256", i)
             .use_row(k.key, "external_key", i)
             .use_row(k.type, "entity_type", i)
@@ -144,6 +145,8 @@ class BatchApplier {
     record_quarantine_ = r.raw_text;
     record_ = &r;
     record_as_of_ = options_.as_of ? *options_.as_of : r.date ? *r.date : today_;
+    // One trail entry for what this record changes (docs/TRAIL.md §2.4), naming the record.
+    tx_.begin_change_set("sync.import", "platform sync of " + source_ + ": " + r.record_key);
     for (auto& b : r.bodies)
       body(b);
     for (auto& o : r.organizations)
@@ -159,6 +162,7 @@ class BatchApplier {
     for (auto& q : r.quarantine)
       quarantine(q);
     record_ = nullptr;
+    value_or_abort(tx_.end_change_set());
     if (r.quarantined) {
       // Not remembered: a corrected version of the record must be mapped again.
       ++counts_.quarantined;
@@ -321,9 +325,24 @@ class BatchApplier {
     return "";
   }
 
-  /** Ids of parties with a credit code are shared by every source; other ids belong to one source. */
-  std::string id_for(std::string_view prefix, const std::string& key) const {
-    return key.starts_with("uscc:") ? stable_id(prefix, key) : stable_id(prefix, source_ + '\n' + key);
+  /**
+   * A party with a credit code (a uscc: key) is shared by every source: the first source to store it also
+   * records its key under shared_source_, where the others find it. Returns the id stored there, if any.
+   */
+  std::string shared_entity(const std::string& key) {
+    if (!key.starts_with("uscc:")) return "";
+    if (auto it = shared_keys_.find(key); it != shared_keys_.end()) return it->second;
+    std::string id, hash;
+    const std::string sha = platform::ocds::sha256_hex(key);
+    if (!sql_(sql::select_key).use(shared_source_, "source").use(sha, "key_sha256").into(id).into(hash).one())
+      id.clear();
+    return shared_keys_[key] = id;
+  }
+  /** Records a new shared party's key under shared_source_ (see shared_entity). */
+  void put_shared(const std::string& key, const std::string& type, const std::string& id) {
+    if (!key.starts_with("uscc:") || !shared_entity(key).empty()) return;
+    shared_keys_[key] = id;
+    pending_keys_.push_back(PendingKey{platform::ocds::sha256_hex(key), key, type, id, "", true});
   }
 
   void count(bool created) { ++(created ? counts_.entities_created : counts_.entities_updated); }
@@ -364,20 +383,18 @@ class BatchApplier {
       alias(p, "body", row->entity_id);
       return;
     }
-    b.id = row ? row->entity_id : id_for("bod", p.key);
+    b.id = row ? row->entity_id : shared_entity(p.key);
     b.parent_id = resolve(b.parent_id);
     if (row) {
       auto before = value_or_abort(tx_.body(kEverywhere, b.id));
       count_update(before, value_or_abort(tx_.update_body(before, b)));
+    } else if (!b.id.empty()) {
+      ++counts_.entities_unchanged;  // stored by another source already
     } else {
-      long long exists = 0;
-      sql_(sql::body_exists).use(b.id, "id").into(exists).one();
-      if (exists == 0) {
-        value_or_abort(tx_.insert_body(b));
-        count(true);
-      } else {
-        ++counts_.entities_unchanged;  // stored by another source already
-      }
+      b.id = store::new_id("bod");
+      value_or_abort(tx_.insert_body(b));
+      count(true);
+      put_shared(p.key, "body", b.id);
     }
     put_key(p.key, "body", b.id, p.content_hash, row.has_value());
     alias(p, "body", b.id);
@@ -391,7 +408,7 @@ class BatchApplier {
       alias(p, "organization", row->entity_id);
       return;
     }
-    o.id = row ? row->entity_id : id_for("org", p.key);
+    o.id = row ? row->entity_id : std::string();
     if (row) {
       auto before = value_or_abort(tx_.organization(o.id));
       count_update(before, value_or_abort(tx_.update_organization(before, o)));
@@ -405,9 +422,8 @@ class BatchApplier {
       if (!existing.empty()) {
         o.id = existing;
         ++counts_.entities_unchanged;
-      } else if (auto stored = tx_.organization(o.id); stored) {
-        ++counts_.entities_unchanged;
       } else {
+        o.id = store::new_id("org");
         value_or_abort(tx_.insert_organization(o));
         count(true);
       }
@@ -423,18 +439,14 @@ class BatchApplier {
       return;
     }
     d::Official o = k.value;
-    o.id = row ? row->entity_id : id_for("off", k.key);
+    o.id = row ? row->entity_id : store::new_id("off");
     if (row) {
       auto before = value_or_abort(tx_.official(kEverywhere, o.id));
       o.posts = before.entity.posts;  // posts come from personnel records, never from the platform
       count_update(before, value_or_abort(tx_.update_official(before, o)));
     } else {
-      long long exists = 0;
-      sql_(sql::official_exists).use(o.id, "id").into(exists).one();
-      if (exists == 0) {
-        value_or_abort(tx_.insert_official(o));
-        count(true);
-      }
+      value_or_abort(tx_.insert_official(o));
+      count(true);
     }
     put_key(k.key, "official", o.id, k.content_hash, row.has_value());
   }
@@ -463,7 +475,7 @@ class BatchApplier {
       return;
     }
     d::Agreement a = m.value;
-    a.id = row ? row->entity_id : id_for("agr", m.key);
+    a.id = row ? row->entity_id : store::new_id("agr");
     a.body_id = resolve(a.body_id);
     a.counterparty_id = resolve(a.counterparty_id);
     std::optional<store::Stored<d::Agreement>> before;
@@ -524,7 +536,7 @@ class BatchApplier {
       return;
     }
     d::Commitment c = k.value;
-    c.id = row ? row->entity_id : id_for("com", k.key);
+    c.id = row ? row->entity_id : store::new_id("com");
     const std::string agreement_key = c.agreement_id;
     c.agreement_id = resolve(agreement_key);
     if (c.agreement_id.empty()) {
@@ -634,7 +646,7 @@ class BatchApplier {
     if (f.note.empty()) f.note = note;
     if (f.note.size() > kMaxNoteBytes) f.note = utf8_prefix(f.note, kMaxNoteBytes);
     // Facts are append-only: a changed fact is a new one that corrects the stored one.
-    f.id = row ? stable_id("fct", source_ + '\n' + key + '\n' + m.content_hash) : id_for("fct", key);
+    f.id = store::new_id("fct");
     if (row) f.corrects = row->entity_id;
     value_or_abort(tx_.insert_fact(f));
     count(!row);
@@ -671,12 +683,16 @@ class BatchApplier {
   /** An external key created in this batch, written by flush_keys(). */
   struct PendingKey {
     std::string sha, key, type, id, hash;
+    bool shared = false;  ///< under shared_source_ rather than this batch's source
   };
+  /** The pseudo-source under which shared parties' keys are recorded once for every source. */
+  const std::string shared_source_ = "*";
   static constexpr std::size_t kRowsPerStatement = 100;
 
   std::unordered_map<std::string, std::optional<KeyRow>> keys_;  ///< external key -> row, this batch
   std::vector<PendingKey> pending_keys_;
   std::unordered_map<std::string, std::size_t> pending_index_;  ///< key -> index in pending_keys_
+  std::unordered_map<std::string, std::string> shared_keys_;    ///< uscc: key -> shared id ("": none)
   std::unordered_map<std::string, Parties> parties_;            ///< agreement id -> parties, this batch
 };
 

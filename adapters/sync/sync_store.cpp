@@ -55,26 +55,6 @@ d::Instant system_now() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
-std::string stable_id(std::string_view prefix, std::string_view seed) {
-  static constexpr std::string_view kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  const std::string hex = platform::ocds::sha256_hex(seed);
-  std::string out(prefix);
-  out += '_';
-  // 26 base32 characters = 130 bits; the first 33 hex digits give 132 of them.
-  unsigned buffer = 0;
-  int bits = 0;
-  for (std::size_t i = 0; out.size() < prefix.size() + 1 + 26; ++i) {
-    const char h = hex[i];
-    buffer = (buffer << 4) | static_cast<unsigned>(h <= '9' ? h - '0' : h - 'a' + 10);
-    bits += 4;
-    if (bits >= 5) {
-      bits -= 5;
-      out += kCrockford[(buffer >> bits) & 31u];
-    }
-  }
-  return out;
-}
-
 void BatchCounts::add(const BatchCounts& o) {
   records += o.records;
   created += o.created;

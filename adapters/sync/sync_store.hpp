@@ -186,7 +186,4 @@ class SyncStore {
   SyncClock clock_;
 };
 
-/** A stable opaque entity id: `prefix` + '_' + 26 Crockford base32 characters of SHA-256(`seed`). */
-std::string stable_id(std::string_view prefix, std::string_view seed);
-
 }  // namespace pactwatch::sync

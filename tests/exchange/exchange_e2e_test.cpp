@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "adapters/platform/ocds/values.hpp"
 #include "adapters/store/breach_store.hpp"
+#include "adapters/store/ids.hpp"
 #include "adapters/store/ledger_store.hpp"
 #include "adapters/sync/sync_store.hpp"
 #include "tests/cli/process.hpp"
@@ -49,8 +51,21 @@ store::WriteContext context() {
   return store::WriteContext{"", "test", "admin", "req-e2e", "ledger set-up", "2026-03-02T08:00:00.000Z"};
 }
 
-/** The purchaser (with the id the sync gives a body with this credit code) and four of its officials. */
+/**
+ * The purchaser and four of its officials, stored before the sync as another source would have stored them:
+ * the body's credit-code key is recorded for every source (external_keys' shared source "*"), so the
+ * platform's contracts name this body instead of creating their own.
+ */
 void fill_ledger(SyncDb& db, const std::string& body_id) {
+  {
+    auto session = db.db->acquire();
+    const std::string key = "uscc:" + pactwatch::testing::purchaser_code();
+    const std::string sha = platform::ocds::sha256_hex(key);
+    *session
+        << "INSERT INTO external_keys (source, key_sha256, external_key, entity_type, entity_id, "
+           "content_hash, updated_at) VALUES ('*', :sha, :key, 'body', :id, '', '2026-03-02T08:00:00.000Z')",
+        soci::use(sha, "sha"), soci::use(key, "key"), soci::use(body_id, "id");
+  }
   store::LedgerStore ledger(*db.db);
   auto written = ledger.write(
       context(), std::nullopt, [&](store::LedgerTransaction& tx) -> domain::Result<store::StoredResponse> {
@@ -106,7 +121,7 @@ const domain::Breach* find(const std::vector<store::StoredBreach>& all, domain::
 TEST(ExchangeEndToEnd, SyncOpensBc03AndBc05NamingTheOfficialsAssignedAtTheTime) {
   ExchangeDatabase xdb;
   SyncDb db;
-  const std::string body_id = stable_id("bod", "uscc:" + pactwatch::testing::purchaser_code());
+  const std::string body_id = store::new_id("bod");
   fill_ledger(db, body_id);
 
   // The platform pushes the two contracts first.

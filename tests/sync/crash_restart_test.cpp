@@ -32,19 +32,8 @@ std::vector<std::string> import_args(const std::string& file) {
           "--batch-size",   "40",     "--no-detection", "true", file};
 }
 
-std::vector<std::string> column(SyncDb& db, const std::string& query) {
-  auto lease = db.db->acquire();
-  std::vector<std::string> out;
-  std::string value;
-  soci::statement st = (lease->prepare << query, soci::into(value));
-  st.execute(false);
-  while (st.fetch())
-    out.push_back(value);
-  return out;
-}
-
 // Verifies killing the import mid-batch and running it again gives the same agreements, commitments,
-// facts (by id), parties, external keys and quarantine as one clean run, and that the kill came after
+// facts (modulo ids), parties, external keys and quarantine as one clean run, and that the kill came after
 // some batches were committed and before the last.
 TEST(CrashRestart, KilledImportRestartedEqualsCleanRun) {
   const auto dir = pactwatch::testing::make_temp_dir("pactwatch-crash");
@@ -84,10 +73,11 @@ TEST(CrashRestart, KilledImportRestartedEqualsCleanRun) {
                             "external_keys", "sync_quarantine"}) {
     EXPECT_EQ(crashed.count(table), clean.count(table)) << table;
   }
-  EXPECT_EQ(column(crashed, "SELECT id FROM facts ORDER BY id"),
-            column(clean, "SELECT id FROM facts ORDER BY id"));
-  EXPECT_EQ(column(crashed, "SELECT id FROM commitments ORDER BY id"),
-            column(clean, "SELECT id FROM commitments ORDER BY id"));
+  // The same facts and commitments, modulo their ids (time-ordered and random: compared by external key).
+  for (const char* query : {"SELECT id, commitment_id, kind, on_date, corrects FROM facts",
+                            "SELECT id, agreement_id, obligor_id, kind, due FROM commitments"}) {
+    EXPECT_EQ(crashed.sorted_rows_modulo_ids(query, 5), clean.sorted_rows_modulo_ids(query, 5)) << query;
+  }
   // Every fact is there once: one fact row per fact key, no correcting facts from a replay.
   EXPECT_EQ(crashed.count("facts"), crashed.count("external_keys", "entity_type = 'fact'"));
   EXPECT_EQ(crashed.count("facts", "corrects IS NOT NULL"), 0);

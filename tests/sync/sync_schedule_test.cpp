@@ -188,9 +188,10 @@ TEST(SyncCommand, RunsTheConfiguredSourceAndRejectsBadOnes) {
   EXPECT_THAT(ran.out, HasSubstr("of source feed (ocds-http): succeeded; 1 records fetched"));
   EXPECT_EQ(db.count("commitments"), 1);
   EXPECT_EQ(db.count("sync_runs", "source = 'feed' AND status = 'succeeded'"), 1);
-  // A write path of the trail (issue #6): every entity the run created has its entry, and the chain holds.
+  // A write path of the trail (issue #6): every entity the run created is in an entry (its release's change
+  // set, indexed by entity), and the chain holds.
   for (const char* type : {"agreement", "commitment"}) {
-    EXPECT_EQ(db.count("trail_entries", std::string("entity_type = '") + type + "'"),
+    EXPECT_EQ(db.count("trail_index", std::string("entity_type = '") + type + "'"),
               db.count(std::string(type) + "s"))
         << type;
   }

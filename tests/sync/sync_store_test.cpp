@@ -37,8 +37,9 @@ class SyncStoreTest : public ::testing::Test {
   }
 };
 
-// Verifies a release is stored once: the first import creates the agreement, commitment and fact with one
-// trail entry each, and importing the same file again changes nothing and says "unchanged".
+// Verifies a release is stored once: the first import creates the agreement, commitment and fact in one
+// trail entry (the release's change set), and importing the same file again changes nothing and says
+// "unchanged".
 TEST_F(SyncStoreTest, SameRecordTwiceIsStoredOnce) {
   const auto path = write_file(dir, "a.json", package_json({release_json("r1", "met", "2025-02-20")}));
   const Lease lease = take();
@@ -51,8 +52,11 @@ TEST_F(SyncStoreTest, SameRecordTwiceIsStoredOnce) {
   EXPECT_EQ(db.count("facts"), 1);
   EXPECT_EQ(db.count("bodies"), 1);
   EXPECT_EQ(db.count("organizations"), 1);
+  // One release, one change set: ONE trail entry naming the body, organization, agreement, commitment and
+  // fact.
   const long long trail_after_first = db.count("trail_entries");
-  EXPECT_GE(trail_after_first, 5);  // body, organization, agreement, commitment, fact
+  EXPECT_EQ(trail_after_first, 1);
+  EXPECT_EQ(db.count("trail_index"), 5);
 
   const FileReport second = import(lease, path);
   EXPECT_EQ(second.counts.records, 1u);

@@ -1,13 +1,19 @@
 #pragma once
-// Helpers for the sync tests: a migrated temporary database, a steppable clock, OCDS text, row counts.
+// Helpers for the sync tests: a migrated temporary database, a steppable clock, OCDS text, row counts, rows
+// compared modulo entity ids.
 
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <memory>
+#include <regex>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "adapters/platform/ocds/reader.hpp"
 #include "adapters/sync/sync_store.hpp"
@@ -39,6 +45,72 @@ struct SyncDb {
     long long n = 0;
     *lease << ("SELECT COUNT(*) FROM " + table + (where.empty() ? "" : " WHERE " + where)), soci::into(n);
     return n;
+  }
+
+  /** Every row of `query`, its columns joined by '|' (NULL as "NULL"). */
+  std::vector<std::string> rows(const std::string& query, int columns) {
+    auto lease = db->acquire();
+    std::vector<std::string> out;
+    std::vector<std::string> values(static_cast<std::size_t>(columns));
+    std::vector<soci::indicator> inds(static_cast<std::size_t>(columns));
+    auto prep = (lease->prepare << query);
+    for (int i = 0; i < columns; ++i)
+      prep, soci::into(values[static_cast<std::size_t>(i)], inds[static_cast<std::size_t>(i)]);
+    soci::statement st(prep);
+    st.execute(false);
+    while (st.fetch()) {
+      std::string row;
+      for (int i = 0; i < columns; ++i)
+        row += (i ? "|" : "") + (inds[static_cast<std::size_t>(i)] == soci::i_null
+                                     ? std::string("NULL")
+                                     : values[static_cast<std::size_t>(i)]);
+      out.push_back(row);
+    }
+    return out;
+  }
+
+  /**
+   * Rewrites text modulo entity ids: ids are time-ordered and random (store::new_id), so two imports of the
+   * same file give other ids. Every id is written as "<external key>" it was stored under (the smallest,
+   * when a party also has an alias; ids inside keys, as an agreement-wide fact's "<fact key>@<commitment
+   * id>", written the same way). An id no external key names stays as it is — and then differs between two
+   * databases, so a comparison modulo ids can still fail.
+   */
+  std::function<std::string(const std::string&)> modulo_ids() {
+    auto key_of = std::make_shared<std::map<std::string, std::string>>();
+    for (const auto& row :
+         rows("SELECT entity_id, external_key FROM external_keys WHERE source <> '*' AND entity_id <> ''",
+              2)) {
+      const auto bar = row.find('|');
+      const std::string id = row.substr(0, bar), key = "<" + row.substr(bar + 1) + ">";
+      if (!key_of->contains(id) || key < (*key_of)[id]) (*key_of)[id] = key;
+    }
+    auto rewrite = [key_of](const std::string& text) {
+      static const std::regex id_pattern("(bod|org|off|agr|com|fct|brc)_[0-9A-HJKMNP-TV-Z]{26}");
+      std::string out;
+      auto last = text.cbegin();
+      for (std::sregex_iterator it(text.begin(), text.end(), id_pattern), end; it != end; ++it) {
+        out.append(last, (*it)[0].first);
+        const auto found = key_of->find(it->str());
+        out += found == key_of->end() ? it->str() : found->second;
+        last = (*it)[0].second;
+      }
+      out.append(last, text.cend());
+      return out;
+    };
+    for (auto& [id, key] : *key_of)
+      key = rewrite(key);
+    return rewrite;
+  }
+
+  /** rows(query, columns) modulo ids (modulo_ids), sorted. */
+  std::vector<std::string> sorted_rows_modulo_ids(const std::string& query, int columns) {
+    const auto rewrite = modulo_ids();
+    auto out = rows(query, columns);
+    for (auto& row : out)
+      row = rewrite(row);
+    std::sort(out.begin(), out.end());
+    return out;
   }
 };
 
