@@ -162,9 +162,16 @@ Result<void> LedgerTransaction::record_change(ChangeRecord change) {
   if (change.entity_id.empty() || change.after.is_null()) {
     return d::fail(ErrorCode::invalid, "incomplete change record for " + change.entity_type);
   }
-  // Issue #6: the hash-chained trail entry, in this transaction (adapters/store/trail_store.hpp).
-  if (auto seq = trail_->append(context_, change); !seq) return std::unexpected(seq.error());
-  return {};
+  // The change joins the write's change set: one hash-chained trail entry per write (docs/TRAIL.md §2.4).
+  return trail_->record(context_, change);
+}
+
+void LedgerTransaction::begin_change_set(std::string action, std::string reason) {
+  trail_->name_change_set(std::move(action), std::move(reason));
+}
+
+Result<std::uint64_t> LedgerTransaction::end_change_set() {
+  return trail_->seal();
 }
 
 template <class T>
@@ -764,6 +771,11 @@ void LedgerStore::run_group(std::span<WriteCombiner::Job* const> group) {
         try {
           LedgerTransaction transaction(sql, job.context, statements, trail);
           auto response = job.work(transaction);
+          if (response) {
+            // The write's change set becomes its entry before the next write's changes come.
+            if (auto sealed = transaction.end_change_set(); !sealed)
+              response = std::unexpected(sealed.error());
+          }
           if (response) job.store.store_idempotency(sql, job, *response);
           outcome = std::move(response);
         } catch (...) {

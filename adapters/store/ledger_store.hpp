@@ -233,11 +233,20 @@ class LedgerTransaction {
   domain::Result<void> record_external_change(ChangeRecord change) {
     return record_change(std::move(change));
   }
+  /**
+   * Change sets (docs/TRAIL.md §2.4): the changes a write records become ONE trail entry, sealed after its
+   * work (LedgerStore::write) — unless the work cuts them into several sets itself, as the sync store does
+   * per imported record. begin_change_set names the next set's action (e.g. "sync.import"; by default its
+   * first change's, "<type>.<op>") and, when not empty, its reason (instead of the write's); end_change_set
+   * seals the open set into its entry and returns its seq (0 when it changed nothing).
+   */
+  void begin_change_set(std::string action, std::string reason = {});
+  domain::Result<std::uint64_t> end_change_set();
 
  private:
   /**
-   * Every write above ends here, inside the transaction. Issue #6 appends the hash-chained trail entry
-   * with ONE call in its body (LedgerTransaction has the session and the WriteContext it needs).
+   * Every write above ends here, inside the transaction: the change joins the open change set of the
+   * trail appender (LedgerTransaction has the session and the WriteContext it needs).
    */
   domain::Result<void> record_change(ChangeRecord change);
   /**

@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include <string_view>
+#include <vector>
 
 #include "adapters/store/soci_errors.hpp"
 #include "adapters/store/trail_store.hpp"
@@ -23,6 +24,7 @@ domain::Result<int> insert_missing_regions(Database& db, std::span<const RegionR
     auto lease = db.acquire();
     soci::transaction tr(*lease);
     int inserted = 0;
+    std::vector<ChangeRecord> changes;
     for (const RegionRow& r : regions) {
       int count = 0;
       *lease << kCountRegion, soci::use(r.code, "code"), soci::into(count);
@@ -36,10 +38,12 @@ domain::Result<int> insert_missing_regions(Database& db, std::span<const RegionR
           {"name", r.name},
           {"parent_code", r.parent_code.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.parent_code)},
           {"level", r.level}};
-      auto seq = append_trail_entry(*lease, context, ChangeRecord{"create", "region", r.code, nullptr, row});
-      if (!seq) return std::unexpected(seq.error());  // rolls back: no region without its entry
+      changes.push_back(ChangeRecord{"create", "region", r.code, nullptr, row});
       ++inserted;
     }
+    // One change set for the regions loaded together (split past its bound, TRAIL.md §8.2).
+    auto seq = append_change_set(*lease, context, changes);
+    if (!seq) return std::unexpected(seq.error());  // rolls back: no region without its entry
     tr.commit();
     return inserted;
   } catch (...) {

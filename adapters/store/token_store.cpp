@@ -34,9 +34,8 @@ WriteContext command_line_context(domain::Instant now) {
 /** Issue #6: the trail entry of a token write, in its transaction; throws so that it rolls back. */
 void append_token_entry(soci::session& sql, domain::Instant now, const char* action, nlohmann::json before,
                         const TokenRecord& after) {
-  auto seq =
-      append_trail_entry(sql, command_line_context(now),
-                         ChangeRecord{action, "token", after.id, std::move(before), token_json(after)});
+  const ChangeRecord change{action, "token", after.id, std::move(before), token_json(after)};
+  auto seq = append_change_set(sql, command_line_context(now), std::span<const ChangeRecord>(&change, 1));
   if (!seq) throw std::runtime_error("trail: " + seq.error().message);
 }
 

@@ -3,6 +3,10 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
+#include <functional>
+#include <span>
+#include <tuple>
 #include <utility>
 
 #include "adapters/store/trail_rows.hpp"
@@ -46,6 +50,96 @@ class Snapshot {
 
  private:
   soci::session& sql_;
+};
+
+/**
+ * Checks every stored Merkle node while the rows stream (docs/TRAIL.md §8.5): an entry's `nodes` column
+ * must hold exactly the nodes the verifier computed when it appended that entry. Entries appended before
+ * migration 0008 keep theirs in trail_nodes (their column is empty): those are compared with trail_nodes
+ * after the stream. Keeps the first bad node in seq order.
+ */
+class NodeCheck {
+ public:
+  void row(std::uint64_t seq, std::span<const trail::Hash> computed, std::string_view stored) {
+    if (bad_seq_ != 0) return;
+    if (stored.empty() && !computed.empty()) {
+      for (std::size_t i = 0; i < computed.size(); ++i)
+        older_.push_back({static_cast<int>(i + 1), node_index(seq, i + 1), seq, computed[i]});
+      return;
+    }
+    if (stored.size() != computed.size() * 64) {
+      fail(seq, "the row of seq " + std::to_string(seq) + " holds " + std::to_string(stored.size() / 64) +
+                    " Merkle nodes, but its entry completes " + std::to_string(computed.size()));
+      return;
+    }
+    for (std::size_t i = 0; i < computed.size(); ++i) {
+      if (!trail::is_hex_of(computed[i], stored.substr(i * 64, 64))) {
+        fail(seq, "the Merkle node (level " + std::to_string(i + 1) + ", index " +
+                      std::to_string(node_index(seq, i + 1)) + ") stored in the row of seq " +
+                      std::to_string(seq) + " differs from the node its entries give");
+        return;
+      }
+    }
+  }
+
+  /** Whether nodes of entries before migration 0008 wait for compare_older(). */
+  bool older_pending() const { return !older_.empty(); }
+
+  /** Compares the waiting nodes with trail_nodes, read by `read` in (level, idx) order. */
+  void compare_older(
+      const std::function<void(const std::function<void(int, long long, std::string_view)>&)>& read) {
+    std::sort(older_.begin(), older_.end(), [](const Older& a, const Older& b) {
+      return std::tie(a.level, a.idx) < std::tie(b.level, b.idx);
+    });
+    std::size_t next = 0;
+    std::uint64_t first_bad = 0;
+    std::string why;
+    const auto bad = [&](const Older& o, const std::string& what) {
+      if (first_bad == 0 || o.seq < first_bad) {
+        first_bad = o.seq;
+        why = "the Merkle node (level " + std::to_string(o.level) + ", index " + std::to_string(o.idx) +
+              ") of the row of seq " + std::to_string(o.seq) + " " + what;
+      }
+    };
+    read([&](int level, long long idx, std::string_view hash) {
+      for (; next < older_.size() && std::tie(older_[next].level, older_[next].idx) < std::tie(level, idx);
+           ++next)
+        bad(older_[next], "is neither in that row nor in trail_nodes");
+      if (next < older_.size() && older_[next].level == level && older_[next].idx == idx) {
+        if (!trail::is_hex_of(older_[next].hash, hash)) bad(older_[next], "differs in trail_nodes");
+        ++next;
+      }
+    });
+    for (; next < older_.size(); ++next)
+      bad(older_[next], "is neither in that row nor in trail_nodes");
+    older_.clear();
+    if (first_bad != 0 && (bad_seq_ == 0 || first_bad < bad_seq_)) {
+      bad_seq_ = first_bad;
+      problem_ = why;
+    }
+  }
+
+  const std::string& problem() const { return problem_; }
+
+ private:
+  struct Older {
+    int level;
+    long long idx;
+    std::uint64_t seq;
+    trail::Hash hash;
+  };
+  /** Node (level, idx) is kept in the row of seq (idx + 1) << level (docs/TRAIL.md §8.1). */
+  static long long node_index(std::uint64_t seq, std::size_t level) {
+    return static_cast<long long>(seq >> level) - 1;
+  }
+  void fail(std::uint64_t seq, std::string why) {
+    bad_seq_ = seq;
+    problem_ = std::move(why);
+  }
+
+  std::uint64_t bad_seq_ = 0;
+  std::string problem_;
+  std::vector<Older> older_;
 };
 
 }  // namespace
@@ -211,7 +305,13 @@ Result<TrailVerification> TrailStore::verify(const TrailVerifyOptions& options) 
     input.public_key = options.public_key;
     input.head = trail::ChainHead{head.seq, head.hash};
     trail::ChainVerifier verifier(input);
-    if (scan) scan->stream([&](const trail::StoredEntryView& e) { return verifier.add(e); });
+    NodeCheck nodes;
+    const auto on_row = [&](const trail::StoredEntryView& e, std::string_view stored_nodes) {
+      const bool go_on = verifier.add(e);
+      if (const auto computed = verifier.completed_nodes(e.seq)) nodes.row(e.seq, *computed, stored_nodes);
+      return go_on;
+    };
+    if (scan) scan->stream(on_row);
     // Otherwise keyset pages in seq order (MySQL's client buffers a whole result).
     long long after = 0;
     bool more = !scan;
@@ -221,10 +321,10 @@ Result<TrailVerification> TrailStore::verify(const TrailVerifyOptions& options) 
       std::size_t rows = 0;
       auto select = (sql.prepare << std::string(q.select_entries_after), soci::use(after, "after"),
                      soci::use(page, "limit"));
-      batch.run_stored(select, [&](const trail::StoredEntryView& e) {
+      batch.run_with_nodes(select, [&](const trail::StoredEntryView& e, std::string_view stored_nodes) {
         ++rows;
         after = static_cast<long long>(e.seq);
-        if (!verifier.add(e)) {
+        if (!on_row(e, stored_nodes)) {
           more = false;
           return false;
         }
@@ -236,17 +336,36 @@ Result<TrailVerification> TrailStore::verify(const TrailVerifyOptions& options) 
     out.report = verifier.finish();
     out.head_seq = head.seq;
     out.checkpoints_checked = checkpoints.size();
-    if (out.report.ok() && head.seq > 0) {
-      // The proofs come from trail_nodes: they must give the root the rows give.
+    if (!out.report.ok()) return out;
+    if (nodes.older_pending()) {
+      nodes.compare_older([&](const std::function<void(int, long long, std::string_view)>& row) {
+        if (scan) return scan->older_nodes(row);
+        std::vector<int> levels(1000);
+        std::vector<long long> idxs(1000);
+        std::vector<std::string> hashes(1000);
+        soci::statement st = (sql.prepare << "SELECT level, idx, hash FROM trail_nodes ORDER BY level, idx",
+                              soci::into(levels), soci::into(idxs), soci::into(hashes));
+        st.execute(false);
+        while (st.fetch()) {
+          for (std::size_t i = 0; i < levels.size(); ++i)
+            row(levels[i], idxs[i], hashes[i]);
+          levels.resize(1000);
+          idxs.resize(1000);
+          hashes.resize(1000);
+        }
+      });
+    }
+    out.tree_nodes_problem = nodes.problem();
+    if (out.tree_nodes_problem.empty() && head.seq > 0) {
+      // The proofs read the nodes by key: they must give the root the rows give.
       const detail::DbMerkleSource source(sql, head.seq);
       try {
         auto nodes_root = trail::merkle_root(source, head.seq);
         if (!nodes_root || *nodes_root != out.report.root) {
-          out.tree_nodes_problem =
-              "the stored Merkle nodes (trail_nodes) do not give the root of the entries";
+          out.tree_nodes_problem = "the stored Merkle nodes do not give the root of the entries";
         }
       } catch (const std::exception& e) {
-        out.tree_nodes_problem = std::string("trail_nodes: ") + e.what();
+        out.tree_nodes_problem = std::string("the stored Merkle nodes: ") + e.what();
       }
     }
     return out;

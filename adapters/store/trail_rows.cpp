@@ -53,16 +53,30 @@ void EntryBatch::run(soci::details::prepare_temp_type& prep,
 
 void EntryBatch::run_stored(soci::details::prepare_temp_type& prep,
                             const std::function<bool(const trail::StoredEntryView&)>& row) {
-  const auto resize = [this] {
+  run_rows(prep, false, [&](const trail::StoredEntryView& v, std::string_view) { return row(v); });
+}
+
+void EntryBatch::run_with_nodes(
+    soci::details::prepare_temp_type& prep,
+    const std::function<bool(const trail::StoredEntryView&, std::string_view nodes)>& row) {
+  run_rows(prep, true, row);
+}
+
+void EntryBatch::run_rows(
+    soci::details::prepare_temp_type& prep, bool with_nodes,
+    const std::function<bool(const trail::StoredEntryView&, std::string_view nodes)>& row) {
+  const auto resize = [this, with_nodes] {
     seq_.resize(size_);
     for (auto* v : {&time_, &token_id_, &name_, &role_, &action_, &entity_type_, &entity_id_, &request_id_,
                     &reason_, &patch_, &prev_hash_, &hash_})
       v->resize(size_);
+    if (with_nodes) nodes_.resize(size_);
   };
   resize();
   prep, soci::into(seq_), soci::into(time_), soci::into(token_id_), soci::into(name_), soci::into(role_),
       soci::into(action_), soci::into(entity_type_), soci::into(entity_id_), soci::into(request_id_),
       soci::into(reason_), soci::into(patch_), soci::into(prev_hash_), soci::into(hash_);
+  if (with_nodes) prep, soci::into(nodes_);
   soci::statement st(prep);
   st.execute(false);
   while (st.fetch()) {
@@ -80,7 +94,7 @@ void EntryBatch::run_stored(soci::details::prepare_temp_type& prep,
                                      patch_[i],
                                      prev_hash_[i],
                                      hash_[i]};
-      if (!row(v)) return;
+      if (!row(v, with_nodes ? std::string_view(nodes_[i]) : std::string_view{})) return;
     }
     resize();
   }
@@ -190,9 +204,9 @@ std::vector<trail::SignedCheckpoint> SqliteScan::checkpoints() {
   return out;
 }
 
-void SqliteScan::stream(const std::function<bool(const trail::StoredEntryView&)>& row) {
-  NativeStatement st(
-      db_, "SELECT " + std::string(trail_sql_sqlite().entry_columns) + " FROM trail_entries ORDER BY seq");
+void SqliteScan::stream(const std::function<bool(const trail::StoredEntryView&, std::string_view)>& row) {
+  NativeStatement st(db_, "SELECT " + std::string(trail_sql_sqlite().entry_columns) +
+                              ", nodes FROM trail_entries ORDER BY seq");
   trail::StoredEntryView e;
   while (st.step()) {
     const auto seq = st.integer(0);
@@ -209,8 +223,14 @@ void SqliteScan::stream(const std::function<bool(const trail::StoredEntryView&)>
     e.patch = st.text(10);
     e.prev_hash_hex = st.text(11);
     e.hash_hex = st.text(12);
-    if (!row(e)) return;
+    if (!row(e, st.text(13))) return;
   }
+}
+
+void SqliteScan::older_nodes(const std::function<void(int, long long, std::string_view)>& row) {
+  NativeStatement st(db_, "SELECT level, idx, hash FROM trail_nodes ORDER BY level, idx");
+  while (st.step())
+    row(static_cast<int>(st.integer(0)), st.integer(1), st.text(2));
 }
 
 std::vector<trail::SignedCheckpoint> read_checkpoints(soci::details::prepare_temp_type& prep) {

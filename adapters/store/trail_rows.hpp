@@ -61,12 +61,18 @@ class EntryBatch {
   /** The same, handing views of the fetched text (valid during the call; hashes as stored hex). */
   void run_stored(soci::details::prepare_temp_type& prep,
                   const std::function<bool(const trail::StoredEntryView&)>& row);
+  /** As run_stored, for a statement that selects the `nodes` column after the entry columns. */
+  void run_with_nodes(soci::details::prepare_temp_type& prep,
+                      const std::function<bool(const trail::StoredEntryView&, std::string_view nodes)>& row);
 
  private:
+  void run_rows(soci::details::prepare_temp_type& prep, bool with_nodes,
+                const std::function<bool(const trail::StoredEntryView&, std::string_view nodes)>& row);
+
   std::size_t size_;
   std::vector<long long> seq_;
   std::vector<std::string> time_, token_id_, name_, role_, action_, entity_type_, entity_id_, request_id_,
-      reason_, patch_, prev_hash_, hash_;
+      reason_, patch_, prev_hash_, hash_, nodes_;
 };
 
 /** The checkpoints a statement selects (tree_size, root_hash, time, signature, key_id). */
@@ -100,10 +106,14 @@ class SqliteScan {
   HeadRow head();
   std::vector<trail::SignedCheckpoint> checkpoints();
   /**
-   * Streams every entry in seq order, handing `row` views of the row's column text (no copy; valid during
-   * the call) until it returns false: reading the table must not dominate hashing (PERFORMANCE.md, Trail).
+   * Streams every entry in seq order, handing `row` views of the row's column text and of its `nodes`
+   * column (no copy; valid during the call) until it returns false: reading the table must not dominate
+   * hashing (PERFORMANCE.md, Trail).
    */
-  void stream(const std::function<bool(const trail::StoredEntryView&)>& row);
+  void stream(const std::function<bool(const trail::StoredEntryView&, std::string_view nodes)>& row);
+  /** Every trail_nodes row (level, idx, hash hex) in (level, idx) order (nodes stored before migration 0008).
+   */
+  void older_nodes(const std::function<void(int level, long long idx, std::string_view hash)>& row);
 
  private:
   explicit SqliteScan(sqlite_api::sqlite3* db) : db_(db) {}

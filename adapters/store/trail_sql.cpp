@@ -20,12 +20,14 @@ constexpr TrailSql make_trail_sql(std::string_view select_head_for_append, std::
       "INSERT INTO trail_entries (" PW_TRAIL_COLUMNS
       ", nodes) VALUES (:seq, :time, :actor_token_id, :actor_name, :role, :action, :entity_type, "
       ":entity_id, :request_id, :reason, :patch, :prev_hash, :hash, :nodes)";
+  s.insert_index =
+      "INSERT INTO trail_index (entity_type, entity_id, seq) VALUES (:entity_type, :entity_id, :seq)";
   s.select_node = "SELECT hash FROM trail_nodes WHERE level = :level AND idx = :idx";
   s.select_entry_hash = "SELECT hash FROM trail_entries WHERE seq = :seq";
   s.select_entry_nodes = "SELECT nodes FROM trail_entries WHERE seq = :seq";
   s.entry_columns = PW_TRAIL_COLUMNS;
   s.select_entries_after =
-      "SELECT " PW_TRAIL_COLUMNS " FROM trail_entries WHERE seq > :after ORDER BY seq LIMIT :limit";
+      "SELECT " PW_TRAIL_COLUMNS ", nodes FROM trail_entries WHERE seq > :after ORDER BY seq LIMIT :limit";
   s.select_entry = "SELECT " PW_TRAIL_COLUMNS " FROM trail_entries WHERE seq = :seq";
   s.insert_checkpoint =
       "INSERT INTO trail_checkpoints (tree_size, root_hash, time, signature, key_id) "

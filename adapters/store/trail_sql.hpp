@@ -14,6 +14,8 @@ struct TrailSql {
   std::string_view select_head;
   std::string_view update_head;   ///< binds :seq, :hash
   std::string_view insert_entry;  ///< the entry columns and `nodes` (multi_row_insert repeats the tuple)
+  /** A trail_index row (migration 0009): entity :entity_type/:entity_id changed in entry :seq. */
+  std::string_view insert_index;
   /** binds :level, :idx: a node of an entry appended before migration 0008 (older nodes live here). */
   std::string_view select_node;
   /** The hash of entry :seq; leaf index seq - 1 of the tree is the leaf hash of it (docs/TRAIL.md §4). */
@@ -22,7 +24,7 @@ struct TrailSql {
   std::string_view select_entry_nodes;
   /** The entry columns, in TrailEntry order, for SELECT lists. */
   std::string_view entry_columns;
-  /** Entries with seq > :after, ordered by seq, at most :limit (verification pages). */
+  /** Entries with seq > :after, ordered by seq, at most :limit, with `nodes` last (verification pages). */
   std::string_view select_entries_after;
   std::string_view select_entry;  ///< binds :seq
   std::string_view insert_checkpoint;
@@ -41,9 +43,16 @@ const TrailSql& trail_sql_mysql();
 /** Fragments of the filtered list query (GET /api/v1/trail), the same on both backends. */
 namespace trail_filter_sql {
 inline constexpr std::string_view where_after = " WHERE seq > :after";
-inline constexpr std::string_view entity_type = " AND entity_type = :entity_type";
+/** The entries that changed an entity (of a type, or one entity: then `entity_id` follows), by trail_index.
+ */
+inline constexpr std::string_view entity_type =
+    " AND seq IN (SELECT seq FROM trail_index WHERE entity_type = :entity_type";
 inline constexpr std::string_view entity_id = " AND entity_id = :entity_id";
-/** The official's own entries, or any entry whose patch holds the official's id as a JSON string. */
+inline constexpr std::string_view entity_end = ")";
+/**
+ * The official's own entries of the layout before migration 0009, or any entry whose patch holds the
+ * official's id as a JSON string (a change set that changed the official names it as the change's "id").
+ */
 inline constexpr std::string_view official =
     " AND ((entity_type = 'official' AND entity_id = :official_id) OR patch LIKE :official_pattern "
     "ESCAPE '!')";

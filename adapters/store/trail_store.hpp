@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -23,32 +24,52 @@ class session;
 
 namespace pactwatch::store {
 
-/**
- * Appends the trail entry of `change` in the caller's open transaction on `sql`: locks the chain head
- * (MySQL: SELECT … FOR UPDATE; SQLite: the writer lock the transaction holds), seals the entry with the JSON
- * Patch before→after (creation: one `add` at ""), inserts it with the Merkle nodes it completes (its
- * `nodes` column) and moves the head. Returns the entry's seq. Must run inside a write transaction: the
- * caller's commit or rollback decides for the change and its entry together.
- */
-domain::Result<std::uint64_t> append_trail_entry(soci::session& sql, const WriteContext& context,
-                                                 const ChangeRecord& change);
-
 class StatementCache;
 
 /**
- * The trail appends of one write transaction (LedgerTransaction holds one): the same entries, hashes and
- * Merkle nodes as append_trail_entry, but the chain head is read (and locked) once, the head and the right
+ * Appends ONE change-set entry holding `changes` (docs/TRAIL.md §2.4; more than one past the size bound,
+ * §8.2) in the caller's open transaction on `sql`: locks the chain head (MySQL: SELECT … FOR UPDATE;
+ * SQLite: the writer lock the transaction holds), seals the entry, inserts it with the Merkle nodes it
+ * completes and its trail_index rows, and moves the head. `action` names the change set ("" : the first
+ * change's action). Returns the last entry's seq (0 when `changes` is empty). Must run inside a write
+ * transaction: the caller's commit or rollback decides for the changes and their entry together.
+ */
+domain::Result<std::uint64_t> append_change_set(soci::session& sql, const WriteContext& context,
+                                                std::span<const ChangeRecord> changes,
+                                                const std::string& action = {});
+
+/**
+ * The trail appends of one write transaction (LedgerTransaction holds one; a group commit shares one): the
+ * changes recorded are gathered into change sets (docs/TRAIL.md §2.4), and each change set becomes one
+ * entry when it is sealed — by seal(), which LedgerStore::write calls after each write's work and the sync
+ * store after each record, or by finish(). The chain head is read (and locked) once, the head and the right
  * edge of the Merkle tree stay in memory, the statements are prepared once, and the head row is written
- * back once, by finish(), which must run before the commit. Entries, each with the nodes it completes, are
- * buffered and written with multi-row INSERTs (every 64 entries, and by finish()): nothing reads them back
- * in the transaction.
+ * back once, by finish(), which must run before the commit. Entries, each with the nodes it completes and
+ * its trail_index rows, are buffered and written with multi-row INSERTs (every 64 entries or 4 MiB of
+ * patches, and by finish()): nothing reads them back in the transaction.
  */
 class TrailAppender {
  public:
+  /** A change set is sealed early (and continued in a next entry) past this many changes… */
+  static constexpr std::size_t kMaxChanges = 256;
+  /** …or once its patch text reached this many bytes. */
+  static constexpr std::size_t kMaxPatchBytes = 1 << 20;
+
   explicit TrailAppender(StatementCache& statements) : statements_(statements) {}
-  /** Appends the entry of `change`; returns its seq. */
-  domain::Result<std::uint64_t> append(const WriteContext& context, const ChangeRecord& change);
-  /** Writes the chain head when entries were appended. */
+  /**
+   * Adds `change`, made by `context`'s writer, to the open change set (opening one). A change by another
+   * writer (other actor, request, reason or time) seals the open set first.
+   */
+  domain::Result<void> record(const WriteContext& context, const ChangeRecord& change);
+  /**
+   * Names the open (or next) change set's action, e.g. "sync.import" (without a name an entry's action is
+   * its first change's, "<type>.<op>"), and its reason when `reason` is not empty (else the writer's). Kept
+   * until the set is sealed.
+   */
+  void name_change_set(std::string action, std::string reason = {});
+  /** Seals the open change set into its entry; returns the entry's seq, or 0 when the set is empty. */
+  domain::Result<std::uint64_t> seal();
+  /** Seals the open change set and writes the chain head when entries were appended. */
   domain::Result<void> finish();
 
   /**
@@ -57,26 +78,44 @@ class TrailAppender {
    */
   void mark();
   /**
-   * Takes back every append since mark(): the head and the Merkle edge return to their marked state, the
-   * entries buffered since are dropped, and the earlier writes' entries that a flush wrote after the mark
-   * (the ROLLBACK TO removed those rows too) are buffered again.
+   * Takes back every append since mark(): the open change set is dropped, the head and the Merkle edge
+   * return to their marked state, the entries buffered since are dropped, and the earlier writes' entries
+   * that a flush wrote after the mark (the ROLLBACK TO removed those rows too) are buffered again.
    */
   void restore();
 
  private:
-  /** Writes the buffered entries and nodes with multi-row INSERTs. */
+  /** Writes the buffered entries, nodes and index rows with multi-row INSERTs. */
   void flush();
+  /** Seals the open set (keeping its name for a continuation when `keep_name`). */
+  domain::Result<std::uint64_t> seal_open(bool keep_name);
 
   /** An entry waiting for the multi-row INSERT, with the Merkle nodes it completed (its `nodes` column). */
   struct PendingEntry {
     trail::TrailEntry entry;
-    std::string nodes;  ///< levels 1, 2, … as 64 hex digits each
+    std::string nodes;                    ///< levels 1, 2, … as 64 hex digits each
+    std::vector<trail::EntityRef> index;  ///< its trail_index rows: every entity it changed, once
+  };
+  /** The change set being gathered. */
+  struct OpenSet {
+    WriteContext context;
+    trail::EntityRef first;
+    std::string first_action;  ///< "<type>.<op>" of the first change
+    std::vector<trail::EntityRef> entities;
+    std::string patch;  ///< "[" and the changes' canonical text so far, comma-separated
+    std::size_t changes = 0;
   };
   /** The stored node (level >= 1, idx): in its completing entry's row, or (older entries) in trail_nodes. */
   trail::Hash stored_node(int level, long long idx);
+  /** Reads (and on MySQL locks) the chain head, once per transaction. */
+  void read_head();
 
   StatementCache& statements_;
+  std::optional<OpenSet> open_;
+  std::string name_;    ///< the action of the open or next change set; "" : its first change's
+  std::string reason_;  ///< the reason of the open or next change set; "" : its writer's
   std::vector<PendingEntry> pending_entries_;
+  std::size_t pending_bytes_ = 0;  ///< patch text buffered in pending_entries_
   bool head_read_ = false;
   std::uint64_t head_seq_ = 0;
   trail::Hash head_hash_{};
@@ -164,7 +203,10 @@ class TrailStore {
   domain::Result<trail::ChainHead> head();
   domain::Result<TrailPage> entries(const TrailFilter& filter);
   domain::Result<trail::TrailEntry> entry(std::uint64_t seq);
-  /** The entity's entries in seq order; with `as_of` (RFC 3339 UTC, ms) only those with time <= as_of. */
+  /**
+   * The entries that changed the entity (trail_index: change sets naming it, and entries of the earlier
+   * layout about it) in seq order; with `as_of` (RFC 3339 UTC, ms) only those with time <= as_of.
+   */
   domain::Result<std::vector<trail::TrailEntry>> entity_history(const std::string& type,
                                                                 const std::string& id,
                                                                 const std::string& as_of = {});
@@ -197,10 +239,11 @@ class TrailStore {
 
   /**
    * For an entity that lives outside the database (the configuration, docs/TRAIL.md §8.6): folds its
-   * entries into its last recorded state and, when `state` differs, appends ONE entry with `action` (e.g.
-   * "config.changed") whose patch turns the recorded state into `state` (the first entry adds the whole
-   * state). One write transaction holds the append lock from the read to the append, so two instances
-   * starting at once record a change once. Returns the new entry's seq, or 0 when nothing changed.
+   * entries into its last recorded state and, when `state` differs, appends ONE entry, a change set of one
+   * change with `action` (e.g. "config.changed") whose patch turns the recorded state into `state` (the
+   * first entry adds the whole state). One write transaction holds the append lock from the read to the
+   * append, so two instances starting at once record a change once. Returns the new entry's seq, or 0 when
+   * nothing changed.
    */
   domain::Result<std::uint64_t> record_state(const WriteContext& context, const std::string& type,
                                              const std::string& id, const std::string& action,
@@ -210,7 +253,12 @@ class TrailStore {
   Database& database_;
 };
 
-/** The state of an entity after applying `entries`' patches in order, starting from null (TRAIL.md §3). */
-domain::Result<nlohmann::json> rebuild_state(const std::vector<trail::TrailEntry>& entries);
+/**
+ * The state of `entity` after applying, in order and starting from null, the patches `entries` hold for it
+ * (TRAIL.md §3): in a change set the patch of each change naming it, in an entry of the earlier layout about
+ * it its whole patch.
+ */
+domain::Result<nlohmann::json> rebuild_state(const std::vector<trail::TrailEntry>& entries,
+                                             const trail::EntityRef& entity);
 
 }  // namespace pactwatch::store

@@ -275,6 +275,13 @@ bool ChainVerifier::add(const StoredEntryView& row) {
   return add(to_entry(row));
 }
 
+std::optional<std::span<const Hash>> ChainVerifier::completed_nodes(std::uint64_t seq) const {
+  const State& s = *state_;
+  if (!s.after_failure.empty() || s.report.finding || seq == 0 || seq + 1 != s.expected_seq)
+    return std::nullopt;
+  return s.tree.completed();
+}
+
 VerificationReport ChainVerifier::finish() {
   State& s = *state_;
   if (!s.started) s.report.finding = s.checkpoints.at(s.tree, s.report.checkpoints_verified);

@@ -80,6 +80,12 @@ class ChainVerifier {
    * parses no hex; any mismatch is handed to add(to_entry(row)), which decides exactly as before.
    */
   bool add(const StoredEntryView& row);
+  /**
+   * The interior Merkle nodes entry `seq` completed (MerkleFrontier::completed), when `seq` is the last
+   * entry verified so far: what the store compares with the nodes it keeps in that entry's row. nullopt
+   * once a problem was found, or for any other seq.
+   */
+  std::optional<std::span<const Hash>> completed_nodes(std::uint64_t seq) const;
   /** Classifies the problem, if any, checks the remaining checkpoints and the head, and reports. */
   VerificationReport finish();
 

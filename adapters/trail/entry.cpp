@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "adapters/trail/canonical_json.hpp"
+#include "adapters/trail/change_set.hpp"
 
 namespace pactwatch::trail {
 namespace {
@@ -108,15 +109,18 @@ domain::Result<TrailEntry> seal_entry(const EntryDraft& draft, std::uint64_t seq
   if (draft.entity.type.empty() || draft.entity.id.empty()) {
     return domain::fail(domain::ErrorCode::invalid, "entity type and id must not be empty", "entity");
   }
-  if (!draft.patch.is_array()) {
-    return domain::fail(domain::ErrorCode::invalid, "a JSON Patch is an array of operations", "patch");
-  }
-  for (std::size_t i = 0; i < draft.patch.size(); ++i) {
-    const json& op = draft.patch[i];
-    if (!op.is_object() || !op.contains("op") || !op["op"].is_string() || !op.contains("path") ||
-        !op["path"].is_string()) {
-      return domain::fail(domain::ErrorCode::invalid, "an operation needs string \"op\" and \"path\"",
-                          "patch/" + std::to_string(i));
+  if (draft.canonical_patch.empty()) {
+    if (!draft.patch.is_array()) {
+      return domain::fail(domain::ErrorCode::invalid, "a JSON Patch is an array of operations", "patch");
+    }
+    const bool changes = is_change_set(draft.patch);
+    for (std::size_t i = 0; i < draft.patch.size() && !changes; ++i) {
+      const json& op = draft.patch[i];
+      if (!op.is_object() || !op.contains("op") || !op["op"].is_string() || !op.contains("path") ||
+          !op["path"].is_string()) {
+        return domain::fail(domain::ErrorCode::invalid, "an operation needs string \"op\" and \"path\"",
+                            "patch/" + std::to_string(i));
+      }
     }
   }
   TrailEntry entry;
@@ -128,13 +132,17 @@ domain::Result<TrailEntry> seal_entry(const EntryDraft& draft, std::uint64_t seq
   entry.entity = draft.entity;
   entry.request_id = draft.request_id;
   entry.reason = draft.reason;
-  auto patch = canonical_json(draft.patch);
-  if (!patch) {
-    domain::Error e = patch.error();
-    e.field = "patch" + e.field;
-    return std::unexpected(std::move(e));
+  if (!draft.canonical_patch.empty()) {
+    entry.patch = draft.canonical_patch;
+  } else {
+    auto patch = canonical_json(draft.patch);
+    if (!patch) {
+      domain::Error e = patch.error();
+      e.field = "patch" + e.field;
+      return std::unexpected(std::move(e));
+    }
+    entry.patch = std::move(*patch);
   }
-  entry.patch = std::move(*patch);
   entry.prev_hash = prev_hash;
   EntryHasher hasher;
   auto hash = hasher.hash(entry);

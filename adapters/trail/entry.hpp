@@ -58,12 +58,17 @@ struct EntryDraft {
   std::string request_id;
   std::string reason;
   nlohmann::json patch = nlohmann::json::array();
+  /**
+   * When not empty, the patch as canonical JSON text, taken as it is instead of `patch`: a change set whose
+   * changes canonical_change (change_set.hpp) wrote and checked, joined as "[c1,c2,…]".
+   */
+  std::string canonical_patch;
 };
 
 /**
  * The next entry of a chain whose head is (seq - 1, prev_hash): canonicalises the patch, formats the time
- * and computes the hash. ErrorCode::invalid when the patch is not an array of operations or holds floats,
- * a text field is not UTF-8, or action or entity is empty.
+ * and computes the hash. ErrorCode::invalid when the patch is not an array of RFC 6902 operations or of
+ * changes (§2.4) or holds floats, a text field is not UTF-8, or action or entity is empty.
  */
 domain::Result<TrailEntry> seal_entry(const EntryDraft& draft, std::uint64_t seq, const Hash& prev_hash);
 

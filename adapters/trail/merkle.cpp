@@ -91,10 +91,12 @@ void MemoryMerkleTree::reserve(std::uint64_t leaves) {
 
 void MerkleFrontier::append_leaf_hash(const Hash& leaf_hash) {
   Hash current = leaf_hash;
+  completed_count_ = 0;
   // Each trailing one bit of the old size is a complete subtree of the same height as `current`.
   for (std::uint64_t s = size_; s & 1; s >>= 1) {
     current = merkle_node_hash(nodes_.back(), current);
     nodes_.pop_back();
+    completed_[completed_count_++] = current;
   }
   nodes_.push_back(current);
   ++size_;

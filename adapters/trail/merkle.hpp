@@ -2,6 +2,7 @@
 // The RFC 9162 Merkle tree over trail entries (docs/TRAIL.md §4): leaf i is the 32-byte hash of the entry
 // with seq i + 1. Proof generation works on any MerkleSource; verification needs only hashes.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -70,10 +71,18 @@ class MerkleFrontier {
   std::uint64_t size() const { return size_; }
   /** MTH of the leaves appended so far; the empty tree's root is SHA-256 of the empty string. */
   Hash root() const;
+  /**
+   * The interior nodes the last append completed, level 1 first: for leaf index i (size i + 1), node
+   * (L, ((i + 1) >> L) - 1) for L = 1 … the trailing zero bits of i + 1 — what the store keeps in the row of
+   * that entry (docs/TRAIL.md §8.1). Empty before any append and after an append of an even index.
+   */
+  std::span<const Hash> completed() const { return {completed_.data(), completed_count_}; }
 
  private:
   std::vector<Hash> nodes_;  // complete subtrees, largest first; sizes are the set bits of size_
   std::uint64_t size_ = 0;
+  std::array<Hash, 64> completed_{};
+  std::size_t completed_count_ = 0;
 };
 
 /** MTH(D[begin:end]) from a source (RFC 9162 §2.1.1); MTH of no leaves is SHA-256(""). */

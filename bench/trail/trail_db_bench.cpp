@@ -139,7 +139,8 @@ void write_once(soci::session& sql, std::int64_t i, bool with_trail) {
       soci::use(id, "id"), soci::use(name, "name"), soci::use(region, "region"), soci::use(kind, "kind"),
       soci::use(now, "now"), soci::use(now, "now2");
   if (with_trail) {
-    auto seq = store::append_trail_entry(sql, context(i), {"create", "body", id, nullptr, body_json(id)});
+    const store::ChangeRecord change{"create", "body", id, nullptr, body_json(id)};
+    auto seq = store::append_change_set(sql, context(i), std::span<const store::ChangeRecord>(&change, 1));
     if (!seq) throw std::runtime_error(seq.error().message);
   }
   sql << "COMMIT";

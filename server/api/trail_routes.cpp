@@ -305,7 +305,8 @@ Response entity_history(TrailApi& api, const Request& request) {
                             "the history has more than " + std::to_string(api.options.max_history) +
                                 " entries; use GET /api/v1/trail?entity=" + type + ":" + id);
   }
-  auto state = store::rebuild_state(*entries);
+  // A change set may change several entities: only this entity's changes are folded.
+  auto state = store::rebuild_state(*entries, {type, id});
   if (!state) return error_response(request, state.error());
   json items = json::array();
   for (const auto& e : *entries)

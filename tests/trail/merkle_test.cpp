@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -169,8 +170,9 @@ TEST(MerkleTree, BoundaryCases) {
   EXPECT_EQ(merkle_root(tree, 2).error().code, domain::ErrorCode::not_found);
 }
 
-// Verifies that the stored levels hold exactly the complete subtrees and that the frontier's root, the
-// stored tree and a leaf-only source agree at every size (the store will keep the same levels).
+// Verifies that the stored levels hold exactly the complete subtrees, that the frontier's root, the stored
+// tree and a leaf-only source agree at every size (the store keeps the same levels), and that the frontier
+// names the nodes each append completed (what verification compares with the stored ones).
 TEST(MerkleTree, LevelsFrontierAndLeafOnlySourceAgree) {
   MemoryMerkleTree tree;
   MerkleFrontier frontier;
@@ -180,6 +182,12 @@ TEST(MerkleTree, LevelsFrontierAndLeafOnlySourceAgree) {
     frontier.append(leaf_data(i));
     ASSERT_EQ(frontier.root(), *merkle_root(tree, i + 1)) << i;
     ASSERT_EQ(*merkle_root(leaves, i + 1), *merkle_root(tree, i + 1)) << i;
+    // The nodes this append completed: (L, ((i + 1) >> L) - 1) for L = 1 … trailing zeros of i + 1.
+    const auto completed = frontier.completed();
+    ASSERT_EQ(completed.size(), static_cast<std::size_t>(std::countr_zero(i + 1))) << i;
+    for (std::size_t l = 1; l <= completed.size(); ++l)
+      EXPECT_EQ(completed[l - 1], tree.subtree(static_cast<unsigned>(l), ((i + 1) >> l) - 1))
+          << i << " " << l;
   }
   for (unsigned level = 0; level < tree.levels(); ++level)
     EXPECT_EQ(tree.level(level).size(), 100u >> level);

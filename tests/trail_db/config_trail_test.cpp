@@ -53,7 +53,12 @@ TEST_F(ConfigTrailTest, RecordsEachChangeOnceWithItsPatch) {
   EXPECT_EQ(created.entity.type, "config");
   EXPECT_EQ(created.actor.name, "system:pw-test-host");
   EXPECT_EQ(created.role, "system");
-  const json created_patch = json::parse(created.patch);
+  // A change set of one change, the configuration's: its patch adds the whole state.
+  const json created_set = json::parse(created.patch);
+  ASSERT_EQ(created_set.size(), 1u);
+  EXPECT_EQ(created_set[0]["type"], "config");
+  EXPECT_EQ(created_set[0]["op"], "changed");
+  const json created_patch = created_set[0]["patch"];
   ASSERT_EQ(created_patch.size(), 1u);
   EXPECT_EQ(created_patch[0]["op"], "add");
   EXPECT_EQ(created_patch[0]["value"]["rectification_working_days"], "15");
@@ -67,7 +72,7 @@ TEST_F(ConfigTrailTest, RecordsEachChangeOnceWithItsPatch) {
             "2026-11-26T07:00:00.000Z");
   ASSERT_EQ(changed.seq, 2u);
   const auto entry = store::TrailStore(*db_).entry(2).value();
-  EXPECT_EQ(json::parse(entry.patch),
+  EXPECT_EQ(json::parse(entry.patch)[0]["patch"],
             json::parse(R"([{"op":"replace","path":"/rectification_working_days","value":"20"}])"));
   EXPECT_EQ(entry.time, "2026-11-26T07:00:00.000Z");
   EXPECT_THAT(entry.reason, HasSubstr("rectification_working_days (PACTWATCH_RECTIFICATION_WORKING_DAYS)"));
@@ -82,7 +87,9 @@ TEST_F(ConfigTrailTest, RecordsEachChangeOnceWithItsPatch) {
   // The state folded from the entries is the configuration last recorded.
   auto history = store::TrailStore(*db_).entity_history("config", "host:pw-test-host");
   ASSERT_TRUE(history);
-  EXPECT_EQ(store::rebuild_state(*history).value()["rectification_working_days"], "20");
+  EXPECT_EQ(
+      store::rebuild_state(*history, {"config", "host:pw-test-host"}).value()["rectification_working_days"],
+      "20");
   EXPECT_TRUE(store::TrailStore(*db_).verify({}).value().ok());
 }
 

@@ -12,6 +12,7 @@
 
 #include "adapters/store/token_store.hpp"
 #include "adapters/sync/file_import.hpp"
+#include "adapters/trail/change_set.hpp"
 #include "adapters/trail/merkle.hpp"
 #include "domain/identifiers.hpp"
 #include "server/cli_token.hpp"
@@ -328,11 +329,13 @@ struct WriteRecipe {
   std::function<std::vector<std::string>(const json&)> entities = [](const json& answer) {
     return std::vector<std::string>{answer.at("id")};
   };
+  /** The writes (LedgerStore::write, one change set each) the request makes: its entries. */
+  std::uint64_t writes = 1;
 };
 
 // Verifies no write without its entry: every non-GET route of the executable's router has a recipe here (a
-// new write route fails this test until it gets one), each successful write appends exactly one entry
-// naming its entity, and the token commands append one entry each.
+// new write route fails this test until it gets one), each successful write appends exactly one entry — its
+// change set — listing every entity it names once, found by entity, and the token commands append one each.
 TEST_F(TrailApiTest, EveryWriteRouteAndCommandAppendsExactlyOneEntry) {
   const std::string body_id = new_body("楚雄市财政局");
   const std::string org_id = create(
@@ -495,7 +498,8 @@ TEST_F(TrailApiTest, EveryWriteRouteAndCommandAppendsExactlyOneEntry) {
         [&] {
           return json{{"commitment_id", cid}, {"kind", "fulfilled"}, {"on", "2026-06-20"}};
         },
-        "", kPlatform}},
+        "", kPlatform, [](const json& answer) { return std::vector<std::string>{answer.at("id")}; },
+        2}},  // the fact's write, then the write of the breach its detection opens
       {"POST /api/v1/breaches/{id}/actions/{action}",
        {"POST", "/api/v1/breaches/" + breach_id + "/actions/verify",
         [] {
@@ -543,14 +547,33 @@ TEST_F(TrailApiTest, EveryWriteRouteAndCommandAppendsExactlyOneEntry) {
     if (!w.if_match.empty()) headers.emplace_back("If-Match", w.if_match);
     auto r = call(w.method, w.target, w.token, w.body().dump(), headers);
     ASSERT_LT(r.status, 300) << key << ": " << r.status << " " << r.body;
-    // One entry per entity changed: exactly one for each entity the route names (a fact that opens a breach
-    // also records the breach's entry, in the same transaction).
-    EXPECT_GT(head(), before) << key << " appended no trail entry";
+    // One write, one change set: exactly one entry per write of the request (of the same request id),
+    // listing each entity the route names exactly once, and found by that entity.
+    ASSERT_EQ(head(), before + w.writes) << key << " must append exactly " << w.writes << " trail entries";
+    std::vector<std::pair<std::uint64_t, json>> changes;  // (seq, change) of every new entry
+    for (std::uint64_t seq = before + 1; seq <= head(); ++seq) {
+      const auto entry = store::TrailStore(*database_).entry(seq).value();
+      EXPECT_EQ(entry.request_id, store::TrailStore(*database_).entry(before + 1)->request_id) << key;
+      const json set = json::parse(entry.patch);
+      ASSERT_TRUE(trail::is_change_set(set)) << key << ": " << entry.patch;
+      for (const auto& c : set)
+        changes.emplace_back(seq, c);
+    }
     for (const std::string& id : w.entities(r.json())) {
+      std::string type;
+      std::uint64_t at = 0;
       int own = 0;
-      for (std::uint64_t seq = before + 1; seq <= head(); ++seq)
-        own += store::TrailStore(*database_).entry(seq).value().entity.id == id ? 1 : 0;
-      EXPECT_EQ(own, 1) << key << " must append exactly one trail entry for " << id;
+      for (const auto& [seq, c] : changes) {
+        if (c.at("id") != id) continue;
+        ++own;
+        type = c.at("type");
+        at = seq;
+      }
+      EXPECT_EQ(own, 1) << key << " must list " << id << " exactly once in its entries";
+      if (own == 1) {
+        EXPECT_THAT(seqs("/api/v1/trail?entity=" + type + ":" + id, 50), ::testing::Contains(at))
+            << key << ": the entry is not found by its entity " << id;
+      }
     }
   }
   EXPECT_THAT(uncovered, ::testing::IsEmpty()) << "write routes without a trail check";
@@ -566,6 +589,7 @@ TEST_F(TrailApiTest, EveryWriteRouteAndCommandAppendsExactlyOneEntry) {
       << err.str();
   EXPECT_EQ(head(), before + 1);
   const auto created = store::TrailStore(*database_).entry(before + 1).value();
+  EXPECT_EQ(created.entity.type, "token");
   EXPECT_EQ(created.action, "token.create");
   EXPECT_THAT(created.patch, ::testing::Not(::testing::HasSubstr("pw_")));  // never the secret
   ASSERT_EQ(server::run_token_command(std::vector<std::string>{"revoke", created.entity.id}, env, out, err),

@@ -1,6 +1,6 @@
 #pragma once
 // Helpers of the trail database tests: appending entries through the real write path
-// (LedgerStore::write → LedgerTransaction → append_trail_entry), tampering with rows by SQL, and running
+// (LedgerStore::write → LedgerTransaction → TrailAppender), tampering with rows by SQL, and running
 // `pactwatch trail verify` in-process against the test database.
 
 #include <gtest/gtest.h>
@@ -31,17 +31,28 @@ inline store::WriteContext context_at(int ms, std::string token = "t_sup",
           domain::format_instant(t)};
 }
 
-/** Appends one change through LedgerStore::write, as every ledger write does; fails the test on error. */
-inline void append_change(store::Database& db, const store::WriteContext& context,
-                          store::ChangeRecord change) {
+/**
+ * Records `changes` in ONE write through LedgerStore::write, as every ledger write does (one change set, one
+ * entry unless it passes the bound); fails the test on error.
+ */
+inline void append_changes(store::Database& db, const store::WriteContext& context,
+                           const std::vector<store::ChangeRecord>& changes) {
   store::LedgerStore ledger(db);
   auto r = ledger.write(context, std::nullopt,
                         [&](store::LedgerTransaction& tx) -> domain::Result<store::StoredResponse> {
-                          if (auto ok = tx.record_external_change(change); !ok)
-                            return std::unexpected(ok.error());
+                          for (const auto& change : changes) {
+                            if (auto ok = tx.record_external_change(change); !ok)
+                              return std::unexpected(ok.error());
+                          }
                           return store::StoredResponse{};
                         });
   ASSERT_TRUE(r) << r.error().message;
+}
+
+/** Appends one change through LedgerStore::write; fails the test on error. */
+inline void append_change(store::Database& db, const store::WriteContext& context,
+                          store::ChangeRecord change) {
+  append_changes(db, context, {std::move(change)});
 }
 
 /** Appends `n` entries: creations of bodies bod_0…, then updates of them (so patches vary). */

@@ -3,11 +3,14 @@
 // tests/trail), proofs, checkpoints and the checkpoint policy.
 #include "adapters/store/trail_store.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <set>
 #include <thread>
 
+#include "adapters/trail/change_set.hpp"
+#include "adapters/trail/json_patch.hpp"
 #include "adapters/trail/merkle.hpp"
 #include "server/api/trail_routes.hpp"
 #include "tests/trail_db/trail_db_support.hpp"
@@ -27,8 +30,8 @@ class TrailStoreTest : public ::testing::Test {
   std::unique_ptr<store::Database> db_;
 };
 
-// Verifies each write appends one entry: seq 1…n without gaps, linked, the head on the last, and the whole
-// trail verifies; creation is one `add` at "" and an update the diff.
+// Verifies each write appends one entry, a change set of its one change: seq 1…n without gaps, linked, the
+// head on the last, and the whole trail verifies; creation is one `add` at "" and an update the diff.
 TEST_F(TrailStoreTest, AppendsAreGapFreeLinkedAndVerify) {
   append_entries(*db_, 12);
   const auto entries = all_entries();
@@ -38,9 +41,14 @@ TEST_F(TrailStoreTest, AppendsAreGapFreeLinkedAndVerify) {
     EXPECT_EQ(entries[i].prev_hash, i == 0 ? trail::kZeroHash : entries[i - 1].hash);
   }
   EXPECT_EQ(entries[0].action, "body.create");
-  EXPECT_EQ(entries[0].patch, R"([{"op":"add","path":"","value":{"id":"bod_0","name":"v0"}}])");
+  EXPECT_EQ(
+      entries[0].patch,
+      R"([{"id":"bod_0","op":"create","patch":[{"op":"add","path":"","value":{"id":"bod_0","name":"v0"}}],)"
+      R"("type":"body"}])");
   EXPECT_EQ(entries[5].action, "body.update");
-  EXPECT_EQ(entries[5].patch, R"([{"op":"replace","path":"/name","value":"v5"}])");
+  EXPECT_EQ(
+      entries[5].patch,
+      R"([{"id":"bod_0","op":"update","patch":[{"op":"replace","path":"/name","value":"v5"}],"type":"body"}])");
   auto head = store::TrailStore(*db_).head();
   ASSERT_TRUE(head);
   EXPECT_EQ(head->seq, 12u);
@@ -188,6 +196,269 @@ TEST_F(TrailStoreTest, NodesWrittenBeforeMigration0008AreStillRead) {
   auto verified = store::TrailStore(*db_).verify({});
   ASSERT_TRUE(verified) << verified.error().message;
   EXPECT_TRUE(verified->ok()) << verified->tree_nodes_problem;
+  // Every older node is checked too: one altered in trail_nodes is named with the row it belongs to.
+  run_sql(*db_, "UPDATE trail_nodes SET hash = '" + std::string(64, 'a') + "' WHERE level = 2 AND idx = 1");
+  auto altered = store::TrailStore(*db_).verify({});
+  ASSERT_TRUE(altered) << altered.error().message;
+  EXPECT_TRUE(altered->report.ok());
+  EXPECT_FALSE(altered->ok());
+  EXPECT_THAT(altered->tree_nodes_problem, ::testing::HasSubstr("(level 2, index 1) of the row of seq 8"));
+}
+
+std::vector<std::uint64_t> seqs_of(const std::vector<trail::TrailEntry>& entries) {
+  std::vector<std::uint64_t> out;
+  for (const auto& e : entries)
+    out.push_back(e.seq);
+  return out;
+}
+
+/** The seqs of the entries `filter` selects (one page of up to 1000). */
+std::vector<std::uint64_t> listed(store::Database& db, store::TrailFilter filter) {
+  filter.limit = 1000;
+  auto page = store::TrailStore(db).entries(filter);
+  EXPECT_TRUE(page) << page.error().message;
+  return page ? seqs_of(page->items) : std::vector<std::uint64_t>{};
+}
+
+store::TrailFilter entity_filter(std::string type, std::string id = {}) {
+  store::TrailFilter f;
+  f.entity_type = std::move(type);
+  f.entity_id = std::move(id);
+  return f;
+}
+
+/** The state of one entity rebuilt from its history (TrailStore::entity_history, rebuild_state). */
+nlohmann::json state_of(store::Database& db, const std::string& type, const std::string& id) {
+  auto history = store::TrailStore(db).entity_history(type, id);
+  EXPECT_TRUE(history) << history.error().message;
+  if (!history) return nullptr;
+  auto state = store::rebuild_state(*history, {type, id});
+  EXPECT_TRUE(state) << state.error().message;
+  return state ? *state : nlohmann::json(nullptr);
+}
+
+// Verifies one write is ONE entry listing every entity it changed as {type, id, op, patch}, in order: the
+// entry's action and entity are its first change's; queries by entity (with and without id) find it through
+// trail_index; each entity's state folds only its own changes, also across later entries.
+TEST_F(TrailStoreTest, OneWriteIsOneChangeSetEntry) {
+  append_changes(
+      *db_, context_at(1),
+      {{"create", "body", "bod_a", nullptr, {{"id", "bod_a"}, {"name", "v1"}}},
+       {"create", "official", "off_a", nullptr, {{"id", "off_a"}, {"name", "张建国"}}},
+       {"update", "body", "bod_a", {{"id", "bod_a"}, {"name", "v1"}}, {{"id", "bod_a"}, {"name", "v2"}}}});
+  auto entries = all_entries();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].action, "body.create");
+  EXPECT_EQ(entries[0].entity, (trail::EntityRef{"body", "bod_a"}));
+  const auto patch = nlohmann::json::parse(entries[0].patch);
+  ASSERT_TRUE(trail::is_change_set(patch)) << entries[0].patch;
+  ASSERT_EQ(patch.size(), 3u);
+  EXPECT_EQ(
+      patch[1],
+      (nlohmann::json{
+          {"type", "official"},
+          {"id", "off_a"},
+          {"op", "create"},
+          {"patch", {{{"op", "add"}, {"path", ""}, {"value", {{"id", "off_a"}, {"name", "张建国"}}}}}}}));
+  EXPECT_EQ(patch[2].at("op"), "update");
+  EXPECT_EQ(patch[2].at("patch"), nlohmann::json::parse(R"([{"op":"replace","path":"/name","value":"v2"}])"));
+
+  append_change(*db_, context_at(2),
+                {"update",
+                 "official",
+                 "off_a",
+                 {{"id", "off_a"}, {"name", "张建国"}},
+                 {{"id", "off_a"}, {"name", "张建國"}}});
+  EXPECT_EQ(listed(*db_, entity_filter("body", "bod_a")), (std::vector<std::uint64_t>{1}));
+  EXPECT_EQ(listed(*db_, entity_filter("official", "off_a")), (std::vector<std::uint64_t>{1, 2}));
+  EXPECT_EQ(listed(*db_, entity_filter("official")), (std::vector<std::uint64_t>{1, 2}));
+  EXPECT_EQ(listed(*db_, entity_filter("body")), (std::vector<std::uint64_t>{1}));
+  EXPECT_TRUE(listed(*db_, entity_filter("agreement")).empty());
+  EXPECT_TRUE(listed(*db_, entity_filter("body", "bod_b")).empty());
+  EXPECT_EQ(state_of(*db_, "body", "bod_a"), (nlohmann::json{{"id", "bod_a"}, {"name", "v2"}}));
+  EXPECT_EQ(state_of(*db_, "official", "off_a"), (nlohmann::json{{"id", "off_a"}, {"name", "张建國"}}));
+  EXPECT_TRUE(store::TrailStore(*db_).verify({})->ok());
+}
+
+// Verifies a change set past its bound (TrailAppender::kMaxChanges) goes on in consecutive entries of the
+// same request, each indexed under its own changes, and the trail verifies.
+TEST_F(TrailStoreTest, ALargeChangeSetIsSplitIntoConsecutiveEntries) {
+  const std::size_t n = 2 * store::TrailAppender::kMaxChanges + 88;
+  std::vector<store::ChangeRecord> changes;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string id = "bod_" + std::to_string(i);
+    changes.push_back({"create", "body", id, nullptr, {{"id", id}}});
+  }
+  append_changes(*db_, context_at(7), changes);
+  const auto entries = all_entries();
+  ASSERT_EQ(entries.size(), 3u);
+  std::size_t total = 0;
+  for (const auto& e : entries) {
+    EXPECT_EQ(e.request_id, "req-7");
+    EXPECT_EQ(e.action, "body.create");
+    total += nlohmann::json::parse(e.patch).size();
+  }
+  EXPECT_EQ(total, n);
+  EXPECT_EQ(entries[1].entity.id, "bod_" + std::to_string(store::TrailAppender::kMaxChanges));
+  EXPECT_EQ(listed(*db_, entity_filter("body", "bod_300")), (std::vector<std::uint64_t>{2}));
+  EXPECT_EQ(listed(*db_, entity_filter("body")).size(), 3u);
+  EXPECT_TRUE(store::TrailStore(*db_).verify({})->ok());
+}
+
+/**
+ * Writes `changes` as the trail of the layout before migration 0009 (one entry per entity, its patch that
+ * entity's RFC 6902 patch, action "<type>.<action>"), each row with the Merkle nodes it completes as the
+ * appender of migration 0008 left them. The trail must be empty.
+ */
+void write_per_entity_trail(store::Database& db, const store::WriteContext& context,
+                            const std::vector<store::ChangeRecord>& changes) {
+  auto lease = db.acquire();
+  trail::MemoryMerkleTree tree;
+  trail::Hash prev = trail::kZeroHash;
+  for (const auto& c : changes) {
+    trail::EntryDraft d;
+    d.time = domain::parse_instant(context.now).value();
+    d.actor = {context.token_id, context.actor_name};
+    d.role = context.role;
+    d.action = c.entity_type + "." + c.action;
+    d.entity = {c.entity_type, c.entity_id};
+    d.request_id = context.request_id;
+    d.patch = c.before.is_null() ? nlohmann::json::array({{{"op", "add"}, {"path", ""}, {"value", c.after}}})
+                                 : trail::json_patch::diff(c.before, c.after);
+    const trail::TrailEntry e = trail::seal_entry(d, tree.size() + 1, prev).value();
+    prev = e.hash;
+    tree.append(e.hash);
+    std::string nodes;
+    for (unsigned level = 1; (e.seq & ((std::uint64_t{1} << level) - 1)) == 0; ++level)
+      nodes += trail::to_hex(tree.level(level)[(e.seq >> level) - 1]);
+    const long long seq = static_cast<long long>(e.seq);
+    const std::string prev_hex = trail::to_hex(e.prev_hash), hash_hex = trail::to_hex(e.hash);
+    *lease << "INSERT INTO trail_entries (seq, time, actor_token_id, actor_name, role, action, entity_type, "
+              "entity_id, request_id, reason, patch, prev_hash, hash, nodes) VALUES (:seq, :time, :token_id, "
+              ":name, :role, :action, :type, :id, :request_id, :reason, :patch, :prev_hash, :hash, :nodes)",
+        soci::use(seq, "seq"), soci::use(e.time, "time"), soci::use(e.actor.token_id, "token_id"),
+        soci::use(e.actor.name, "name"), soci::use(e.role, "role"), soci::use(e.action, "action"),
+        soci::use(e.entity.type, "type"), soci::use(e.entity.id, "id"), soci::use(e.request_id, "request_id"),
+        soci::use(e.reason, "reason"), soci::use(e.patch, "patch"), soci::use(prev_hex, "prev_hash"),
+        soci::use(hash_hex, "hash"), soci::use(nodes, "nodes");
+    *lease << "UPDATE trail_head SET seq = :seq, hash = :hash WHERE id = 1", soci::use(seq, "seq"),
+        soci::use(hash_hex, "hash");
+  }
+}
+
+/** A copy of the repository's migrations up to `last` (e.g. "0008"), in a new temporary directory. */
+std::filesystem::path migrations_up_to(const std::string& last) {
+  const auto dir = make_temp_dir("pactwatch-sql");
+  for (const char* backend : {"sqlite", "mysql"}) {
+    std::filesystem::create_directories(dir / backend);
+    for (const auto& f :
+         std::filesystem::directory_iterator(std::filesystem::path(source_sql_dir()) / backend)) {
+      if (f.path().filename().string().substr(0, 4) <= last) std::filesystem::copy(f.path(), dir / backend);
+    }
+  }
+  return dir;
+}
+
+// Verifies a trail written in the layout before migration 0009 (one entry per entity) stays readable and
+// verifiable after it: the migration indexes the old entries, change sets follow them, and queries by
+// entity, the official filter, entity histories (folding old whole patches and new sub-patches), every
+// proof and verification work across both layouts.
+TEST(TrailLayoutTest, EntriesBeforeMigration0009StayReadableAndVerifiable) {
+  TestDatabase database;
+  const auto old_sql = migrations_up_to("0008");
+  {
+    auto old_db = database.open(2, old_sql.string());
+    ASSERT_TRUE(old_db->migrate());
+    write_per_entity_trail(
+        *old_db, context_at(1),
+        {{"create", "body", "bod_0", nullptr, {{"id", "bod_0"}, {"name", "v0"}}},
+         {"create", "official", "off_1", nullptr, {{"id", "off_1"}, {"name", "张建国"}}},
+         {"create", "body", "bod_1", nullptr, {{"id", "bod_1"}, {"name", "w0"}}},
+         {"update", "body", "bod_0", {{"id", "bod_0"}, {"name", "v0"}}, {{"id", "bod_0"}, {"name", "v1"}}},
+         {"create", "agreement", "agr_1", nullptr, {{"id", "agr_1"}, {"official_id", "off_1"}}}});
+  }
+  std::filesystem::remove_all(old_sql);
+  auto db = database.open(4);
+  ASSERT_TRUE(db->migrate());  // 0009: trail_index gets the old entries
+  append_changes(
+      *db, context_at(2),
+      {{"update", "body", "bod_0", {{"id", "bod_0"}, {"name", "v1"}}, {{"id", "bod_0"}, {"name", "v2"}}},
+       {"create", "body", "bod_2", nullptr, {{"id", "bod_2"}, {"name", "x0"}}}});
+  for (int i = 0; i < 9; ++i)
+    append_change(*db, context_at(10 + i),
+                  {"update",
+                   "body",
+                   "bod_1",
+                   {{"id", "bod_1"}, {"name", "w" + std::to_string(i)}},
+                   {{"id", "bod_1"}, {"name", "w" + std::to_string(i + 1)}}});
+  const auto entries = all_trail_entries(*db);
+  ASSERT_EQ(entries.size(), 15u);
+  EXPECT_FALSE(trail::is_change_set(nlohmann::json::parse(entries[3].patch)));
+  EXPECT_TRUE(trail::is_change_set(nlohmann::json::parse(entries[5].patch)));
+
+  EXPECT_EQ(listed(*db, entity_filter("body", "bod_0")), (std::vector<std::uint64_t>{1, 4, 6}));
+  EXPECT_EQ(listed(*db, entity_filter("body", "bod_2")), (std::vector<std::uint64_t>{6}));
+  EXPECT_EQ(listed(*db, entity_filter("official")), (std::vector<std::uint64_t>{2}));
+  store::TrailFilter official;
+  official.official = "off_1";
+  EXPECT_EQ(listed(*db, official), (std::vector<std::uint64_t>{2, 5}));
+  EXPECT_EQ(state_of(*db, "body", "bod_0"), (nlohmann::json{{"id", "bod_0"}, {"name", "v2"}}));
+  EXPECT_EQ(state_of(*db, "body", "bod_1"), (nlohmann::json{{"id", "bod_1"}, {"name", "w9"}}));
+  EXPECT_EQ(state_of(*db, "agreement", "agr_1").at("official_id"), "off_1");
+
+  expect_stored_tree_matches(*db, entries);
+  auto verified = store::TrailStore(*db).verify({});
+  ASSERT_TRUE(verified) << verified.error().message;
+  EXPECT_TRUE(verified->ok()) << verified->tree_nodes_problem;
+  EXPECT_EQ(verified->report.entries_verified, 15u);
+}
+
+// Verifies `trail verify` checks every stored Merkle node, not only those the root needs: a row whose nodes
+// were emptied, or one node altered, is named (seq, level, index) while the chain itself stays intact.
+TEST_F(TrailStoreTest, VerifyNamesTheFirstBadStoredNode) {
+  store::LedgerStore ledger(*db_);
+  auto written = ledger.write(
+      context_at(1), std::nullopt, [](store::LedgerTransaction& tx) -> domain::Result<store::StoredResponse> {
+        for (int i = 0; i < 300; ++i) {
+          const std::string id = "bod_" + std::to_string(i);
+          if (auto r = tx.record_external_change({"create", "body", id, nullptr, {{"id", id}}}); !r)
+            return std::unexpected(r.error());
+          if (auto sealed = tx.end_change_set(); !sealed) return std::unexpected(sealed.error());
+        }
+        return store::StoredResponse{};
+      });
+  ASSERT_TRUE(written) << written.error().message;
+  store::TrailStore trail_store(*db_);
+  ASSERT_TRUE(trail_store.verify({})->ok());
+  std::string nodes_64, nodes_128;
+  {
+    auto lease = db_->acquire();
+    *lease << "SELECT nodes FROM trail_entries WHERE seq = 64", soci::into(nodes_64);
+    *lease << "SELECT nodes FROM trail_entries WHERE seq = 128", soci::into(nodes_128);
+  }
+  ASSERT_EQ(nodes_64.size(), 6u * 64);
+
+  // Row 128 completes nodes (1, 63) … (7, 0): no root of the 300 entries needs them, 128 proofs do.
+  run_sql(*db_, "UPDATE trail_entries SET nodes = '' WHERE seq = 128");
+  auto emptied = trail_store.verify({});
+  ASSERT_TRUE(emptied) << emptied.error().message;
+  EXPECT_TRUE(emptied->report.ok());
+  EXPECT_FALSE(emptied->ok());
+  EXPECT_THAT(emptied->tree_nodes_problem, ::testing::HasSubstr("(level 1, index 63) of the row of seq 128"));
+
+  run_sql(*db_, "UPDATE trail_entries SET nodes = '" + nodes_128 + "' WHERE seq = 128");
+  ASSERT_TRUE(trail_store.verify({})->ok());
+  std::string altered = nodes_64;
+  altered[2 * 64 + 5] = altered[2 * 64 + 5] == '0' ? '1' : '0';
+  run_sql(*db_, "UPDATE trail_entries SET nodes = '" + altered + "' WHERE seq = 64");
+  auto changed = trail_store.verify({});
+  ASSERT_TRUE(changed) << changed.error().message;
+  EXPECT_FALSE(changed->ok());
+  EXPECT_THAT(changed->tree_nodes_problem,
+              ::testing::HasSubstr("(level 3, index 7) stored in the row of seq 64 differs"));
+  run_sql(*db_, "UPDATE trail_entries SET nodes = '" + nodes_64 + "' WHERE seq = 64");
+  run_sql(*db_, "UPDATE trail_entries SET nodes = '" + std::string(64, 'f') + "' WHERE seq = 299");
+  EXPECT_THAT(trail_store.verify({})->tree_nodes_problem, ::testing::HasSubstr("the row of seq 299 holds 1"));
 }
 
 // Verifies checkpoints: the head is signed once (nothing new: no second one), the signature verifies with

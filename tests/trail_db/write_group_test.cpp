@@ -18,16 +18,30 @@ namespace {
 
 using Work = std::function<domain::Result<store::StoredResponse>(store::LedgerTransaction&)>;
 
-/** Records creations of bodies `prefix`_0 … `prefix`_(n-1) in one write. */
-Work create_bodies(const std::string& prefix, int n) {
-  return [prefix, n](store::LedgerTransaction& tx) -> domain::Result<store::StoredResponse> {
+/**
+ * Records creations of bodies `prefix`_0 … `prefix`_(n-1) in one write: one change set (one entry), or with
+ * `entry_each` one change set per body (n entries), as the sync store cuts a batch per record.
+ */
+Work create_bodies(const std::string& prefix, int n, bool entry_each = false) {
+  return [prefix, n, entry_each](store::LedgerTransaction& tx) -> domain::Result<store::StoredResponse> {
     for (int i = 0; i < n; ++i) {
       const std::string id = prefix + "_" + std::to_string(i);
       if (auto ok = tx.record_external_change({"create", "body", id, nullptr, {{"id", id}}}); !ok)
         return std::unexpected(ok.error());
+      if (entry_each) {
+        if (auto sealed = tx.end_change_set(); !sealed) return std::unexpected(sealed.error());
+      }
     }
     return store::StoredResponse{};
   };
+}
+
+/** The ids `prefix`_0 … `prefix`_(n-1). */
+std::vector<std::string> ids_of(const std::string& prefix, int n) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < n; ++i)
+    ids.push_back(prefix + "_" + std::to_string(i));
+  return ids;
 }
 
 class WriteGroupTest : public ::testing::Test {
@@ -91,19 +105,26 @@ class WriteGroupTest : public ::testing::Test {
 
   std::vector<trail::TrailEntry> all_entries() { return all_trail_entries(*db_); }
 
-  /** The trail is gap-free, its stored tree and head agree, and it names exactly `ids` in that order. */
-  void expect_trail(const std::vector<std::string>& ids) {
+  /**
+   * The trail is gap-free, its stored tree and head agree, and its entries are exactly `sets`, in that order:
+   * each the change set of the ids listed.
+   */
+  void expect_trail(const std::vector<std::vector<std::string>>& sets) {
     const auto entries = all_entries();
-    ASSERT_EQ(entries.size(), ids.size());
+    ASSERT_EQ(entries.size(), sets.size());
     for (std::size_t i = 0; i < entries.size(); ++i) {
       EXPECT_EQ(entries[i].seq, i + 1);
-      EXPECT_EQ(entries[i].entity.id, ids[i]) << "entry " << i + 1;
+      std::vector<std::string> ids;
+      for (const auto& change : nlohmann::json::parse(entries[i].patch))
+        ids.push_back(change.at("id"));
+      EXPECT_EQ(ids, sets[i]) << "entry " << i + 1;
+      EXPECT_EQ(entries[i].entity.id, sets[i].front()) << "entry " << i + 1;
     }
     auto verified = store::TrailStore(*db_).verify({});
     ASSERT_TRUE(verified) << verified.error().message;
     EXPECT_TRUE(verified->ok()) << (verified->report.finding ? verified->report.finding->detail : "")
                                 << verified->tree_nodes_problem;
-    EXPECT_EQ(verified->head_seq, ids.size());
+    EXPECT_EQ(verified->head_seq, sets.size());
   }
 
   TestDatabase database_;
@@ -123,7 +144,7 @@ TEST_F(WriteGroupTest, QueuedWritesCommitAsOneGroupInArrivalOrder) {
   const auto stats = db_->writes().stats();
   EXPECT_EQ(stats.writes, 4u);
   EXPECT_EQ(stats.groups, 2u) << "the three queued writes should share one transaction";
-  expect_trail({"bod_first_0", "bod_a_0", "bod_a_1", "bod_b_0", "bod_c_0", "bod_c_1", "bod_c_2"});
+  expect_trail({{"bod_first_0"}, ids_of("bod_a", 2), {"bod_b_0"}, ids_of("bod_c", 3)});
 }
 
 // Verifies a write of a group that fails — by returning an error, by throwing, or after its entries were
@@ -139,12 +160,12 @@ TEST_F(WriteGroupTest, AFailingWriteTakesBackOnlyItsOwnChanges) {
     };
   };
   const auto outcomes = run_queued({
-      create_bodies("bod_a", 40),                     // buffered, not yet flushed
-      fail_after(create_bodies("bod_x", 2), false),   // fails: returns an error
-      create_bodies("bod_b", 1),                      //
-      fail_after(create_bodies("bod_y", 70), false),  // fails after a flush wrote bod_a's entries too
-      fail_after(create_bodies("bod_z", 1), true),    // fails: throws
-      create_bodies("bod_c", 2),                      //
+      create_bodies("bod_a", 40, true),                     // 40 entries, buffered, not yet flushed
+      fail_after(create_bodies("bod_x", 2), false),         // fails: returns an error
+      create_bodies("bod_b", 1),                            //
+      fail_after(create_bodies("bod_y", 70, true), false),  // fails after a flush wrote bod_a's entries too
+      fail_after(create_bodies("bod_z", 1), true),          // fails: throws
+      create_bodies("bod_c", 2),                            //
   });
   ASSERT_EQ(outcomes.size(), 6u);
   const std::vector<bool> ok{true, false, true, false, false, true};
@@ -153,17 +174,16 @@ TEST_F(WriteGroupTest, AFailingWriteTakesBackOnlyItsOwnChanges) {
     EXPECT_EQ(bool(*outcomes[i]), ok[i]) << "write " << i;
   }
   EXPECT_EQ(db_->writes().stats().groups, 2u);
-  std::vector<std::string> ids{"bod_first_0"};
-  for (int i = 0; i < 40; ++i)
-    ids.push_back("bod_a_" + std::to_string(i));
-  ids.push_back("bod_b_0");
-  ids.push_back("bod_c_0");
-  ids.push_back("bod_c_1");
-  expect_trail(ids);
+  std::vector<std::vector<std::string>> sets{{"bod_first_0"}};
+  for (const auto& id : ids_of("bod_a", 40))
+    sets.push_back({id});
+  sets.push_back({"bod_b_0"});
+  sets.push_back(ids_of("bod_c", 2));
+  expect_trail(sets);
   // The next write continues the same chain.
   append_change(*db_, context_at(100), {"create", "body", "bod_next", nullptr, {{"id", "bod_next"}}});
-  ids.push_back("bod_next");
-  expect_trail(ids);
+  sets.push_back({"bod_next"});
+  expect_trail(sets);
 }
 
 // Verifies db_write_group_max = 1 commits every write alone, and many concurrent writers still get a
@@ -212,7 +232,7 @@ TEST_F(WriteGroupTest, AWriteInsideAWriteIsRefusedNotHung) {
   ASSERT_TRUE(inner.has_value());
   ASSERT_FALSE(*inner);
   EXPECT_EQ(inner->error().code, domain::ErrorCode::invalid);
-  expect_trail({"bod_outer_0"});
+  expect_trail({{"bod_outer_0"}});
 }
 
 }  // namespace
