@@ -69,6 +69,49 @@ Hash Sha256::digest(std::span<const std::uint8_t> a, std::span<const std::uint8_
   return out;
 }
 
+namespace {
+
+/** Compresses `blocks` padded 64-byte blocks from SHA-256's initial state and returns the digest. */
+Hash compress(const std::uint8_t* blocks, std::size_t count) {
+  SHA256_CTX sha;
+  if (SHA256_Init(&sha) != 1) throw std::runtime_error("OpenSSL SHA-256 failed");
+  for (std::size_t i = 0; i < count; ++i)
+    SHA256_Transform(&sha, blocks + 64 * i);
+  Hash out{};
+  for (std::size_t i = 0; i < 8; ++i) {
+    out[4 * i] = static_cast<std::uint8_t>(sha.h[i] >> 24);
+    out[4 * i + 1] = static_cast<std::uint8_t>(sha.h[i] >> 16);
+    out[4 * i + 2] = static_cast<std::uint8_t>(sha.h[i] >> 8);
+    out[4 * i + 3] = static_cast<std::uint8_t>(sha.h[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+Hash sha256_prefixed(std::uint8_t prefix, const Hash& a) {
+  // 33 bytes, 0x80, zeros, and the length in bits (264) big-endian in the last 8 bytes: one block.
+  std::array<std::uint8_t, 64> block{};
+  block[0] = prefix;
+  std::memcpy(block.data() + 1, a.data(), 32);
+  block[33] = 0x80;
+  block[62] = 264 >> 8;
+  block[63] = 264 & 0xff;
+  return compress(block.data(), 1);
+}
+
+Hash sha256_prefixed(std::uint8_t prefix, const Hash& a, const Hash& b) {
+  // 65 bytes, 0x80, zeros, and the length in bits (520) in the last 8 bytes: two blocks.
+  std::array<std::uint8_t, 128> blocks{};
+  blocks[0] = prefix;
+  std::memcpy(blocks.data() + 1, a.data(), 32);
+  std::memcpy(blocks.data() + 33, b.data(), 32);
+  blocks[65] = 0x80;
+  blocks[126] = 520 >> 8;
+  blocks[127] = 520 & 0xff;
+  return compress(blocks.data(), 2);
+}
+
 Sha256& thread_hasher() {
   thread_local Sha256 hasher;
   return hasher;

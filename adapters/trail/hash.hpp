@@ -39,6 +39,14 @@ class Sha256 {
 /** The calling thread's hasher. */
 Sha256& thread_hasher();
 
+/**
+ * SHA-256 of `prefix` followed by one or two hashes (33 or 65 bytes: a Merkle leaf or node, §4), with the
+ * padding written once into fixed blocks and compressed directly: the same digest as Sha256::digest without
+ * its per-call buffering and finalisation, which cost as much as the compression itself.
+ */
+Hash sha256_prefixed(std::uint8_t prefix, const Hash& a);
+Hash sha256_prefixed(std::uint8_t prefix, const Hash& a, const Hash& b);
+
 inline std::span<const std::uint8_t> bytes_of(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }

@@ -1,5 +1,6 @@
 #include "adapters/trail/merkle.hpp"
 
+#include <algorithm>
 #include <bit>
 
 namespace pactwatch::trail {
@@ -53,11 +54,16 @@ void subproof(const MerkleSource& source, std::uint64_t m, std::uint64_t begin, 
 }  // namespace
 
 Hash merkle_leaf_hash(std::span<const std::uint8_t> leaf) {
+  if (leaf.size() == 32) {  // every trail leaf: an entry's hash
+    Hash h;
+    std::copy(leaf.begin(), leaf.end(), h.begin());
+    return sha256_prefixed(kLeafPrefix[0], h);
+  }
   return thread_hasher().digest(kLeafPrefix, leaf);
 }
 
 Hash merkle_node_hash(const Hash& left, const Hash& right) {
-  return thread_hasher().digest(kNodePrefix, left, right);
+  return sha256_prefixed(kNodePrefix[0], left, right);
 }
 
 std::uint64_t split_point(std::uint64_t n) {

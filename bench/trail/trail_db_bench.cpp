@@ -3,8 +3,8 @@
 // database the user may create databases next to), on a throwaway database there:
 // - the append overhead: a write transaction (one INSERT, as a ledger create) with and without the trail
 //   append (head lock, entry, head update, Merkle nodes) - the two are compared per write;
-// - verification streamed from trail_entries (TrailStore::verify: rows + hash + link + root), checked to
-//   succeed over every entry (a broken verifier must not look fast);
+// - verification streamed from trail_entries (TrailStore::verify: rows + hash + link + root + every stored
+//   Merkle node), checked to succeed over every entry (a broken verifier must not look fast);
 // - an inclusion proof (and its root) from trail_nodes at 10,000,000 entries (nodes filled in bulk).
 // PACTWATCH_BENCH_VERIFY_ENTRIES (default 200000) and PACTWATCH_BENCH_PROOF_ENTRIES (default 10000000) size
 // the data sets. The MySQL benchmarks fail with a message saying so when PACTWATCH_BENCH_MYSQL_URL is unset.
@@ -203,9 +203,9 @@ void BM_LedgerWriteMysql(benchmark::State& state) {
 BENCHMARK(BM_LedgerWriteMysql)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->MinTime(3.0)->UseRealTime();
 
 /**
- * `n` entries of a realistic trail (a breach verified by a named supervisor: 2-operation patch, Chinese
- * names), sealed in memory and inserted in bulk with the Merkle nodes each completes - as appends leave them,
- * without the setup taking minutes on MySQL.
+ * `n` entries of a realistic trail (a breach verified by a named supervisor: a change set of one change with
+ * a 2-operation patch, Chinese names), sealed in memory and inserted in bulk with the Merkle nodes each
+ * completes - as appends leave them, without the setup taking minutes on MySQL.
  */
 void fill_trail(store::Database& db, std::uint64_t n) {
   auto lease = db.acquire();
@@ -243,9 +243,15 @@ void fill_trail(store::Database& db, std::uint64_t n) {
     d.action = "breach.verify";
     d.entity = {"breach", "brc_" + std::to_string(i % 5000)};
     d.request_id = c.request_id;
-    d.patch = nlohmann::json::array(
-        {{{"op", "replace"}, {"path", "/state"}, {"value", "verified"}},
-         {{"op", "add"}, {"path", "/amount"}, {"value", {{"amount", "1234.56"}, {"currency", "CNY"}}}}});
+    // A change set of its one change (docs/TRAIL.md §2.4), as the breach workflow appends it.
+    d.patch = nlohmann::json::array({{{"type", "breach"},
+                                      {"id", d.entity.id},
+                                      {"op", "verify"},
+                                      {"patch",
+                                       {{{"op", "replace"}, {"path", "/state"}, {"value", "verified"}},
+                                        {{"op", "add"},
+                                         {"path", "/amount"},
+                                         {"value", {{"amount", "1234.56"}, {"currency", "CNY"}}}}}}}});
     const trail::TrailEntry e = trail::seal_entry(d, i + 1, prev).value();
     prev = e.hash;
     tree.append(e.hash);

@@ -74,5 +74,19 @@ TEST(Base64, Rfc4648VectorsAndStrictness) {
   EXPECT_FALSE(base64_decode("Zm-_").has_value());
 }
 
+// Verifies the fixed-block digests of a Merkle leaf (prefix + 32 bytes) and node (prefix + 64 bytes) equal
+// SHA-256 over the same bytes, for many inputs.
+TEST(Hash, PrefixedDigestsEqualSha256OfTheBytes) {
+  for (int i = 0; i < 64; ++i) {
+    const Hash a = sha256("a" + std::to_string(i)), b = sha256("b" + std::to_string(i));
+    const auto prefix = static_cast<std::uint8_t>(i % 3);
+    const std::string one = std::string(1, static_cast<char>(prefix)) +
+                            std::string(reinterpret_cast<const char*>(a.data()), a.size());
+    const std::string two = one + std::string(reinterpret_cast<const char*>(b.data()), b.size());
+    EXPECT_EQ(sha256_prefixed(prefix, a), sha256(one)) << i;
+    EXPECT_EQ(sha256_prefixed(prefix, a, b), sha256(two)) << i;
+  }
+}
+
 }  // namespace
 }  // namespace pactwatch::trail
