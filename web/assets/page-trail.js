@@ -83,9 +83,23 @@ export async function show(el, ctx, params) {
     {title: '操作人', cell: (e) => `${e.actor?.name || ''}（${label(ROLES, e.role)}）`},
     // The request's X-Reason, when a client sent one (a breach action's own reason is in its history).
     ...(history.entries.some((e) => e.reason) ? [{title: '请求说明', cell: (e) => e.reason || '—'}] : []),
-    {title: '变更', cell: (e) => h('span', {class: 'small'}, describePatch(e.patch))},
+    {title: '变更', cell: (e) => h('span', {class: 'small'}, describeEntry(e, type, id))},
     {title: '', cell: (e) => h('button', {type: 'button', class: 'proof', dataset: {seq: String(e.seq)}, onclick: () => showProof(e.seq).catch((err) => render(proofOut, notice('error', err.message)))}, '包含证明')},
   ], history.entries, {id: 'trail-table'}), proofOut));
+}
+
+/**
+ * What an entry changed of this entity: of a change set (docs/TRAIL.md §2.4: [{type, id, op, patch}]) the
+ * patches of its changes of the entity, noting the set's other changes; of an entry written before change
+ * sets, its whole patch.
+ */
+function describeEntry(entry, type, id) {
+  const patch = entry.patch || [];
+  const isSet = patch.length > 0 && patch.every((c) => c && typeof c.type === 'string' && Array.isArray(c.patch));
+  if (!isSet) return describePatch(patch);
+  const own = patch.filter((c) => c.type === type && c.id === id);
+  const others = patch.length - own.length;
+  return describePatch(own.flatMap((c) => c.patch)) + (others ? `（同一变更集另有 ${others} 项变更）` : '');
 }
 
 /** A short text of a JSON patch: "新建" or "state → verified；version → 2". */
