@@ -32,14 +32,6 @@ std::string op_of(const ChangeRecord& change) {
   return change.action;
 }
 
-/** Creation is one `add` of the whole document at ""; any other change is the deterministic diff. */
-nlohmann::json patch_of(const ChangeRecord& change) {
-  if (change.before.is_null()) {
-    return nlohmann::json::array({{{"op", "add"}, {"path", ""}, {"value", change.after}}});
-  }
-  return trail::json_patch::diff(change.before, change.after);
-}
-
 bool same_writer(const WriteContext& a, const WriteContext& b) {
   return a.now == b.now && a.request_id == b.request_id && a.token_id == b.token_id &&
          a.actor_name == b.actor_name && a.role == b.role && a.reason == b.reason;
@@ -91,23 +83,27 @@ Result<void> TrailAppender::record(const WriteContext& context, const ChangeReco
     const bool continued = same_writer(open_->context, context);
     if (auto sealed = seal_open(continued); !sealed) return std::unexpected(sealed.error());
   }
-  trail::EntityChange entity_change{{change.entity_type, change.entity_id}, op_of(change), patch_of(change)};
-  auto text = trail::canonical_change(entity_change);
+  // Creation is one `add` of the whole document at "" (written without copying it into a patch); any other
+  // change is the deterministic diff.
+  trail::EntityRef entity{change.entity_type, change.entity_id};
+  const std::string op = op_of(change);
+  auto text = change.before.is_null()
+                  ? trail::canonical_creation(entity, op, change.after)
+                  : trail::canonical_change({entity, op, trail::json_patch::diff(change.before, change.after)});
   if (!text) return std::unexpected(text.error());
   if (!open_) {
     open_.emplace();
     open_->context = context;
-    open_->first = entity_change.entity;
-    open_->first_action = change.entity_type + "." + entity_change.op;
+    open_->first = entity;
+    open_->first_action = change.entity_type + "." + op;
     open_->patch = "[";
   } else {
     open_->patch += ',';
   }
   open_->patch += *text;
   ++open_->changes;
-  if (std::find(open_->entities.begin(), open_->entities.end(), entity_change.entity) ==
-      open_->entities.end())
-    open_->entities.push_back(std::move(entity_change.entity));
+  if (std::find(open_->entities.begin(), open_->entities.end(), entity) == open_->entities.end())
+    open_->entities.push_back(std::move(entity));
   return {};
 }
 

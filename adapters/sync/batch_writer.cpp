@@ -14,6 +14,7 @@
 #include "adapters/store/statement_cache.hpp"
 #include "adapters/sync/sync_sql.hpp"
 #include "adapters/sync/sync_store.hpp"
+#include "adapters/trail/hash.hpp"
 
 namespace pactwatch::sync {
 
@@ -34,6 +35,11 @@ std::string utf8_prefix(const std::string& text, std::size_t bytes) {
   while (n > 0 && n < text.size() && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80)
     --n;
   return text.substr(0, n);
+}
+
+/** The SHA-256 (lower-case hex) an external key is stored under (OpenSSL's direct calls: see trail/hash.cpp). */
+std::string key_sha(std::string_view key) {
+  return trail::to_hex(trail::sha256(key));
 }
 
 /** What an external key points at. */
@@ -256,7 +262,7 @@ class BatchApplier {
     std::unordered_map<std::string, const std::string*> by_sha;
     std::vector<std::string> shas;
     for (const auto& key : keys) {
-      shas.push_back(platform::ocds::sha256_hex(key));
+      shas.push_back(key_sha(key));
       by_sha.emplace(shas.back(), &key);
       keys_.emplace(key, std::nullopt);
     }
@@ -280,7 +286,7 @@ class BatchApplier {
   std::optional<KeyRow> find_key(const std::string& key) {
     if (auto it = keys_.find(key); it != keys_.end()) return it->second;
     KeyRow row;
-    const std::string sha = platform::ocds::sha256_hex(key);
+    const std::string sha = key_sha(key);
     std::optional<KeyRow> found;
     if (sql_(sql::select_key)
             .use(source_, "source")
@@ -303,7 +309,7 @@ class BatchApplier {
       k.hash = hash;
       return;
     }
-    const std::string sha = platform::ocds::sha256_hex(key);
+    const std::string sha = key_sha(key);
     if (exists) {
       sql_(sql::update_key)
           .use(id, "entity_id")
@@ -333,7 +339,7 @@ class BatchApplier {
     if (!key.starts_with("uscc:")) return "";
     if (auto it = shared_keys_.find(key); it != shared_keys_.end()) return it->second;
     std::string id, hash;
-    const std::string sha = platform::ocds::sha256_hex(key);
+    const std::string sha = key_sha(key);
     if (!sql_(sql::select_key).use(shared_source_, "source").use(sha, "key_sha256").into(id).into(hash).one())
       id.clear();
     return shared_keys_[key] = id;
@@ -342,7 +348,7 @@ class BatchApplier {
   void put_shared(const std::string& key, const std::string& type, const std::string& id) {
     if (!key.starts_with("uscc:") || !shared_entity(key).empty()) return;
     shared_keys_[key] = id;
-    pending_keys_.push_back(PendingKey{platform::ocds::sha256_hex(key), key, type, id, "", true});
+    pending_keys_.push_back(PendingKey{key_sha(key), key, type, id, "", true});
   }
 
   void count(bool created) { ++(created ? counts_.entities_created : counts_.entities_updated); }

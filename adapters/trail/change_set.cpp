@@ -9,11 +9,50 @@ namespace pactwatch::trail {
 namespace d = pactwatch::domain;
 using nlohmann::json;
 
-domain::Result<std::string> canonical_change(const EntityChange& change) {
-  if (change.entity.type.empty() || change.entity.id.empty()) {
+namespace {
+
+/** Writes `{"id":…,"op":…,"patch":` + what `patch` appends + `,"type":…}`. */
+template <class Patch>
+domain::Result<std::string> write_change(const EntityRef& entity, std::string_view op, Patch&& patch) {
+  if (entity.type.empty() || entity.id.empty()) {
     return d::fail(d::ErrorCode::invalid, "a change needs an entity type and id", "entity");
   }
-  if (change.op.empty()) return d::fail(d::ErrorCode::invalid, "a change needs an op", "op");
+  if (op.empty()) return d::fail(d::ErrorCode::invalid, "a change needs an op", "op");
+  // Members in canonical (byte) order: id, op, patch, type.
+  std::string out = "{\"id\":";
+  bool utf8 = append_json_string(entity.id, out);
+  out += ",\"op\":";
+  utf8 = append_json_string(op, out) && utf8;
+  out += ",\"patch\":";
+  if (auto r = patch(out); !r) {
+    d::Error e = r.error();
+    e.field = "patch" + e.field;
+    return std::unexpected(std::move(e));
+  }
+  out += ",\"type\":";
+  utf8 = append_json_string(entity.type, out) && utf8;
+  out += '}';
+  if (!utf8) return d::fail(d::ErrorCode::invalid, "a change's type, id or op is not valid UTF-8");
+  return out;
+}
+
+}  // namespace
+
+domain::Result<std::string> canonical_creation(const EntityRef& entity, std::string_view op,
+                                               const json& state) {
+  return write_change(entity, op, [&state](std::string& out) -> domain::Result<void> {
+    out += R"([{"op":"add","path":"","value":)";
+    if (auto r = append_canonical_json(state, out); !r) {
+      d::Error e = r.error();
+      e.field = "/0/value" + e.field;
+      return std::unexpected(std::move(e));
+    }
+    out += "}]";
+    return {};
+  });
+}
+
+domain::Result<std::string> canonical_change(const EntityChange& change) {
   if (!change.patch.is_array()) {
     return d::fail(d::ErrorCode::invalid, "a JSON Patch is an array of operations", "patch");
   }
@@ -25,22 +64,8 @@ domain::Result<std::string> canonical_change(const EntityChange& change) {
                      "patch/" + std::to_string(i));
     }
   }
-  // Members in canonical (byte) order: id, op, patch, type.
-  std::string out = "{\"id\":";
-  bool utf8 = append_json_string(change.entity.id, out);
-  out += ",\"op\":";
-  utf8 = append_json_string(change.op, out) && utf8;
-  out += ",\"patch\":";
-  if (auto r = append_canonical_json(change.patch, out); !r) {
-    d::Error e = r.error();
-    e.field = "patch" + e.field;
-    return std::unexpected(std::move(e));
-  }
-  out += ",\"type\":";
-  utf8 = append_json_string(change.entity.type, out) && utf8;
-  out += '}';
-  if (!utf8) return d::fail(d::ErrorCode::invalid, "a change's type, id or op is not valid UTF-8");
-  return out;
+  return write_change(change.entity, change.op,
+                      [&change](std::string& out) { return append_canonical_json(change.patch, out); });
 }
 
 bool is_change_set(const json& patch) {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -30,6 +31,13 @@ struct EntityChange {
  * a float or text that is not UTF-8.
  */
 domain::Result<std::string> canonical_change(const EntityChange& change);
+
+/**
+ * The canonical JSON of a creation, the same text as canonical_change of {entity, op, [{"op":"add","path":"",
+ * "value":state}]}, written without building that patch (a copy of the whole state).
+ */
+domain::Result<std::string> canonical_creation(const EntityRef& entity, std::string_view op,
+                                               const nlohmann::json& state);
 
 /**
  * Whether a parsed entry patch is a change set: a non-empty array whose every element is an object with

@@ -1,8 +1,9 @@
 #pragma once
 // The rows of an import for the floor benchmarks (import_floor_bench, import_floor_bench_mariadb;
 // docs/PERFORMANCE.md, "Sync"): what N synthetic releases (bench/sync/synthetic_ocds.hpp) become once
-// imported, with the real row sizes and random ids, keys and hashes of the real shapes, generated a batch at
-// a time.
+// imported in the change-set model (migration 0009: one trail entry per release listing its changes, one
+// trail_index row per change, time-ordered ids), with the real row sizes, ids of the real shape in creation
+// order, and random keys and hashes, generated a batch at a time.
 
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -26,11 +27,15 @@ namespace pactwatch::bench::floor {
 /** Random text of the shapes the importer stores. */
 class Values {
  public:
-  std::string id(std::string_view prefix) {  // prefix_ + 26 Crockford base32, as sync::stable_id
+  /** prefix_ + 26 Crockford base32 characters that sort by creation, as store::new_id (ULID layout). */
+  std::string id(std::string_view prefix) {
     static constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     std::string s(prefix);
     s += '_';
-    for (int i = 0; i < 26; ++i)
+    const std::uint64_t order = ++created_;  // the time part: rising, as the clock and the counter in it
+    for (int i = 9; i >= 0; --i)
+      s += kAlphabet[(order >> (5 * i)) & 31];
+    for (int i = 0; i < 16; ++i)
       s += kAlphabet[rng_() % 32];
     return s;
   }
@@ -54,6 +59,7 @@ class Values {
 
  private:
   std::mt19937_64 rng_{42};
+  std::uint64_t created_ = std::uint64_t{1} << 40;
 };
 
 inline std::string date(long long day) {  // 2024-01-01 + day
@@ -65,14 +71,18 @@ inline std::string date(long long day) {  // 2024-01-01 + day
   return buf;
 }
 
-/** One trail entry (trail_entries) with the Merkle nodes its append completes (its `nodes` column). */
+/**
+ * One trail entry (trail_entries): a release's change set, with the Merkle nodes its append completes (its
+ * `nodes` column) and its trail_index rows (every entity it changed).
+ */
 struct TrailRow {
   long long seq;
-  std::string action, type, id, patch, prev, hash;
+  std::string action, type, id, reason, patch, prev, hash;
   std::string nodes;  ///< levels 1, 2, … as 64 hex digits each (docs/TRAIL.md §8.1)
+  std::vector<std::pair<std::string, std::string>> index;  ///< (entity type, id) of each change
 };
 struct KeyRow {
-  std::string sha, key, type, id, hash;
+  std::string source, sha, key, type, id, hash;
 };
 struct CommitmentRow {
   std::string id, agreement, side, obligor, kind, title, due;
@@ -111,6 +121,7 @@ class Generator {
     return b;
   }
   long long trail_size() const { return seq_; }
+  long long changes() const { return changes_total_; }
 
  private:
   const std::string& party(Batch& b, std::vector<std::string>& ids, std::size_t pick, bool body) {
@@ -118,8 +129,9 @@ class Generator {
       ids[pick] = v_.id(body ? "bod" : "org");
       b.parties.push_back(
           {ids[pick], v_.text(12), v_.id("x").substr(2, 18), body});  // an 18-character credit code
-      trail(b, body ? "body.create" : "organization.create", body ? "body" : "organization", ids[pick], 236);
+      change(body ? "body" : "organization", ids[pick], 236);
       key(b, body ? "body" : "organization", ids[pick], 34);
+      if (body) key(b, "body", ids[pick], 34, "*");  // a credit-code body, for every source
     }
     key(b, body ? "body" : "organization", ids[pick], 34);  // the release's local alias
     return ids[pick];
@@ -133,7 +145,7 @@ class Generator {
     b.agreements.push_back(
         {agreement, v_.text(13), body, supplier, date(start), "ocds-pw5323-" + std::to_string(r)});
     b.agreement_fen.push_back(static_cast<long long>(v_.next() % 9'000'000 + 1'000'000));
-    trail(b, "agreement.create", "agreement", agreement, 468);
+    change("agreement", agreement, 468);
     key(b, "agreement", agreement, 34);
     const std::size_t commitments = 3 + v_.next() % 6;
     const std::size_t first = b.commitments.size();
@@ -144,7 +156,7 @@ class Generator {
                                "第" + std::to_string(i + 1) + "期",
                                date(start + 30 * static_cast<long long>(i + 1)), payment,
                                static_cast<long long>(v_.next() % 5'000'000)});
-      trail(b, "commitment.create", "commitment", b.commitments.back().id, 450);
+      change("commitment", b.commitments.back().id, 450);
       key(b, "commitment", b.commitments.back().id, 48);
     }
     for (std::size_t i = first; i < b.commitments.size(); ++i) {
@@ -154,29 +166,56 @@ class Generator {
         b.facts.push_back({v_.id("fct"), b.commitments[i].id, paid ? "paid" : (f ? "met" : "amended"),
                            date(start + static_cast<long long>(v_.next() % 400)), paid,
                            static_cast<long long>(v_.next() % 5'000'000)});
-        trail(b, "fact.append", "fact", b.facts.back().id, 526);
+        change("fact", b.facts.back().id, 526);
         key(b, "fact", b.facts.back().id, 71);
       }
     }
+    trail(b, "ocds:ocds-pw5323-" + std::to_string(r) + "/ocds-pw5323-" + std::to_string(r) + "-impl-1");
   }
-  void trail(Batch& b, std::string action, std::string type, const std::string& id, std::size_t patch) {
-    TrailRow t{++seq_, std::move(action), std::move(type), id, v_.text(patch), head_, v_.hex64(), {}};
+  /**
+   * One change of the release's change set: its trail_index row, and its part of the entry's patch — the
+   * entity's own patch (`patch` characters, as measured per entity in the layout before migration 0009)
+   * and the change's wrapper {"id","op","patch","type"} (75 characters).
+   */
+  void change(std::string type, const std::string& id, std::size_t patch) {
+    changes_.emplace_back(std::move(type), id);
+    patch_ += patch + 75;
+    ++changes_total_;
+  }
+  /** The release's trail entry (entity and action as docs/TRAIL.md §2.4), if it changed anything. */
+  void trail(Batch& b, const std::string& record_key) {
+    if (changes_.empty()) return;
+    TrailRow t{++seq_,
+               "sync.import",
+               changes_.front().first,
+               changes_.front().second,
+               "platform sync of bench: " + record_key,
+               v_.text(patch_),
+               head_,
+               v_.hex64(),
+               {},
+               std::move(changes_)};
     head_ = t.hash;
     // Every subtree of height >= 1 this leaf completes, in the entry's row (as trail_store's append stores
     // them; the leaf itself is the entry's hash).
     for (long long size = 2; seq_ % size == 0; size *= 2)
       t.nodes += v_.hex64();
     b.trail.push_back(std::move(t));
+    changes_.clear();
+    patch_ = 0;
   }
-  void key(Batch& b, std::string type, std::string id, std::size_t length) {
-    b.keys.push_back(
-        {v_.hex64(), "ocds:ocds-pw5323-" + v_.text(length - 17), std::move(type), std::move(id), v_.hex64()});
+  void key(Batch& b, std::string type, std::string id, std::size_t length, std::string source = "bench") {
+    b.keys.push_back({std::move(source), v_.hex64(), "ocds:ocds-pw5323-" + v_.text(length - 17),
+                      std::move(type), std::move(id), v_.hex64()});
   }
   Values v_;
   std::vector<std::string> buyers_ = std::vector<std::string>(270);
   std::vector<std::string> suppliers_ = std::vector<std::string>(3000);
   long long seq_ = 0;
   std::string head_ = std::string(64, '0');
+  std::vector<std::pair<std::string, std::string>> changes_;  ///< the release's changes so far
+  std::size_t patch_ = 0;                                     ///< its patch length so far
+  long long changes_total_ = 0;
 };
 
 inline double cpu_seconds() {

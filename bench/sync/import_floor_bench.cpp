@@ -1,11 +1,12 @@
 // import_floor_bench: the floor of `pactwatch import` on SQLite (docs/PERFORMANCE.md, "Sync"). It writes into
 // a fresh SQLite file, created by the real migrations (sql/sqlite/*.sql, in order), exactly the rows and
-// indexes that N synthetic releases (bench/sync/synthetic_ocds.hpp) become: parties from the same pools (270
-// buyers, 3,000 suppliers), per release one agreement, 3-8 commitments, about 8.6 facts, a trail entry per
-// entity with the Merkle nodes it completes (in its row), about 18 external keys, the lease check and the
-// cursor. Row sizes are those of a real import (average lengths per column measured with sqlite3 on 20,000
-// imported releases); ids, keys and hashes are random text of the real shape, so every index is as random as
-// the real one. The session is set up as the importer's (WAL, synchronous=FULL, foreign keys on, the same
+// indexes that N synthetic releases (bench/sync/synthetic_ocds.hpp) become in the change-set model (migration
+// 0009): parties from the same pools (270 buyers, 3,000 suppliers), per release one agreement, 3-8
+// commitments, about 8.6 facts, ONE trail entry listing every change (about 8.8 KB of patch, with the Merkle
+// nodes it completes in its row) and a trail_index row per change, about 18.5 external keys, the lease check
+// and the cursor. Row sizes are those of a real import (average lengths per column measured with sqlite3 on
+// imported releases); ids are time-ordered as store::new_id makes them, keys and hashes random text of the
+// real shape, so every index is as random, or as ordered, as the real one. The session is set up as the importer's (WAL, synchronous=FULL, foreign keys on, the same
 // page cache and checkpoint interval), each batch is one transaction of prepared single-row INSERTs, and
 // there is no mapping, JSON or hashing: its rate is an upper bound for any import that stores this data model
 // on this machine.
@@ -122,17 +123,18 @@ struct Statements {
         entry(db,
               "INSERT INTO trail_entries (seq, time, actor_token_id, actor_name, role, action, entity_type, "
               "entity_id, request_id, reason, patch, prev_hash, hash, nodes) VALUES (?, ?, '', 'sync:bench', "
-              "'platform', ?, ?, ?, 'sync-sync-bench', 'platform sync of bench', ?, ?, ?, ?)"),
+              "'platform', ?, ?, ?, 'sync-sync-bench', ?, ?, ?, ?, ?)"),
+        index(db, "INSERT INTO trail_index (entity_type, entity_id, seq) VALUES (?, ?, ?)"),
         head(db, "UPDATE trail_head SET seq = ?, hash = ? WHERE id = 1"),
         key(db,
             "INSERT INTO external_keys (source, key_sha256, external_key, entity_type, entity_id, "
-            "content_hash, updated_at) VALUES ('bench', ?, ?, ?, ?, ?, ?)"),
+            "content_hash, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
         lease(db, "UPDATE sync_leases SET expires_at = ?, checks = checks + 1 WHERE source = 'bench'"),
         cursor(db,
                "INSERT INTO sync_cursors (source, cursor_text, epoch, updated_at) VALUES ('bench', ?, 1, ?) "
                "ON CONFLICT (source) DO UPDATE SET cursor_text = excluded.cursor_text, "
                "updated_at = excluded.updated_at") {}
-  Statement body, organization, agreement, commitment, fact, entry, head, key, lease, cursor;
+  Statement body, organization, agreement, commitment, fact, entry, index, head, key, lease, cursor;
 };
 
 void store(Statements& s, const Batch& b, const std::string& now) {
@@ -157,10 +159,13 @@ void store(Statements& s, const Batch& b, const std::string& now) {
     s.fact.run(f.id, f.commitment, f.kind, f.on, f.amount ? &f.fen : nullptr, f.amount ? &kCny : nullptr,
                now);
   }
-  for (const auto& t : b.trail)
-    s.entry.run(t.seq, now, t.action, t.type, t.id, t.patch, t.prev, t.hash, t.nodes);
+  for (const auto& t : b.trail) {
+    s.entry.run(t.seq, now, t.action, t.type, t.id, t.reason, t.patch, t.prev, t.hash, t.nodes);
+    for (const auto& [type, id] : t.index)
+      s.index.run(type, id, t.seq);
+  }
   for (const auto& k : b.keys)
-    s.key.run(k.sha, k.key, k.type, k.id, k.hash, now);
+    s.key.run(k.source, k.sha, k.key, k.type, k.id, k.hash, now);
   s.head.run(b.trail.empty() ? 0LL : b.trail.back().seq,
              b.trail.empty() ? std::string() : b.trail.back().hash);
   s.cursor.run(b.cursor, now);
@@ -254,20 +259,20 @@ int main(int argc, char** argv) {
           exec(db, "COMMIT");
         },
         [&](std::size_t done, const FloorTotals& so_far) {
-          std::printf("%10zu %10lld %10.1f %12.1f %12.1f %12.0f %10lld\n", done, gen.trail_size(),
+          std::printf("%10zu %10lld %10.1f %12.1f %12.1f %12.0f %10lld\n", done, gen.changes(),
                       so_far.wall + so_far.gen_wall, so_far.wall, so_far.cpu,
                       static_cast<double>(done) / so_far.wall, file_bytes(o.path) / (1024 * 1024));
           std::fflush(stdout);
         });
     std::printf(
-        "# %zu releases, %lld entities (each with a trail entry), batch %zu, cache %lld MiB, checkpoint "
-        "%lld MiB\n",
-        o.releases, gen.trail_size(), o.batch, o.cache_mib, o.checkpoint_mib);
+        "# %zu releases, %lld entities in %lld trail entries (one per release), batch %zu, cache %lld MiB, "
+        "checkpoint %lld MiB\n",
+        o.releases, gen.changes(), gen.trail_size(), o.batch, o.cache_mib, o.checkpoint_mib);
     std::printf(
         "# store: %.1f s wall, %.1f s CPU: %.0f releases/s of wall time, %.0f of CPU time, %.0f "
         "entities/s; generating the values (left out): %.1f s wall, %.1f s CPU\n",
         t.wall, t.cpu, static_cast<double>(o.releases) / t.wall, static_cast<double>(o.releases) / t.cpu,
-        static_cast<double>(gen.trail_size()) / t.wall, t.gen_wall, t.gen_cpu);
+        static_cast<double>(gen.changes()) / t.wall, t.gen_wall, t.gen_cpu);
     std::printf("# written to storage: %.0f MiB; database file %lld MiB, WAL %lld MiB\n",
                 static_cast<double>(written_bytes() - written0) / (1024 * 1024),
                 file_bytes(o.path) / (1024 * 1024), file_bytes(o.path + "-wal") / (1024 * 1024));

@@ -169,17 +169,21 @@ void store(MYSQL* db, const Batch& b, const std::string& now) {
   MultiRowInsert entries(db,
                          "INSERT INTO trail_entries (seq, time, actor_token_id, actor_name, role, action, "
                          "entity_type, entity_id, request_id, reason, patch, prev_hash, hash, nodes)");
+  MultiRowInsert index(db, "INSERT INTO trail_index (entity_type, entity_id, seq)");
   for (const auto& t : b.trail) {
     entries.row().number(t.seq).text(now).text("").text("sync:bench").text("platform").text(t.action);
-    entries.text(t.type).text(t.id).text("sync-sync-bench").text("platform sync of bench").text(t.patch);
+    entries.text(t.type).text(t.id).text("sync-sync-bench").text(t.reason).text(t.patch);
     entries.text(t.prev).text(t.hash).text(t.nodes);
+    for (const auto& [type, id] : t.index)
+      index.row().text(type).text(id).number(t.seq);
   }
   entries.flush();
+  index.flush();
   MultiRowInsert keys(db,
                       "INSERT INTO external_keys (source, key_sha256, external_key, entity_type, entity_id, "
                       "content_hash, updated_at)");
   for (const auto& k : b.keys)
-    keys.row().text("bench").text(k.sha).text(k.key).text(k.type).text(k.id).text(k.hash).text(now);
+    keys.row().text(k.source).text(k.sha).text(k.key).text(k.type).text(k.id).text(k.hash).text(now);
   keys.flush();
   if (!b.trail.empty()) {
     exec(db, "UPDATE trail_head SET seq = " + std::to_string(b.trail.back().seq) + ", hash = '" +
@@ -262,18 +266,19 @@ int main(int argc, char** argv) {
         exec(db, "COMMIT");
       },
       [&](std::size_t done, const FloorTotals& so_far) {
-        std::printf("%10zu %10lld %10.1f %12.1f %12.1f %12.0f\n", done, gen.trail_size(),
+        std::printf("%10zu %10lld %10.1f %12.1f %12.1f %12.0f\n", done, gen.changes(),
                     so_far.wall + so_far.gen_wall, so_far.wall, so_far.cpu,
                     static_cast<double>(done) / so_far.wall);
         std::fflush(stdout);
       });
   std::printf(
-      "# %zu releases, %lld entities (each with a trail entry), batch %zu, multi-row INSERTs of %zu rows\n",
-      o.releases, gen.trail_size(), o.batch, MultiRowInsert::kRows);
+      "# %zu releases, %lld entities in %lld trail entries (one per release), batch %zu, multi-row INSERTs of "
+      "%zu rows\n",
+      o.releases, gen.changes(), gen.trail_size(), o.batch, MultiRowInsert::kRows);
   std::printf(
       "# store: %.1f s wall, %.1f s CPU of this program: %.0f releases/s of wall time, %.0f entities/s; "
       "generating the values (left out): %.1f s wall, %.1f s CPU\n",
-      t.wall, t.cpu, static_cast<double>(o.releases) / t.wall, static_cast<double>(gen.trail_size()) / t.wall,
+      t.wall, t.cpu, static_cast<double>(o.releases) / t.wall, static_cast<double>(gen.changes()) / t.wall,
       t.gen_wall, t.gen_cpu);
   mysql_close(db);
   return 0;

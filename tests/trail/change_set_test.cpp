@@ -66,6 +66,17 @@ TEST(ChangeSet, ChangeTextIsCanonicalJson) {
                 .value());
 }
 
+// Verifies a creation's text is that of the change whose patch adds the whole state at "".
+TEST(ChangeSet, CreationTextEqualsTheChangeOfItsAddPatch) {
+  const json state = json::parse(R"({"id":"com_1","title":"第1期","amount":null,"posts":[{"a":"\u0001"}]})");
+  const auto direct = canonical_creation({"commitment", "com_1"}, "create", state);
+  ASSERT_TRUE(direct) << direct.error().message;
+  EXPECT_EQ(*direct, canonical_change(creation("commitment", "com_1", state)).value());
+  const auto with_float = canonical_creation({"commitment", "com_1"}, "create", json::parse(R"({"x":1.5})"));
+  ASSERT_FALSE(with_float);
+  EXPECT_EQ(with_float.error().field, "patch/0/value/x");
+}
+
 // Verifies what a change must hold: an entity, an op, and an RFC 6902 patch without floats.
 TEST(ChangeSet, IncompleteOrFloatChangesAreRefused) {
   EXPECT_FALSE(canonical_change({{"", "x"}, "create", json::array()}));
