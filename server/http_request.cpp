@@ -2,6 +2,7 @@
 
 #include <random>
 #include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -37,6 +38,79 @@ std::string generate_request_id() {
   return id;
 }
 
+std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+/**
+ * Framing that Beast accepts but that another HTTP implementation in front of us could read differently
+ * (RFC 9112 §6.1, §6.3; request smuggling): the 400 or 501 to answer before any route runs, or nullopt.
+ * - Transfer-Encoding: only `chunked`, once, last (the only coding the server decodes); any other coding
+ *   (gzip, identity, xchunked, "chunked, gzip") is a 501, a malformed or empty list a 400, and so is
+ *   Transfer-Encoding on an HTTP/1.0 request or together with Content-Length;
+ * - Content-Length: at most one field holding one value ("5, 5" or two equal fields are refused too);
+ * - Host: exactly one on HTTP/1.1, at most one on HTTP/1.0.
+ * The caller closes the connection after answering: what follows the header cannot be framed safely.
+ */
+std::optional<Response> framing_problem(const BeastRequest& req, std::string_view request_id) {
+  int content_lengths = 0, hosts = 0, transfer_encodings = 0;
+  std::vector<std::string_view> codings;
+  bool malformed = false;
+  for (const auto& field : req) {
+    const auto name = field.name();
+    if (name == http::field::content_length) {
+      ++content_lengths;
+      if (field.value().find(',') != std::string_view::npos) malformed = true;
+    } else if (name == http::field::host) {
+      ++hosts;
+    } else if (name == http::field::transfer_encoding) {
+      ++transfer_encodings;
+      std::string_view rest = field.value();
+      for (;;) {
+        const auto comma = rest.find(',');
+        const auto coding = trim_ows(rest.substr(0, comma));
+        if (!coding.empty()) codings.push_back(coding);  // empty list elements are allowed (RFC 9110 §5.6.1)
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+      }
+    }
+  }
+  const auto bad = [&](std::string detail) { return transport_problem(400, std::move(detail), request_id); };
+  if (req.version() >= 11 && hosts != 1) {
+    return bad(hosts == 0 ? "An HTTP/1.1 request needs a Host header field."
+                          : "The request has more than one Host header field.");
+  }
+  if (hosts > 1) return bad("The request has more than one Host header field.");
+  if (content_lengths > 1 || malformed) {
+    return bad("The request has more than one Content-Length; send exactly one.");
+  }
+  if (transfer_encodings == 0) return std::nullopt;
+  if (content_lengths > 0) return bad("The request has both Transfer-Encoding and Content-Length.");
+  if (req.version() < 11) return bad("Transfer-Encoding is not allowed on an HTTP/1.0 request.");
+  if (codings.empty()) return bad("The request's Transfer-Encoding names no transfer coding.");
+  int chunked = 0;
+  for (const auto coding : codings) {
+    if (beast::iequals(coding, "chunked")) {
+      ++chunked;
+      continue;
+    }
+    // A parameter on chunked (it has none) or a token that is not a coding at all is malformed framing.
+    if (beast::iequals(coding.substr(0, coding.find_first_of("; \t")), "chunked")) {
+      return bad("The transfer coding chunked takes no parameters.");
+    }
+    return transport_problem(501,
+                             "The transfer coding \"" + std::string(coding) +
+                                 "\" is not supported; send the body as is or chunked.",
+                             request_id);
+  }
+  if (chunked != 1) return bad("The request's Transfer-Encoding names chunked more than once.");
+  return std::nullopt;
+}
+
 }  // namespace
 
 void apply_limits(RequestParser& parser, const HttpOptions& options) {
@@ -58,7 +132,7 @@ std::optional<Response> header_problem(const boost::system::error_code& ec, cons
         413, "The request body exceeds " + std::to_string(options.max_body_bytes) + " bytes.", request_id);
   }
   if (ec) return transport_problem(400, "Malformed HTTP request: " + ec.message() + ".", request_id);
-  return std::nullopt;
+  return framing_problem(parser.get(), request_id);
 }
 
 Request start_request(const RequestParser& parser, bool header_ok, std::string client_address) {

@@ -26,8 +26,10 @@ void apply_limits(RequestParser& parser, const HttpOptions& options);
 
 /**
  * What reading a header (or, called again, a body) earned: 431 past the header limit, 413 for a body
- * declared or found larger than the body limit, 400 for any other parse error; nullopt when the request
- * may go on.
+ * declared or found larger than the body limit, 400 for any other parse error, then the framing a proxy in
+ * front could read otherwise (request smuggling: unknown Transfer-Encoding 501, TE with Content-Length,
+ * repeated Content-Length, missing or repeated Host 400; the caller closes the connection); nullopt when
+ * the request may go on.
  */
 std::optional<Response> header_problem(const boost::system::error_code& ec, const RequestParser& parser,
                                        const HttpOptions& options, std::string_view request_id);

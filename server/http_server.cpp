@@ -412,6 +412,7 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
       metrics_.in_flight().add(1);
       // Errors found in the header are answered before any body is read; the connection then closes.
       std::optional<Response> response = header_problem(ec, parser, options_, request.request_id);
+      const bool refused_header = response.has_value();
       if (!response) {
         co_await read_body(*connection, buffer, parser, ec);
         if (ec == beast::error::timeout || ec == asio::error::operation_aborted) {
@@ -423,7 +424,8 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
       if (!response) response = complete_request(request, parser.get());
       if (!response) response = co_await dispatch(request);
 
-      bool complete = parser.is_done();
+      // After a refused header the rest of the input cannot be framed: never read it as another request.
+      bool complete = parser.is_done() && !refused_header;
       bool keep_alive = complete && parser.get().keep_alive() && !stopping_.load();
       auto status = response->status;
       auto bytes = request.method == Method::head ? 0 : response->body.size();
