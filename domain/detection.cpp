@@ -68,7 +68,7 @@ void warn_value_increase(const Ledger& l, const std::vector<AgreementState>& sta
     const std::int64_t up = states[i].value_increase_fen;
     // An agreement whose value was never stated has no base to compare an increase with.
     if (up <= 0 || !a.value || a.value->fen <= 0) continue;
-    if (up * 100 > a.value->fen * p.value_increase_warning_percent) {
+    if (saturating_mul_fen(up, 100) > saturating_mul_fen(a.value->fen, p.value_increase_warning_percent)) {
       out.push_back(Warning{RuleCode::W03, a.id, a.id, a.signed_on,
                             "W03 amendments raised the value by " +
                                 Money{up, a.value->currency}.to_decimal() + " of " + a.value->to_decimal()});
@@ -145,7 +145,7 @@ DetectionResult detect_breaches(const Ledger& l, std::span<const Breach> breache
     const std::uint32_t ai = l.commitment_agreement[i];
     const Agreement& agreement = l.agreements[ai];
     const CommitmentState s = evaluate_commitment(l.commitments[i], ix.of(i), l.facts, as_of, scratch);
-    states[ai].value_increase_fen += s.value_increase_fen;
+    states[ai].value_increase_fen = saturating_add_fen(states[ai].value_increase_fen, s.value_increase_fen);
     const RuleContext ctx{
         l.commitments[i], agreement, counterparty_of(l, ai), s, scratch, l.facts, states[ai], policy, as_of};
     for (std::size_t k = 0; k < kCommitmentRules.size(); ++k) {

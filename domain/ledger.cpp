@@ -30,7 +30,8 @@ void apply_amendment(const Fact& f, CommitmentState& s) {
   if (f.new_amount) {
     if (s.effective_amount && f.new_amount->currency == s.effective_amount->currency &&
         f.new_amount->fen > s.effective_amount->fen) {
-      s.value_increase_fen += f.new_amount->fen - s.effective_amount->fen;
+      s.value_increase_fen =
+          saturating_add_fen(s.value_increase_fen, f.new_amount->fen - s.effective_amount->fen);
     }
     s.effective_amount = f.new_amount;
   }
@@ -77,22 +78,28 @@ void fold_changes(const Commitment& c, const std::vector<Fact>& facts, Commitmen
   }
 }
 
-/** Second pass: performance against the effective amount. */
+/**
+ * Second pass: performance against the effective amount. Payments are judged per day, after all of the
+ * day's facts (a refund and a payment of one day count together, in whatever order they arrived), and
+ * "paid in full" holds from the day the net total reached the amount for good: a refund that takes it
+ * below again undoes it.
+ */
 void fold_performance(const Commitment& c, const std::vector<Fact>& facts, CommitmentState& s,
                       std::span<const std::uint32_t> effective) {
-  for (std::uint32_t i : effective) {
-    const Fact& f = facts[i];
+  std::optional<Date> paid_in_full_on;
+  bool paid_today = false;
+  for (std::size_t k = 0; k < effective.size(); ++k) {
+    const Fact& f = facts[effective[k]];
     const bool by_deadline = f.on <= s.deadline;
     switch (f.kind) {
       case FactKind::fulfilled:
         s.any_fulfilment = true;
+        paid_today = true;
         if (by_deadline) s.any_fulfilment_at_deadline = true;
         if (f.amount && same_currency(*f.amount, s.effective_amount)) {
-          s.fulfilled_fen += f.amount->fen;
-          if (by_deadline) s.fulfilled_fen_at_deadline += f.amount->fen;
-        }
-        if (!s.completed_on && (!s.effective_amount || s.fulfilled_fen >= s.effective_amount->fen)) {
-          s.completed_on = f.on;
+          s.fulfilled_fen = saturating_add_fen(s.fulfilled_fen, f.amount->fen);
+          if (by_deadline)
+            s.fulfilled_fen_at_deadline = saturating_add_fen(s.fulfilled_fen_at_deadline, f.amount->fen);
         }
         break;
       case FactKind::acceptance_passed:
@@ -112,7 +119,41 @@ void fold_performance(const Commitment& c, const std::vector<Fact>& facts, Commi
       default:
         break;
     }
+    const bool day_ends = k + 1 == effective.size() || facts[effective[k + 1]].on != f.on;
+    if (day_ends && paid_today) {
+      paid_today = false;
+      if (!s.effective_amount) {
+        if (!paid_in_full_on) paid_in_full_on = f.on;  // no amount: any fulfilment performs it
+      } else if (s.fulfilled_fen < s.effective_amount->fen) {
+        paid_in_full_on.reset();
+      } else if (!paid_in_full_on) {
+        paid_in_full_on = f.on;
+      }
+    }
   }
+  if (paid_in_full_on && (!s.completed_on || *paid_in_full_on < *s.completed_on))
+    s.completed_on = paid_in_full_on;
+}
+
+/**
+ * The order the fold reads facts in: by date, and facts of one date by what they say, never by their ids
+ * (which follow arrival). Of two amendments of one day the stricter for the obligor is applied last and
+ * wins: the earlier due date (new_due descending) and the larger amount (new_amount ascending); likewise
+ * the earlier court deadline and, of two acceptances, the higher score. Ids only break ties between facts
+ * that say the same thing, where the order cannot matter.
+ */
+bool canonical_before(const Fact& a, const Fact& b) {
+  if (a.on != b.on) return a.on < b.on;
+  if (a.kind != b.kind) return a.kind < b.kind;
+  if (a.new_due != b.new_due) return b.new_due < a.new_due;
+  const auto fen_of = [](const std::optional<Money>& m) {
+    return m ? std::optional<std::pair<std::string_view, std::int64_t>>{{m->currency.code(), m->fen}}
+             : std::nullopt;
+  };
+  if (fen_of(a.new_amount) != fen_of(b.new_amount)) return fen_of(a.new_amount) < fen_of(b.new_amount);
+  if (fen_of(a.amount) != fen_of(b.amount)) return fen_of(a.amount) < fen_of(b.amount);
+  if (a.score != b.score) return a.score < b.score;
+  return a.id < b.id;
 }
 
 }  // namespace
@@ -205,26 +246,25 @@ CommitmentState evaluate_commitment(const Commitment& c, std::span<const std::ui
                                     const std::vector<Fact>& facts, Date as_of,
                                     std::vector<std::uint32_t>& effective) {
   effective.clear();
+  // A fact is superseded when a correction known by as_of names it. The corrected ids are collected first
+  // (usually none), so that a commitment with many facts costs n log n, not n².
+  std::vector<std::string_view> corrected;
+  for (std::uint32_t j : group) {
+    const Fact& g = facts[j];
+    if (!g.corrects.empty() && g.on <= as_of && g.corrects != g.id) corrected.push_back(g.corrects);
+  }
+  std::sort(corrected.begin(), corrected.end());
   for (std::uint32_t i : group) {
     const Fact& f = facts[i];
     if (f.on > as_of) continue;
-    // A fact is superseded when a correction known by as_of names it.
-    bool superseded = false;
-    for (std::uint32_t j : group) {
-      const Fact& g = facts[j];
-      if (j != i && !g.corrects.empty() && g.on <= as_of && g.corrects == f.id) {
-        superseded = true;
-        break;
-      }
-    }
-    if (!superseded) effective.push_back(i);
+    if (!corrected.empty() && std::binary_search(corrected.begin(), corrected.end(), std::string_view(f.id)))
+      continue;
+    effective.push_back(i);
   }
-  // The canonical (date, id) order makes the fold independent of the order the facts arrived in.
+  // The canonical order makes the fold independent of the order the facts arrived in, ids included.
   if (effective.size() > 1) {
-    std::sort(effective.begin(), effective.end(), [&facts](std::uint32_t a, std::uint32_t b) {
-      if (facts[a].on != facts[b].on) return facts[a].on < facts[b].on;
-      return facts[a].id < facts[b].id;
-    });
+    std::sort(effective.begin(), effective.end(),
+              [&facts](std::uint32_t a, std::uint32_t b) { return canonical_before(facts[a], facts[b]); });
   }
   CommitmentState s;
   s.effective_due = c.due;

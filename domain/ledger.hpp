@@ -85,7 +85,8 @@ struct CommitmentState {
 
 /**
  * Folds `group` (the fact indexes of `c`, any order). `effective` receives the indexes that count (dated
- * on or before as_of, not superseded) in (date, id) order; its capacity is reused between calls.
+ * on or before as_of, not superseded) in canonical order (by date, then by content, never by arrival; see
+ * ledger.cpp canonical_before); its capacity is reused between calls.
  */
 CommitmentState evaluate_commitment(const Commitment& c, std::span<const std::uint32_t> group,
                                     const std::vector<Fact>& facts, Date as_of,

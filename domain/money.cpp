@@ -12,9 +12,7 @@ namespace {
 constexpr int kYuanScale = 2;
 constexpr int kWanyuanScale = 6;
 
-constexpr std::uint64_t kMaxPositiveMagnitude =
-    static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-constexpr std::uint64_t kMaxNegativeMagnitude = kMaxPositiveMagnitude + 1;  // |INT64_MIN|
+constexpr std::uint64_t kMaxMagnitude = std::numeric_limits<std::uint64_t>::max();
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
@@ -85,12 +83,11 @@ Result<std::int64_t> parse_scaled(std::string_view text, int scale, std::string_
     }
   }
 
-  // Accumulate the magnitude in unsigned arithmetic so that INT64_MIN fen is representable.
-  const std::uint64_t limit = negative ? kMaxNegativeMagnitude : kMaxPositiveMagnitude;
+  // Accumulate the magnitude in unsigned arithmetic, stopping before it overflows; the bound comes after.
   std::uint64_t magnitude = 0;
   auto push_digit = [&](char c) {
     const auto digit = static_cast<std::uint64_t>(c - '0');
-    if (magnitude > (limit - digit) / 10) return false;
+    if (magnitude > (kMaxMagnitude - digit) / 10) return false;
     magnitude = magnitude * 10 + digit;
     return true;
   };
@@ -101,11 +98,11 @@ Result<std::int64_t> parse_scaled(std::string_view text, int scale, std::string_
     const auto index = static_cast<std::size_t>(i);
     fits = fits && push_digit(index < fraction_part.size() ? fraction_part[index] : '0');
   }
-  if (!fits) return reject(text, "it is too large (beyond the 64-bit range of fen)");
+  if (!fits || magnitude > static_cast<std::uint64_t>(kMaxAmountFen)) {
+    return reject(text, "it is too large (the largest amount accepted is 10000000000000.00 yuan, 10^15 fen)");
+  }
 
-  if (!negative) return static_cast<std::int64_t>(magnitude);
-  if (magnitude == kMaxNegativeMagnitude) return std::numeric_limits<std::int64_t>::min();
-  return -static_cast<std::int64_t>(magnitude);
+  return negative ? -static_cast<std::int64_t>(magnitude) : static_cast<std::int64_t>(magnitude);
 }
 
 /** Writes |fen| as "<units>.<decimals>" with exactly `scale` decimals, '-' first for negatives. */
@@ -191,6 +188,19 @@ Result<Money> add(const Money& a, const Money& b) {
   std::int64_t sum = 0;
   if (__builtin_add_overflow(a.fen, b.fen, &sum)) return overflow("sum");
   return Money{sum, a.currency};
+}
+
+std::int64_t saturating_add_fen(std::int64_t a, std::int64_t b) {
+  std::int64_t sum = 0;
+  if (!__builtin_add_overflow(a, b, &sum)) return sum;
+  return b > 0 ? std::numeric_limits<std::int64_t>::max() : std::numeric_limits<std::int64_t>::min();
+}
+
+std::int64_t saturating_mul_fen(std::int64_t a, std::int64_t b) {
+  std::int64_t product = 0;
+  if (!__builtin_mul_overflow(a, b, &product)) return product;
+  return (a < 0) != (b < 0) ? std::numeric_limits<std::int64_t>::min()
+                            : std::numeric_limits<std::int64_t>::max();
 }
 
 Result<Money> subtract(const Money& a, const Money& b) {

@@ -29,6 +29,13 @@ class Currency {
   std::array<char, 3> code_;
 };
 
+/**
+ * The largest magnitude of an amount accepted from any input (the API, OCDS, the exchange database, files):
+ * 10^15 fen, 十万亿元 (10 trillion yuan). No public contract comes near it, and every sum of a few
+ * thousand such amounts still fits in 64 bits; anything larger is a typo or an attack.
+ */
+inline constexpr std::int64_t kMaxAmountFen = 1'000'000'000'000'000;
+
 /** An exact amount of money. */
 struct Money {
   std::int64_t fen = 0;
@@ -37,8 +44,8 @@ struct Money {
   /**
    * Parses decimal text in the currency unit (yuan): "1234.56", "-3", "0.5". At most two decimals
    * (trailing zeros beyond them are accepted); no exponent, no sign other than a leading '-', no
-   * spaces, no thousands separators, no NaN/Inf; overflow of int64 fen is rejected. The error message
-   * says which of these it was.
+   * spaces, no thousands separators, no NaN/Inf; a magnitude above kMaxAmountFen is rejected ("too
+   * large"). The error message says which of these it was.
    *
    * Strict like a bank: a '.' needs a digit on both sides ("1." and ".5" are rejected; write "1" and
    * "0.5"). Leading zeros ("007.50") are unambiguous and accepted; "-0" is zero.
@@ -64,5 +71,14 @@ struct Money {
 /** Sum and difference of amounts in one currency; a currency mismatch or overflow is an `invalid` error. */
 Result<Money> add(const Money& a, const Money& b);
 Result<Money> subtract(const Money& a, const Money& b);
+
+/**
+ * Running totals of fen (payments of a commitment, amendment increases of an agreement): a + b, and a * b,
+ * clamped to the int64 range instead of overflowing (signed overflow is undefined behaviour). Inputs are
+ * bounded by kMaxAmountFen, so only totals of millions of amounts could reach the clamp; a clamped total is
+ * still larger than any committed amount, which is what the rules compare it with.
+ */
+std::int64_t saturating_add_fen(std::int64_t a, std::int64_t b);
+std::int64_t saturating_mul_fen(std::int64_t a, std::int64_t b);
 
 }  // namespace pactwatch::domain

@@ -103,8 +103,8 @@ std::optional<Finding> check_bc02_partial(const RuleContext& ctx) {
   if (!s.effective_amount || s.fulfilled_fen_at_deadline <= 0) return std::nullopt;
   if (!broken_after(s, s.deadline, ctx.as_of)) return std::nullopt;
   // Measured at due + grace, so the finding is stable when the rest is paid later.
-  const Money shortfall =
-      with_fen(*s.effective_amount, s.effective_amount->fen - s.fulfilled_fen_at_deadline);
+  const Money shortfall = with_fen(*s.effective_amount,
+                                   saturating_add_fen(s.effective_amount->fen, -s.fulfilled_fen_at_deadline));
   const int late = days_between(s.effective_due, lateness_end(s, ctx.as_of));
   Finding f = make_finding(ctx, RuleCode::BC02, overdue_severity(late, shortfall, ctx.policy),
                            s.effective_due, add_days(s.deadline, 1), late);
@@ -143,8 +143,10 @@ std::optional<Finding> check_bc03_arrears(const RuleContext& ctx) {
                            add_days(limit, 1), late);
   if (s.effective_amount) {
     f.fulfilled = with_fen(*s.effective_amount, s.fulfilled_fen);
-    f.shortfall =
-        with_fen(*s.effective_amount, std::max<std::int64_t>(0, s.effective_amount->fen - s.fulfilled_fen));
+    f.shortfall = with_fen(
+        *s.effective_amount,
+        std::max<std::int64_t>(
+            0, saturating_add_fen(s.effective_amount->fen, -std::max<std::int64_t>(s.fulfilled_fen, 0))));
   }
   finish(f, ctx, any_fact,
          due.statutory ? "SME paid later than the statutory term" : "paid later than agreed");

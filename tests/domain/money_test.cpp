@@ -89,15 +89,20 @@ TEST(MoneyParse, RejectsMalformedTextNamingTheReason) {
   EXPECT_EQ(Money::parse("1e3").error().code, ErrorCode::invalid);
 }
 
-// Verifies amounts just inside the int64 fen range parse and one fen beyond is an overflow error.
-TEST(MoneyParse, RejectsOverflowOfInt64Fen) {
-  EXPECT_EQ(Money::parse("92233720368547758.07")->fen, kMax);
-  EXPECT_EQ(Money::parse("-92233720368547758.08")->fen, kMin);
-  EXPECT_THAT(parse_error("92233720368547758.08"), HasSubstr("too large"));
-  EXPECT_THAT(parse_error("-92233720368547758.09"), HasSubstr("too large"));
+// Verifies amounts up to the bound of 10^15 fen (十万亿元) parse, and one fen beyond it, in either direction,
+// is "too large" (issue 13: an amount near the int64 range overflowed the sums of the rules).
+TEST(MoneyParse, RejectsAmountsBeyondTheBound) {
+  EXPECT_EQ(Money::parse("10000000000000.00")->fen, kMaxAmountFen);
+  EXPECT_EQ(Money::parse("-10000000000000")->fen, -kMaxAmountFen);
+  EXPECT_THAT(parse_error("10000000000000.01"), HasSubstr("too large"));
+  EXPECT_THAT(parse_error("-10000000000000.01"), HasSubstr("too large"));
+  EXPECT_THAT(parse_error("92233720368547758.07"), HasSubstr("too large"));
+  EXPECT_THAT(parse_error("-92233720368547758.08"), HasSubstr("too large"));
   EXPECT_THAT(parse_error("100000000000000000000000"), HasSubstr("too large"));
   // The integer part fits in int64 but not once multiplied into fen.
   EXPECT_THAT(parse_error("9223372036854775807"), HasSubstr("too large"));
+  EXPECT_EQ(Money::parse_wanyuan("1000000000")->fen, kMaxAmountFen);
+  EXPECT_THAT(wanyuan_error("1000000000.000001"), HasSubstr("too large"));
 }
 
 // Verifies 万元 text from the trading platform converts exactly: 12.3456 万元 is 123456 yuan.
@@ -110,8 +115,7 @@ TEST(MoneyParse, ReadsWanyuanExactly) {
   EXPECT_EQ(Money::parse_wanyuan("1")->fen, 1000000);
   EXPECT_EQ(Money::parse_wanyuan("-2.5")->fen, -2500000);
   EXPECT_EQ(Money::parse_wanyuan("3.1200000")->fen, 3120000);
-  EXPECT_EQ(Money::parse_wanyuan("9223372036854.775807")->fen, kMax);
-  EXPECT_EQ(Money::parse_wanyuan("-9223372036854.775808")->fen, kMin);
+  EXPECT_EQ(Money::parse_wanyuan("999999999.999999")->fen, kMaxAmountFen - 1);
 }
 
 // Verifies 万元 text is held to the same grammar, with fen as the finest unit.
@@ -138,11 +142,25 @@ TEST(MoneyFormat, WritesTwoDecimals) {
   EXPECT_EQ(Money{-1}.to_wanyuan_decimal(), "-0.000001");
 }
 
-// Verifies parse(to_decimal(m)) == m across signs, zero and the int64 extremes.
+// Verifies parse(to_decimal(m)) == m across signs, zero and the bounds of accepted amounts.
 TEST(MoneyFormat, RoundTripsThroughParse) {
-  const std::int64_t samples[] = {0,        1,          -1,       99,       -99,      100,
-                                  -100,     123456,     -123456,  kMax,     kMin,     kMax - 1,
-                                  kMin + 1, kMax / 100, kMin / 3, 10000000, 99999999, -4200000};
+  const std::int64_t samples[] = {0,
+                                  1,
+                                  -1,
+                                  99,
+                                  -99,
+                                  100,
+                                  -100,
+                                  123456,
+                                  -123456,
+                                  kMaxAmountFen,
+                                  -kMaxAmountFen,
+                                  kMaxAmountFen - 1,
+                                  -kMaxAmountFen + 1,
+                                  kMaxAmountFen / 3,
+                                  10000000,
+                                  99999999,
+                                  -4200000};
   for (std::int64_t fen : samples) {
     const Money m{fen};
     auto back = Money::parse(m.to_decimal());
@@ -187,6 +205,16 @@ TEST(MoneyArithmetic, RejectsOverflow) {
   EXPECT_FALSE(subtract(Money{kMin}, Money{1}).has_value());
   EXPECT_FALSE(subtract(Money{kMax}, Money{-1}).has_value());
   EXPECT_FALSE(subtract(Money{0}, Money{kMin}).has_value());
+}
+
+// Verifies running totals clamp at the int64 range instead of wrapping (signed overflow is undefined).
+TEST(MoneyArithmetic, SaturatingTotalsClampAtTheRange) {
+  EXPECT_EQ(saturating_add_fen(kMaxAmountFen, kMaxAmountFen), 2 * kMaxAmountFen);
+  EXPECT_EQ(saturating_add_fen(kMax, 1), kMax);
+  EXPECT_EQ(saturating_add_fen(kMin, -1), kMin);
+  EXPECT_EQ(saturating_mul_fen(kMaxAmountFen, 100), 100 * kMaxAmountFen);
+  EXPECT_EQ(saturating_mul_fen(kMax / 2, 3), kMax);
+  EXPECT_EQ(saturating_mul_fen(kMax / 2, -3), kMin);
 }
 
 // Verifies currency codes are exactly three upper-case ASCII letters.

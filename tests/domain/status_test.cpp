@@ -193,5 +193,78 @@ TEST(CommitmentStatus, IndependentOfFactOrder) {
   EXPECT_EQ(p.as_of(ymd(2026, 6, 15)), CommitmentStatus::fulfilled);  // amount lowered to what was paid
 }
 
+/**
+ * The facts of `p` as they would be stored had they arrived in `order`: ids follow arrival (the API's ids
+ * are time-ordered, and a sync stores a batch in the order of its source).
+ */
+std::vector<Fact> arrived_in(const Payment& p, const std::vector<std::size_t>& order) {
+  std::vector<Fact> out;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    Fact f = p.facts[order[i]];
+    f.id = "F" + std::to_string(10 + i);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+// Verifies the status does not depend on the order the facts ARRIVED in, i.e. on their ids, over every
+// permutation of: two lawful amendments on the same day that disagree on the amount, a part payment, and
+// on one day a payment and a refund (issue 13: the later-arriving amendment won, and a refund counted
+// before or after the payment of its day by id).
+TEST(CommitmentStatus, IndependentOfArrivalOrderAndIds) {
+  Payment p;
+  for (std::int64_t yuan : {250'000, 350'000}) {
+    Fact& a = p.fact("", FactKind::amended, ymd(2026, 6, 10));
+    a.new_amount = Money::yuan(yuan);
+    make_lawful(a);
+  }
+  p.paid("", ymd(2026, 6, 20), 300'000);
+  p.paid("", ymd(2026, 6, 25), 100'000);
+  p.paid("", ymd(2026, 6, 25), -100'000);
+  const std::vector<Date> dates{ymd(2026, 6, 21), ymd(2026, 6, 25), ymd(2026, 6, 30), ymd(2026, 7, 10)};
+  std::vector<std::size_t> order{0, 1, 2, 3, 4};
+  const auto first = arrived_in(p, order);
+  std::vector<CommitmentStatus> expected;
+  for (Date d : dates)
+    expected.push_back(commitment_status(p.commitment, first, d));
+  int permutations = 0;
+  do {
+    const auto facts = arrived_in(p, order);
+    for (std::size_t i = 0; i < dates.size(); ++i) {
+      EXPECT_EQ(commitment_status(p.commitment, facts, dates[i]), expected[i])
+          << format_date(dates[i]) << ", arrival order " << order[0] << order[1] << order[2] << order[3]
+          << order[4];
+    }
+    ++permutations;
+  } while (std::next_permutation(order.begin(), order.end()));
+  EXPECT_EQ(permutations, 120);
+  // Same-day amendments apply the stricter amount last (the larger: 350,000), so 300,000 is not enough.
+  EXPECT_EQ(expected[0], CommitmentStatus::open);
+  EXPECT_EQ(expected[3], CommitmentStatus::overdue);
+}
+
+// Verifies a refund that takes the net paid amount below the commitment undoes its fulfilment from the
+// refund's date on (a fulfilled status is not a one-way latch).
+TEST(CommitmentStatus, RefundBelowTheAmountUndoesFulfilment) {
+  Payment p;
+  p.paid("F1", ymd(2026, 6, 20), 300'000);
+  p.paid("F2", ymd(2026, 6, 22), -100'000);
+  EXPECT_EQ(p.as_of(ymd(2026, 6, 21)), CommitmentStatus::fulfilled);
+  EXPECT_EQ(p.as_of(ymd(2026, 6, 23)), CommitmentStatus::open);
+  EXPECT_EQ(p.as_of(ymd(2026, 7, 1)), CommitmentStatus::overdue);
+  p.paid("F3", ymd(2026, 7, 2), 100'000);
+  EXPECT_EQ(p.as_of(ymd(2026, 7, 2)), CommitmentStatus::fulfilled);
+}
+
+// Verifies payments whose total exceeds the int64 range do not wrap around to a negative total.
+TEST(CommitmentStatus, HugeTotalsDoNotWrap) {
+  Payment p;
+  for (int i = 0; i < 10'000; ++i) {
+    Fact& f = p.paid("F" + std::to_string(i), ymd(2026, 6, 20), 0);
+    f.amount = Money{kMaxAmountFen};
+  }
+  EXPECT_EQ(p.as_of(ymd(2026, 6, 21)), CommitmentStatus::fulfilled);
+}
+
 }  // namespace
 }  // namespace pactwatch::domain
