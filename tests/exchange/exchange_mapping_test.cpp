@@ -141,6 +141,9 @@ TEST(ExchangeMapping, BadContractRowsAreQuarantinedWithTheirReason) {
   EXPECT_EQ(reason_of(map_row(contract({{"CONTRACT_AMOUNT", "1.0000001"}}))),
             QuarantineReason::amount_too_precise);
   EXPECT_EQ(reason_of(map_row(contract({{"CONTRACT_AMOUNT", "1e3"}}))), QuarantineReason::unparsable_amount);
+  // Beyond 10^15 fen (1,000,000,000 万元): refused like any input (issue 13).
+  EXPECT_EQ(reason_of(map_row(contract({{"CONTRACT_AMOUNT", "1000000000.000001"}}))),
+            QuarantineReason::unparsable_amount);
   EXPECT_EQ(reason_of(map_row(contract({{"CONTRACT_AMOUNT", "0.000000"}}))),
             QuarantineReason::invalid_amount);
   EXPECT_EQ(reason_of(map_row(contract({{"SIGN_DATE", "0000-00-00"}}))), QuarantineReason::unparsable_date);

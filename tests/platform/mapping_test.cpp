@@ -25,15 +25,15 @@ std::string valid_code(char authority, char type, const char* body9) {
   return first17 + domain::credit_code_check_character(first17);
 }
 
-// Verifies 1234.56 becomes exactly 123456 fen and a 19-digit amount survives without a double in between.
+// Verifies 1234.56 becomes exactly 123456 fen and a 16-digit amount survives without a double in between.
 TEST(OcdsMapping, AmountsComeFromTheNumbersText) {
   const Collected c =
-      import_text(release_with(R"(,"value":{"amount":12345678901234567.89,"currency":"CNY"})",
+      import_text(release_with(R"(,"value":{"amount":9999999999999.99,"currency":"CNY"})",
                                R"({"milestones":[{"id":"m1","type":"payment","dueDate":"2024-06-30",
       "value":{"amount":1234.56,"currency":"CNY"}}]})"));
   const MappingResult& r = c.results.at(0);
   ASSERT_TRUE(r.quarantine.empty()) << r.quarantine[0].message;
-  EXPECT_EQ(r.agreements.at(0).value.value->fen, 1234567890123456789);
+  EXPECT_EQ(r.agreements.at(0).value.value->fen, 999999999999999);
   EXPECT_EQ(r.commitments.at(0).value.amount->fen, 123456);
 }
 
@@ -83,6 +83,16 @@ TEST(OcdsMapping, TransactionWithoutPaymentMilestoneIsRecordedOnTheContract) {
   EXPECT_EQ(k.obligor_side, domain::ObligorSide::government);
   EXPECT_EQ(k.due, 2024y / June / 10);
   EXPECT_FALSE(k.amount.has_value());
+}
+
+// Verifies a contract value beyond 10^15 fen (十万亿元) is quarantined, not stored (issue 13).
+TEST(OcdsMapping, AmountsBeyondTheBoundAreQuarantined) {
+  const Collected c =
+      import_text(release_with(R"(,"value":{"amount":12345678901234567.89,"currency":"CNY"})", "{}"));
+  const MappingResult& r = c.results.at(0);
+  ASSERT_FALSE(r.quarantine.empty());
+  EXPECT_EQ(r.quarantine[0].reason, QuarantineReason::unparsable_amount);
+  EXPECT_NE(r.quarantine[0].message.find("too large"), std::string::npos) << r.quarantine[0].message;
 }
 
 // Verifies a milestone with a sub-fen amount is quarantined alone; the contract and the other milestone map.

@@ -29,8 +29,17 @@ TEST(OcdsValues, AmountsAreExactFen) {
   EXPECT_EQ(parse_amount("1234.56", "CNY")->fen, 123456);
   EXPECT_EQ(parse_amount("0.30", "CNY")->fen, 30);
   EXPECT_EQ(parse_amount("1234.560", "USD")->fen, 123456);
-  EXPECT_EQ(parse_amount("12345678901234567.89", "CNY")->fen, 1234567890123456789);
+  EXPECT_EQ(parse_amount("9876543210987.65", "CNY")->fen, 987654321098765);
   EXPECT_EQ(parse_amount("76955", "AFN")->currency.code(), "AFN");
+}
+
+// Verifies an amount beyond 10^15 fen (十万亿元) is quarantined as unparsable, like any input (issue 13).
+TEST(OcdsValues, AmountsBeyondTheBoundAreRefused) {
+  EXPECT_EQ(parse_amount("10000000000000.00", "CNY")->fen, 1'000'000'000'000'000);
+  auto huge = parse_amount("12345678901234567.89", "CNY");
+  ASSERT_FALSE(huge);
+  EXPECT_EQ(huge.error().reason, QuarantineReason::unparsable_amount);
+  EXPECT_NE(huge.error().message.find("too large"), std::string::npos) << huge.error().message;
 }
 
 // Verifies sub-fen amounts and exponents are refused with distinct reasons.
