@@ -152,9 +152,20 @@ std::optional<Response> complete_request(Request& request, BeastRequest& req) {
   auto question = request.target.find('?');
   request.path = request.target.substr(0, question);
   if (question != std::string::npos) {
-    auto query = parse_query(std::string_view(request.target).substr(question + 1));
+    std::string repeated;
+    auto query = parse_query(std::string_view(request.target).substr(question + 1), &repeated);
     if (!query) {
       return transport_problem(400, "The query string has a malformed percent-escape.", request.request_id);
+    }
+    if (!repeated.empty()) {
+      // Like a JSON member named twice: which of the values counts depends on who reads it. Refuse.
+      Problem problem;
+      problem.status = 400;
+      problem.detail =
+          "The query parameter " + repeated + " is given more than once; give it once (lists take commas).";
+      problem.instance = request.path;
+      problem.errors.push_back({repeated, "is given more than once"});
+      return problem_response(problem, request.request_id);
     }
     request.query = std::move(*query);
   }

@@ -52,7 +52,8 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_as_sp
   return out;
 }
 
-std::optional<std::map<std::string, std::string, std::less<>>> parse_query(std::string_view query) {
+std::optional<std::map<std::string, std::string, std::less<>>> parse_query(std::string_view query,
+                                                                           std::string* repeated) {
   std::map<std::string, std::string, std::less<>> params;
   while (!query.empty()) {
     auto amp = query.find('&');
@@ -64,7 +65,8 @@ std::optional<std::map<std::string, std::string, std::less<>>> parse_query(std::
     auto value =
         percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
     if (!key || !value) return std::nullopt;
-    params.emplace(std::move(*key), std::move(*value));  // first value wins
+    auto [it, inserted] = params.emplace(std::move(*key), std::move(*value));  // first value wins
+    if (!inserted && repeated != nullptr && repeated->empty()) *repeated = it->first;
   }
   return params;
 }

@@ -82,7 +82,12 @@ class Router {
 /** Decodes %XX escapes (and '+' as space when `plus_as_space`); nullopt on a malformed escape. */
 std::optional<std::string> percent_decode(std::string_view text, bool plus_as_space = false);
 
-/** Parses "a=1&b=x%20y" into decoded pairs (first value of a key wins); nullopt on a malformed escape. */
-std::optional<std::map<std::string, std::string, std::less<>>> parse_query(std::string_view query);
+/**
+ * Parses "a=1&b=x%20y" into decoded pairs (first value of a key wins); nullopt on a malformed escape. When
+ * `repeated` is given, it receives the first key that appears more than once (the server refuses those: a
+ * proxy that reads the last value would see another request than we do).
+ */
+std::optional<std::map<std::string, std::string, std::less<>>> parse_query(std::string_view query,
+                                                                           std::string* repeated = nullptr);
 
 }  // namespace pactwatch::server

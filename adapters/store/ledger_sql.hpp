@@ -32,6 +32,9 @@ struct LedgerSql {
   /// The facts of given commitments: `(:ids)` is expanded by detail::expand_ids(), one placeholder per id.
   std::string_view select_facts_of;
   std::string_view select_region, list_regions;
+  /// Agreements naming organization :id (counterparty, or :id2 as a commitment's obligor) whose body's
+  /// region is NOT LIKE :scope (LedgerTransaction::agreements_outside).
+  std::string_view count_agreements_naming_outside;
   /// Detection for given commitments (LedgerStore::load_ledger_for), each `(:ids)` expanded by
   /// detail::expand_ids(): the agreements (in :scope) of commitments; agreements, their commitments and the
   /// facts of those; organizations and bodies by id; the officials with a post at bodies; officials and

@@ -198,6 +198,10 @@ constexpr LedgerSql make_ledger_sql(std::string_view begin_write, bool straight_
       " :note, 1, :now)";
 
   s.select_region = "SELECT code, name, parent_code, level FROM regions WHERE code = :code";
+  s.count_agreements_naming_outside =
+      "SELECT COUNT(*) FROM agreements a JOIN bodies b ON b.id = a.body_id WHERE (a.counterparty_id = :id"
+      " OR EXISTS (SELECT 1 FROM commitments c WHERE c.agreement_id = a.id AND c.obligor_id = :id2))"
+      " AND b.region NOT LIKE :scope";
   s.list_regions =
       "SELECT code, name, parent_code, level FROM regions WHERE code LIKE :within" PW_PAGE("code");
 

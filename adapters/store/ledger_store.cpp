@@ -67,6 +67,18 @@ Result<Stored<d::Organization>> read_organization(soci::session& sql, const std:
   return row->get();
 }
 
+Result<RegionRow> read_region(soci::session& sql, const std::string& code) {
+  RegionRow row;
+  soci::indicator parent_ind = soci::i_ok;
+  soci::statement st =
+      (sql.prepare << std::string(text_of(sql).select_region), soci::use(code, "code"), soci::into(row.code),
+       soci::into(row.name), soci::into(row.parent_code, parent_ind), soci::into(row.level));
+  st.execute(false);
+  if (!st.fetch()) return d::fail(ErrorCode::not_found, "no region " + code, "code");
+  if (parent_ind == soci::i_null) row.parent_code.clear();
+  return row;
+}
+
 Result<Stored<d::Agreement>> read_agreement(soci::session& sql, const std::string& scope,
                                             const std::string& id) {
   Query q(sql, text_of(sql).select_agreement);
@@ -208,6 +220,19 @@ Result<Stored<d::Commitment>> LedgerTransaction::commitment(const d::Scope& scop
 }
 Result<Stored<d::Fact>> LedgerTransaction::fact(const d::Scope& scope, const std::string& id) {
   return read_fact(sql_, region_like(scope.region), id);
+}
+
+Result<RegionRow> LedgerTransaction::region(const std::string& code) {
+  return read_region(sql_, code);
+}
+
+Result<std::int64_t> LedgerTransaction::agreements_outside(const std::string& organization_id,
+                                                           const d::Scope& scope) {
+  long long count = 0;
+  const std::string outside = region_like(scope.region);
+  sql_ << std::string(text_of(sql_).count_agreements_naming_outside), soci::use(organization_id, "id"),
+      soci::use(organization_id, "id2"), soci::use(outside, "scope"), soci::into(count);
+  return static_cast<std::int64_t>(count);
 }
 
 Result<std::optional<std::string>> LedgerTransaction::earliest_due(const std::string& agreement_id) {
@@ -991,17 +1016,7 @@ Result<Stored<d::Fact>> LedgerStore::fact(const d::Scope& scope, const std::stri
                  [&](soci::session& sql) { return read_fact(sql, region_like(scope.region), id); });
 }
 Result<RegionRow> LedgerStore::region(const std::string& code) {
-  return guarded(database_, "reading a region", [&](soci::session& sql) -> Result<RegionRow> {
-    RegionRow row;
-    soci::indicator parent_ind = soci::i_ok;
-    soci::statement st = (sql.prepare << std::string(text_of(sql).select_region), soci::use(code, "code"),
-                          soci::into(row.code), soci::into(row.name), soci::into(row.parent_code, parent_ind),
-                          soci::into(row.level));
-    st.execute(false);
-    if (!st.fetch()) return d::fail(ErrorCode::not_found, "no region " + code, "code");
-    if (parent_ind == soci::i_null) row.parent_code.clear();
-    return row;
-  });
+  return guarded(database_, "reading a region", [&](soci::session& sql) { return read_region(sql, code); });
 }
 
 }  // namespace pactwatch::store

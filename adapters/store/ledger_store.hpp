@@ -182,6 +182,15 @@ class LedgerTransaction {
   domain::Result<Stored<domain::Fact>> fact(const domain::Scope& scope, const std::string& id);
   /** The earliest due date of the agreement's commitments, if it has any. */
   domain::Result<std::optional<std::string>> earliest_due(const std::string& agreement_id);
+  /** A row of the regions table (GB/T 2260 reference data); `not_found` for a code it does not hold. */
+  domain::Result<RegionRow> region(const std::string& code);
+  /**
+   * How many agreements name organization `organization_id` (as counterparty, or as the obligor of one of
+   * their commitments) and lie outside `scope` (their body's region is not within it): who may change a
+   * shared organization (docs/API.md, "Region scope").
+   */
+  domain::Result<std::int64_t> agreements_outside(const std::string& organization_id,
+                                                  const domain::Scope& scope);
 
   domain::Result<Stored<domain::Body>> insert_body(const domain::Body& body);
   domain::Result<Stored<domain::Body>> update_body(const Stored<domain::Body>& before,

@@ -34,12 +34,12 @@ std::optional<d::Agreement> parse_agreement(const Api& api, const json& object,
   auto kind = r.enumeration<d::AgreementKind>("kind", Need::required, store::parse_agreement_kind, kKinds);
   auto title = r.text("title", Need::required);
   auto body_id = r.text("body_id", Need::required);
-  auto counterparty = r.text("counterparty_id", Need::optional);
-  auto value = r.money("value", Need::optional);
+  auto counterparty = r.text("counterparty_id", Need::nullable);
+  auto value = r.money("value", Need::nullable);
   auto signed_on = r.date("signed_on", Need::required);
-  a.refs.platform_project_code = r.text("platform_project_code", Need::optional).value_or("");
-  a.refs.unified_deal_code = r.text("unified_deal_code", Need::optional).value_or("");
-  a.refs.ocid = r.text("ocid", Need::optional).value_or("");
+  a.refs.platform_project_code = r.text("platform_project_code", Need::nullable).value_or("");
+  a.refs.unified_deal_code = r.text("unified_deal_code", Need::nullable).value_or("");
+  a.refs.ocid = r.text("ocid", Need::nullable).value_or("");
   if (value && value->fen < 0) r.error("value", "must not be negative");
   // Only a public pledge has no counterparty (it is made to the residents).
   if (kind && *kind != d::AgreementKind::pledge && !counterparty && !r.has_error("counterparty_id")) {
@@ -203,7 +203,7 @@ Response append_assignment(Api& api, const Request& request, const Principal& pr
   auto official_id = r.text("official_id", Need::required);
   auto role = r.text("role", Need::required);
   auto from = r.date("from", Need::required);
-  auto to = r.date("to", Need::optional);
+  auto to = r.date("to", Need::nullable);
   if (from && to && *to < *from) r.error("to", "is before from");
   if (!errors.empty()) return validation_problem(request, std::move(errors));
   const d::Assignment assignment{*official_id, *role, *from, to};

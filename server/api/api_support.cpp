@@ -1,6 +1,8 @@
 #include "server/api/api_support.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <stdexcept>
@@ -37,22 +39,168 @@ std::string type_name(const json& value) {
   }
 }
 
+/**
+ * The first control character in UTF-8 text `s` (as "U+000A"), or nullopt: C0 controls and DEL, the C1
+ * controls (U+0080–U+009F) and the line/paragraph separators U+2028/U+2029; line feed, carriage return and
+ * tab only in multiline text. The JSON parser has already checked that the text is valid UTF-8.
+ */
+std::optional<std::string> control_character(std::string_view s, TextKind kind) {
+  const auto name = [](unsigned code) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out = "U+";
+    for (int shift = 12; shift >= 0; shift -= 4)
+      out += kHex[(code >> shift) & 0xF];
+    return out;
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7F) {
+      const bool allowed = kind == TextKind::multiline && (c == '\n' || c == '\r' || c == '\t');
+      if (!allowed) return name(c);
+    } else if (c == 0xC2 && i + 1 < s.size()) {
+      const auto next = static_cast<unsigned char>(s[i + 1]);
+      if (next >= 0x80 && next <= 0x9F) return name(next);
+    } else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80) {
+      const auto last = static_cast<unsigned char>(s[i + 2]);
+      if (last == 0xA8 || last == 0xA9) return name(0x2000u + last - 0x80u);
+    }
+  }
+  return std::nullopt;
+}
+
+/** Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF. */
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    std::uint32_t code = n == 1 ? c : c & (0xFFu >> (n + 1));
+    for (std::size_t k = 1; k < n; ++k) {
+      const auto next = static_cast<unsigned char>(s[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3Fu);
+    }
+    static constexpr std::uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < kSmallest[n] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+    i += n;
+  }
+  return true;
+}
+
 constexpr std::string_view kBase64Url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /** The field marker a conditional update fails with when If-Match does not match (mapped to 412). */
 constexpr std::string_view kIfMatchField = "If-Match";
 
+/** A problem of `status` with one `errors` entry, for what is wrong with the request before validation. */
+Response field_problem(const Request& request, int status, std::string field, std::string message) {
+  Problem problem;
+  problem.status = status;
+  problem.type = std::string(problem_type::validation);
+  problem.detail = field + ": " + message;
+  problem.instance = request.path;
+  problem.errors.push_back({std::move(field), std::move(message)});
+  return problem_response(problem, request.request_id);
+}
+
+/** application/json, or application/<anything>+json, with no parameter but charset=utf-8. */
+bool is_json_media_type(std::optional<std::string_view> header) {
+  if (!header) return false;
+  const auto lower = [](std::string_view text) {
+    std::string out(text);
+    for (auto& c : out)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  const auto trim = [](std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+      text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+      text.remove_suffix(1);
+    return text;
+  };
+  std::string_view rest = *header;
+  const auto semicolon = rest.find(';');
+  const std::string type = lower(trim(rest.substr(0, semicolon)));
+  const bool json_type =
+      type == "application/json" || (type.starts_with("application/") && type.ends_with("+json"));
+  if (!json_type) return false;
+  while (semicolon != std::string_view::npos && !rest.empty()) {
+    rest.remove_prefix(rest.find(';') + 1);
+    const auto next = rest.find(';');
+    const std::string parameter = lower(trim(rest.substr(0, next)));
+    if (!parameter.empty() && parameter != "charset=utf-8" && parameter != "charset=\"utf-8\"") return false;
+    if (next == std::string_view::npos) break;
+  }
+  return true;
+}
+
+/** How deeply arrays and objects nest in JSON text (brackets inside strings do not count). */
+int json_depth(std::string_view text) {
+  int depth = 0, deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+/** An object or array being parsed: the keys seen so far (objects) or the next element's index (arrays). */
+struct KeyFrame {
+  bool object = true;
+  std::set<std::string> keys;
+  std::string key;  ///< the member being read
+  std::size_t index = 0;
+};
+
+/** The path of the member being read, as FieldReader names fields: "posts[1].from". */
+std::string key_path(const std::vector<KeyFrame>& frames) {
+  std::string out;
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    const bool last = i + 1 == frames.size();
+    if (frames[i].object) {
+      if (!out.empty()) out += '.';
+      out += frames[i].key;
+    } else if (!last) {
+      out += "[" + std::to_string(frames[i].index) + "]";
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 // ---- FieldReader -----------------------------------------------------------------------------------------
 
-const json* FieldReader::member(std::string_view name) const {
+const json* FieldReader::member(std::string_view name, Need need) {
   auto it = object_.find(name);
-  if (it == object_.end() || it->is_null()) return nullptr;
+  if (it == object_.end()) {
+    if (need == Need::required) error(name, "is required");
+    return nullptr;
+  }
+  if (it->is_null()) {
+    if (need != Need::nullable) {
+      error(name, need == Need::required ? "must not be null" : "must not be null (leave it out instead)");
+    }
+    return nullptr;
+  }
   return &*it;
 }
-bool FieldReader::present(std::string_view name) const {
-  return member(name) != nullptr;
+bool FieldReader::present(std::string_view name) {
+  return member(name, Need::optional) != nullptr;
 }
 std::string FieldReader::path(std::string_view name) const {
   return prefix_ + std::string(name);
@@ -69,12 +217,9 @@ bool FieldReader::has_error(std::string_view name) const {
   return false;
 }
 
-std::optional<std::string> FieldReader::text(std::string_view name, Need need) {
-  const json* value = member(name);
-  if (value == nullptr) {
-    if (need == Need::required) error(name, "is required");
-    return std::nullopt;
-  }
+std::optional<std::string> FieldReader::text(std::string_view name, Need need, TextKind kind) {
+  const json* value = member(name, need);
+  if (value == nullptr) return std::nullopt;
   if (!value->is_string()) {
     error(name, "must be a string, not " + type_name(*value));
     return std::nullopt;
@@ -86,6 +231,11 @@ std::optional<std::string> FieldReader::text(std::string_view name, Need need) {
   }
   if (s.size() > max_text_) {
     error(name, "must be at most " + std::to_string(max_text_) + " bytes");
+    return std::nullopt;
+  }
+  if (auto bad = control_character(s, kind)) {
+    error(name, "must not contain control characters (" + *bad + ")" +
+                    (kind == TextKind::line ? "; it is one line of text" : ""));
     return std::nullopt;
   }
   return s;
@@ -103,11 +253,8 @@ std::optional<d::Date> FieldReader::date(std::string_view name, Need need) {
 }
 
 std::optional<d::Money> FieldReader::money(std::string_view name, Need need) {
-  const json* value = member(name);
-  if (value == nullptr) {
-    if (need == Need::required) error(name, "is required");
-    return std::nullopt;
-  }
+  const json* value = member(name, need);
+  if (value == nullptr) return std::nullopt;
   const std::string shape =
       R"(must be {"amount": "1234.56", "currency": "CNY"} with the amount as a decimal string)";
   if (!value->is_object()) {
@@ -148,11 +295,8 @@ std::optional<d::Money> FieldReader::money(std::string_view name, Need need) {
 }
 
 std::optional<bool> FieldReader::boolean(std::string_view name, Need need) {
-  const json* value = member(name);
-  if (value == nullptr) {
-    if (need == Need::required) error(name, "is required");
-    return std::nullopt;
-  }
+  const json* value = member(name, need);
+  if (value == nullptr) return std::nullopt;
   if (!value->is_boolean()) {
     error(name, "must be true or false, not " + type_name(*value));
     return std::nullopt;
@@ -161,11 +305,8 @@ std::optional<bool> FieldReader::boolean(std::string_view name, Need need) {
 }
 
 std::optional<int> FieldReader::integer(std::string_view name, Need need, int min, int max) {
-  const json* value = member(name);
-  if (value == nullptr) {
-    if (need == Need::required) error(name, "is required");
-    return std::nullopt;
-  }
+  const json* value = member(name, need);
+  if (value == nullptr) return std::nullopt;
   const std::string range =
       "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
   if (!value->is_number_integer()) {
@@ -201,10 +342,57 @@ void FieldReader::reject_unknown(const std::set<std::string, std::less<>>& allow
 // ---- requests and lists ----------------------------------------------------------------------------------
 
 std::variant<json, Response> parse_object(const Request& request) {
-  json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (!is_json_media_type(request.headers.get("Content-Type"))) {
+    return field_problem(request, 415, "Content-Type",
+                         "must be application/json (UTF-8): the body is read as JSON and nothing else");
+  }
+  if (json_depth(request.body) > kMaxJsonDepth) {
+    return field_problem(request, 400, "body",
+                         "nests arrays and objects deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
+  // nlohmann::json keeps the last of two equal keys without a word; other parsers keep the first. Refuse
+  // the ambiguity: the callback sees every key of every object as it is read.
+  std::vector<KeyFrame> frames;
+  std::string duplicate;
+  const json::parser_callback_t on_event = [&](int, json::parse_event_t event, json& parsed) {
+    using E = json::parse_event_t;
+    if (event == E::object_start || event == E::array_start) {
+      frames.push_back({event == E::object_start, {}, {}, 0});
+    } else if (event == E::key) {
+      auto& frame = frames.back();
+      frame.key = parsed.get<std::string>();
+      if (!frame.keys.insert(frame.key).second && duplicate.empty()) duplicate = key_path(frames);
+    } else if (event == E::object_end || event == E::array_end) {
+      frames.pop_back();
+      if (!frames.empty()) ++frames.back().index;
+    } else if (event == E::value && !frames.empty()) {
+      ++frames.back().index;
+    }
+    return true;
+  };
+  json body = json::parse(request.body, on_event, /*allow_exceptions=*/false);
   if (body.is_discarded()) return problem_response(request, 400, "The request body is not valid JSON.");
   if (!body.is_object()) return problem_response(request, 400, "The request body must be a JSON object.");
+  if (!duplicate.empty()) {
+    return field_problem(request, 400, duplicate,
+                         "appears more than once in its object; send each member once");
+  }
   return body;
+}
+
+std::optional<int> int_query(const Request& request, std::string_view name, int min, int max,
+                             std::vector<FieldError>& errors) {
+  auto text = request.query_param(name);
+  if (!text) return std::nullopt;
+  int value = 0;
+  const auto* end = text->data() + text->size();
+  const auto [ptr, ec] = std::from_chars(text->data(), end, value);
+  if (text->empty() || (*text)[0] == '-' || ec != std::errc{} || ptr != end || value < min || value > max) {
+    errors.push_back({std::string(name),
+                      "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max)});
+    return std::nullopt;
+  }
+  return value;
 }
 
 ListParams list_params(const Api& api, const Request& request,
@@ -362,6 +550,21 @@ d::Scope scope_of(const Principal& principal) {
   return d::Scope{principal.region};
 }
 
+std::optional<Response> context_problem(const Request& request) {
+  auto reason = request.headers.get("X-Reason");
+  if (!reason) return std::nullopt;
+  std::string message;
+  if (reason->size() > kMaxReasonBytes) {
+    message = "must be at most " + std::to_string(kMaxReasonBytes) + " bytes";
+  } else if (!valid_utf8(*reason)) {
+    message = "must be UTF-8 text";
+  } else if (auto bad = control_character(*reason, TextKind::line)) {
+    message = "must not contain control characters (" + *bad + ")";
+  }
+  if (message.empty()) return std::nullopt;
+  return validation_problem(request, {{"X-Reason", std::move(message)}});
+}
+
 store::WriteContext write_context(const Request& request, const Principal& principal) {
   store::WriteContext context;
   context.token_id = principal.token_id;
@@ -401,6 +604,11 @@ std::optional<json> merge_for_patch(const json& current, const json& patch,
   for (const auto& name : server_set)
     merged.erase(name);
   merged.merge_patch(patch);
+  // RFC 7396 removes a member patched to null; keep the null instead, so that the parser tells a nullable
+  // member (removed) from one that must not be null (a 422, not a silent return to its default).
+  for (const auto& [key, value] : patch.items()) {
+    if (value.is_null()) merged[key] = nullptr;
+  }
   return merged;
 }
 
@@ -422,6 +630,7 @@ Response read_error(const Request& request, const d::Error& error) {
 
 Response idempotent_post(Api& api, const Request& request, const Principal& principal,
                          const WriteWork& work) {
+  if (auto problem = context_problem(request)) return *problem;
   std::optional<store::IdempotencyKey> key;
   if (auto header = request.headers.get("Idempotency-Key")) {
     const bool printable =
@@ -472,6 +681,7 @@ Response conditional_update(
     return problem_response(request, 428,
                             "An update needs If-Match with the ETag of the version it changes.");
   }
+  if (auto problem = context_problem(request)) return *problem;
   std::vector<FieldError> errors;
   const std::string tag(*if_match);
   auto result = api.store.write(write_context(request, principal), std::nullopt,

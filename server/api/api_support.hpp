@@ -49,12 +49,22 @@ struct Api {
 
 inline constexpr std::string_view kApiPrefix = "/api/v1";
 
-/** Whether a field must be present. */
-enum class Need { required, optional };
+/**
+ * Whether a field must be present, and whether `null` may stand for "absent". Only the members that a
+ * resource's representation itself shows as null (an absent credit code, an open post's `to`, …) are
+ * `nullable`; `null` anywhere else is a 422 "must not be null", never a silent default.
+ */
+enum class Need { required, optional, nullable };
+
+/** What a text field may hold besides printable characters: notes and reasons may span lines. */
+enum class TextKind {
+  line,       ///< one line: no control characters at all (C0, DEL, C1, U+2028/U+2029)
+  multiline,  ///< also line feeds, carriage returns and tabs (free text: reasons, explanations, legal texts)
+};
 
 /**
  * Reads the fields of a JSON object, collecting at most one error per field (`errors: [{field, message}]`)
- * instead of stopping at the first. A null value counts as absent.
+ * instead of stopping at the first.
  */
 class FieldReader {
  public:
@@ -62,8 +72,9 @@ class FieldReader {
               std::size_t max_text = 500)
       : object_(object), errors_(errors), prefix_(std::move(prefix)), max_text_(max_text) {}
 
-  bool present(std::string_view name) const;
-  std::optional<std::string> text(std::string_view name, Need need);
+  /** True when the member is given and not null; a null member is a "must not be null" error. */
+  bool present(std::string_view name);
+  std::optional<std::string> text(std::string_view name, Need need, TextKind kind = TextKind::line);
   std::optional<domain::Date> date(std::string_view name, Need need);
   std::optional<domain::Money> money(std::string_view name, Need need);
   std::optional<bool> boolean(std::string_view name, Need need);
@@ -85,15 +96,29 @@ class FieldReader {
   bool has_error(std::string_view name) const;
 
  private:
-  const nlohmann::json* member(std::string_view name) const;
+  /** The member's value; nullptr when absent or null, after adding the error that `need` calls for. */
+  const nlohmann::json* member(std::string_view name, Need need);
   const nlohmann::json& object_;
   std::vector<FieldError>& errors_;
   std::string prefix_;
   std::size_t max_text_;
 };
 
-/** The JSON object in a request body, or the 400 problem to answer. */
+/**
+ * The JSON object in a request body, or the problem to answer: 415 unless Content-Type is application/json
+ * (or another `application/…+json`, charset utf-8 if any); 400 for a body that is not JSON, not an object,
+ * nested deeper than kMaxJsonDepth, or that names one member twice in an object (`errors` names the member:
+ * JSON parsers disagree on which of the two wins).
+ */
 std::variant<nlohmann::json, Response> parse_object(const Request& request);
+
+/** How deep arrays and objects may nest in a request body (no resource needs more than 4). */
+inline constexpr int kMaxJsonDepth = 32;
+
+/** An integer query parameter from `min` to `max`, digits only ("1abc", "+1", " 1" are errors); nullopt when
+ * absent or bad (then with an entry in `errors`). */
+std::optional<int> int_query(const Request& request, std::string_view name, int min, int max,
+                             std::vector<FieldError>& errors);
 
 /** limit and cursor of a list request, or the 422 naming the bad parameter. */
 struct ListParams {
@@ -176,6 +201,14 @@ std::string new_id(std::string_view prefix);
 std::string now_text();
 
 domain::Scope scope_of(const Principal& principal);
+/** The longest X-Reason a write accepts (it goes into the trail entry). */
+inline constexpr std::size_t kMaxReasonBytes = 1000;
+/**
+ * The 422 for a request context the trail cannot record: an X-Reason that is not UTF-8, holds control
+ * characters or is longer than kMaxReasonBytes (it made the trail refuse the entry: a 500). Every write
+ * checks it before it starts; write_context() takes the header as it is.
+ */
+std::optional<Response> context_problem(const Request& request);
 store::WriteContext write_context(const Request& request, const Principal& principal);
 
 /**

@@ -17,16 +17,22 @@ std::optional<d::Body> parse_body(const Api& api, const json& object, std::vecto
   auto name = r.text("name", Need::required);
   auto region = r.region("region", Need::required);
   auto kind = r.enumeration<d::BodyKind>("kind", Need::required, store::parse_body_kind, kKinds);
-  auto parent = r.text("parent_id", Need::optional);
+  auto parent = r.text("parent_id", Need::nullable);
   if (!errors.empty()) return std::nullopt;
   return d::Body{{}, *name, *region, *kind, parent.value_or("")};
 }
 
-/** Checks a body against stored state: its region is within the token's scope, its parent exists. */
+/**
+ * Checks a body against stored state: its region is within the token's scope and in the regions table
+ * (GB/T 2260 reference data: a well-formed code that names no region is a typo), its parent exists.
+ */
 void check_body(store::LedgerTransaction& tx, const Principal& principal, const d::Body& body,
                 std::vector<FieldError>& errors) {
   if (!principal.sees_region(body.region)) {
     errors.push_back({"region", "is outside the region " + principal.region + " of this token"});
+  } else if (auto region = tx.region(body.region);
+             !region && region.error().code == d::ErrorCode::not_found) {
+    errors.push_back({"region", "names no region " + body.region + " (see GET /api/v1/regions)"});
   }
   if (!body.parent_id.empty()) {
     if (body.parent_id == body.id) {

@@ -64,10 +64,8 @@ Response list(Workflow& wf, const Request& request, const Principal& principal) 
   f.body_id = text_filter(request, "body_id");
   f.detected_from = date_filter(request, "detected_from", params.errors);
   f.detected_to = date_filter(request, "detected_to", params.errors);
-  if (auto format = request.query_param("format"); format && *format != "csv" && *format != "json")
-    params.errors.push_back({"format", "must be csv or json"});
+  const bool csv = wants_csv(request, params.errors);
   if (!params.errors.empty()) return validation_problem(request, std::move(params.errors));
-  const bool csv = wants_csv(request);
   if (csv) params.window.limit = std::max(params.window.limit, wf.api.options.max_limit);
   std::vector<store::StoredBreach> rows;
   auto page = wf.breaches.list(scope_of(principal), f, params.window, &rows);
@@ -116,15 +114,15 @@ std::optional<d::Command> parse_command(Workflow& wf, d::BreachAction action, co
                     "evidence", "refused"});
   d::Command c;
   c.action = action;
-  auto reason = r.text("reason", Need::required);
+  auto reason = r.text("reason", Need::required, TextKind::multiline);
   auto as_of = r.date("as_of", Need::optional);
   auto days = r.integer("deadline_working_days", Need::optional, 1, 250);
   auto decision = r.enumeration<d::Decision>("decision", Need::optional, store::parse_decision,
                                              "upheld, rejected (objection); granted, denied (repair)");
   auto mitigation = r.enumeration<d::MitigationDecision>("mitigation", Need::optional,
                                                          store::parse_mitigation, "lighter, exempt");
-  auto explanation = r.text("explanation", Need::optional);
-  auto evidence = r.text("evidence", Need::optional);
+  auto explanation = r.text("explanation", Need::optional, TextKind::multiline);
+  auto evidence = r.text("evidence", Need::optional, TextKind::multiline);
   auto refused = r.boolean("refused", Need::optional);
   if (reason && reason->find_first_not_of(" \t\r\n") == std::string::npos)
     r.error("reason", "must not be blank");
@@ -168,6 +166,7 @@ Response act(Workflow& wf, const Request& request, const Principal& principal) {
   if (!if_match)
     return problem_response(request, 428,
                             "A transition needs If-Match with the ETag of the breach it acts on.");
+  if (auto problem = context_problem(request)) return *problem;
   auto parsed = parse_object(request);
   if (auto* problem = std::get_if<Response>(&parsed)) return *problem;
   std::vector<FieldError> errors;

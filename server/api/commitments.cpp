@@ -42,11 +42,11 @@ std::optional<d::Commitment> parse_commitment(const Api& api, const json& object
   auto kind = r.enumeration<d::CommitmentKind>("kind", Need::required, store::parse_commitment_kind, kKinds);
   auto title = r.text("title", Need::required);
   auto due = r.date("due", Need::required);
-  auto amount = r.money("amount", Need::optional);
+  auto amount = r.money("amount", Need::nullable);
   auto grace = r.integer("grace_days", Need::optional, 0, kMaxGraceDays);
-  auto stage = r.enumeration<d::StageKind>("stage", Need::optional, store::parse_stage_kind, kStages);
-  auto committing = r.text("committing_official_id", Need::optional);
-  auto term = r.integer("payment_term_days", Need::optional, 0, kMaxPaymentTermDays);
+  auto stage = r.enumeration<d::StageKind>("stage", Need::nullable, store::parse_stage_kind, kStages);
+  auto committing = r.text("committing_official_id", Need::nullable);
+  auto term = r.integer("payment_term_days", Need::nullable, 0, kMaxPaymentTermDays);
   if (amount && amount->fen < 0) r.error("amount", "must not be negative");
   if (!errors.empty()) return std::nullopt;
   d::Commitment c;

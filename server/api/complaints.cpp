@@ -61,7 +61,7 @@ Response file(Workflow& wf, const Request& request) {
   FieldReader r(object, errors, {}, 4000);
   r.reject_unknown({"subject", "description", "agreement_ref", "commitment_id", "contact"});
   auto subject = r.text("subject", Need::required);
-  auto description = r.text("description", Need::required);
+  auto description = r.text("description", Need::required, TextKind::multiline);
   auto ref = r.text("agreement_ref", Need::required);
   auto commitment_id = r.text("commitment_id", Need::optional);
   if (subject && subject->size() > 200) r.error("subject", "must be at most 200 bytes");

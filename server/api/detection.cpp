@@ -10,6 +10,7 @@ namespace d = pactwatch::domain;
 using nlohmann::json;
 
 Response run(Workflow& wf, const Request& request, const Principal& principal) {
+  if (auto problem = context_problem(request)) return *problem;
   auto parsed = parse_object(request);
   if (auto* problem = std::get_if<Response>(&parsed)) return *problem;
   std::vector<FieldError> errors;

@@ -27,6 +27,30 @@ json eligibility_json(const d::Eligibility& e, bool body) {
   return j;
 }
 
+/**
+ * Eligibility is judged on every breach (an official answers for all of their posts), but a region-scoped
+ * caller is shown only the breaches of its region: the others are counted in `reasons_outside_scope`, their
+ * ids and mitigation notes left out (issue 13: a 532301 token read 禄丰市 breach ids and reasons here).
+ */
+d::Result<json> scoped_eligibility_json(Workflow& wf, const Principal& principal, d::Eligibility e,
+                                        bool body) {
+  int hidden = 0;
+  if (!principal.region.empty()) {
+    auto visible = wf.breaches.all(scope_of(principal));
+    if (!visible) return std::unexpected(visible.error());
+    std::set<std::string, std::less<>> ids;
+    for (const auto& b : *visible)
+      ids.insert(b.breach.id);
+    hidden =
+        static_cast<int>(std::erase_if(e.reasons, [&](const std::string& id) { return !ids.contains(id); }));
+    std::erase_if(e.notes,
+                  [&](const std::string& note) { return !ids.contains(note.substr(0, note.find(':'))); });
+  }
+  json j = eligibility_json(e, body);
+  j["reasons_outside_scope"] = hidden;
+  return j;
+}
+
 /** Checks the query parameters; nullopt and the 422 in `problem` when one is bad or unknown. */
 std::optional<d::Date> common_params(Workflow& wf, const Request& request,
                                      const std::set<std::string>& allowed, std::vector<FieldError>& errors) {
@@ -52,11 +76,15 @@ Response official_eligibility(Workflow& wf, const Request& request, const Princi
   const auto breaches = plain(*stored);
   const auto merit = d::official_merit_eligibility(id, breaches, *as_of);
   const auto promotion = d::promotion_eligibility(id, *officials, breaches, *as_of);
+  auto merit_json = scoped_eligibility_json(wf, principal, merit, false);
+  if (!merit_json) return read_error(request, merit_json.error());
+  auto promotion_json = scoped_eligibility_json(wf, principal, promotion, false);
+  if (!promotion_json) return read_error(request, promotion_json.error());
   return json_response(200, {{"official_id", id},
                              {"as_of", d::format_date(*as_of)},
                              {"eligible", merit.eligible && promotion.eligible},
-                             {"merit", eligibility_json(merit, false)},
-                             {"promotion", eligibility_json(promotion, false)}});
+                             {"merit", std::move(*merit_json)},
+                             {"promotion", std::move(*promotion_json)}});
 }
 
 Response body_eligibility(Workflow& wf, const Request& request, const Principal& principal) {
@@ -69,7 +97,9 @@ Response body_eligibility(Workflow& wf, const Request& request, const Principal&
   auto stored = wf.breaches.all(d::Scope{});
   if (!stored) return read_error(request, stored.error());
   const auto honours = d::body_honours_eligibility(id, plain(*stored), *as_of);
-  json j = eligibility_json(honours, true);
+  auto scoped = scoped_eligibility_json(wf, principal, honours, true);
+  if (!scoped) return read_error(request, scoped.error());
+  json j = std::move(*scoped);
   j["body_id"] = id;
   j["as_of"] = d::format_date(*as_of);
   return json_response(200, j);
@@ -167,15 +197,8 @@ Response integrity(Workflow& wf, const Request& request, const Principal& princi
   auto as_of = common_params(wf, request, {"level", "months", "format"}, errors);
   const std::string level(request.query_param("level").value_or("region"));
   if (level != "region" && level != "body") errors.push_back({"level", "must be region or body"});
-  int months = 12;
-  if (auto m = request.query_param("months")) {
-    try {
-      months = std::stoi(std::string(*m));
-    } catch (const std::exception&) {
-      months = 0;
-    }
-    if (months < 1 || months > 60) errors.push_back({"months", "must be an integer from 1 to 60"});
-  }
+  const int months = int_query(request, "months", 1, 60, errors).value_or(12);
+  const bool csv = wants_csv(request, errors);
   if (!as_of || !errors.empty()) return validation_problem(request, std::move(errors));
   const auto scope = scope_of(principal);
   auto bodies = wf.ledger.all_bodies(scope);
@@ -195,7 +218,7 @@ Response integrity(Workflow& wf, const Request& request, const Principal& princi
   const auto& policy = wf.options.policy.evaluation;
   const auto report = d::integrity_index(*bodies, *ledger, breaches, regions, policy, *as_of);
   const auto& ranked = level == "region" ? report.regions : report.bodies;
-  if (wants_csv(request)) {
+  if (csv) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& s : ranked) {
       rows.push_back({std::to_string(s.rank), s.subject_id, std::to_string(s.score), std::to_string(s.due),
@@ -227,19 +250,9 @@ Response warnings(Workflow& wf, const Request& request, const Principal& princip
   std::vector<FieldError> errors;
   auto as_of = common_params(wf, request, {"within_days"}, errors);
   auto policy = wf.options.policy.rules;
-  if (auto n = request.query_param("within_days")) {
-    int days = -1;
-    try {
-      days = std::stoi(std::string(*n));
-    } catch (const std::exception&) {
-      days = -1;
-    }
-    if (days < 0 || days > 250) {
-      errors.push_back({"within_days", "must be an integer from 0 to 250 (working days)"});
-    } else {
-      policy.due_soon_working_days = days;
-      policy.rectification_warning_working_days = days;
-    }
+  if (auto days = int_query(request, "within_days", 0, 250, errors)) {
+    policy.due_soon_working_days = *days;
+    policy.rectification_warning_working_days = *days;
   }
   if (!as_of || !errors.empty()) return validation_problem(request, std::move(errors));
   const auto scope = scope_of(principal);

@@ -43,20 +43,23 @@ std::optional<d::Fact> parse_fact(const Api& api, const json& object, std::vecto
   auto kind = r.enumeration<d::FactKind>("kind", Need::required, store::parse_fact_kind, kKinds);
   auto on = r.date("on", Need::required);
   auto reason = r.enumeration<d::ReasonCode>("reason", Need::optional, store::parse_reason_code, kReasons);
-  auto terminated_by = r.enumeration<d::ObligorSide>("terminated_by", Need::optional,
+  auto terminated_by = r.enumeration<d::ObligorSide>("terminated_by", Need::nullable,
                                                      store::parse_obligor_side, "government, counterparty");
   auto loss = r.boolean("counterparty_loss", Need::optional);
-  auto score = r.integer("score", Need::optional, 0, 100);
-  auto new_due = r.date("new_due", Need::optional);
-  auto amount = r.money("amount", Need::optional);
-  auto new_amount = r.money("new_amount", Need::optional);
-  auto corrects = r.text("corrects", Need::optional);
-  for (auto [name, target] :
-       {std::pair{"legal_basis", &f.legal_basis}, std::pair{"competent_authority", &f.competent_authority},
-        std::pair{"procedure_reference", &f.procedure_reference},
-        std::pair{"compensation_decision", &f.compensation_decision},
-        std::pair{"lawful_grounds", &f.lawful_grounds}, std::pair{"note", &f.note}}) {
-    *target = r.text(name, Need::optional).value_or("");
+  auto score = r.integer("score", Need::nullable, 0, 100);
+  auto new_due = r.date("new_due", Need::nullable);
+  auto amount = r.money("amount", Need::nullable);
+  auto new_amount = r.money("new_amount", Need::nullable);
+  auto corrects = r.text("corrects", Need::nullable);
+  // Legal texts may span lines; the authority and the procedure's reference are names, one line each.
+  for (auto [name, target, kind] :
+       {std::tuple{"legal_basis", &f.legal_basis, TextKind::multiline},
+        std::tuple{"competent_authority", &f.competent_authority, TextKind::line},
+        std::tuple{"procedure_reference", &f.procedure_reference, TextKind::line},
+        std::tuple{"compensation_decision", &f.compensation_decision, TextKind::multiline},
+        std::tuple{"lawful_grounds", &f.lawful_grounds, TextKind::multiline},
+ std::tuple{"note", &f.note, TextKind::multiline}}) {
+    *target = r.text(name, Need::optional, kind).value_or("");
   }
   if (kind) {
     using K = d::FactKind;
@@ -104,6 +107,27 @@ std::optional<d::Fact> parse_fact(const Api& api, const json& object, std::vecto
   return f;
 }
 
+/**
+ * A fact's amounts are in its commitment's currency (or, for a commitment without an amount, its
+ * agreement's): the fold would silently leave a payment in another currency out of every total.
+ */
+void check_currency(store::LedgerTransaction& tx, const d::Scope& scope, const d::Commitment& commitment,
+                    const d::Fact& fact, std::vector<FieldError>& errors) {
+  std::optional<d::Currency> expected;
+  if (commitment.amount) {
+    expected = commitment.amount->currency;
+  } else if (auto agreement = tx.agreement(scope, commitment.agreement_id)) {
+    expected = agreement->entity.value.currency;
+  }
+  if (!expected) return;
+  for (auto [name, money] : {std::pair{"amount", &fact.amount}, std::pair{"new_amount", &fact.new_amount}}) {
+    if (*money && (*money)->currency != *expected) {
+      errors.push_back({name, "is in " + std::string((*money)->currency.code()) +
+                                  " but the commitment is in " + std::string(expected->code())});
+    }
+  }
+}
+
 Response list(Api& api, const Request& request, const Principal& principal) {
   auto params = list_params(api, request, {"region", "kind", "commitment_id", "agreement_id"});
   store::FactFilter f;
@@ -140,6 +164,7 @@ Response create(Api& api, const Request& request, const Principal& principal) {
         if (!commitment && commitment.error().code == d::ErrorCode::not_found) {
           errs.push_back({"commitment_id", "names no commitment " + fact->commitment_id});
         }
+        if (commitment) check_currency(tx, scope, commitment->entity, *fact, errs);
         if (!fact->corrects.empty()) {
           auto corrected = tx.fact(scope, fact->corrects);
           if (!corrected) {

@@ -10,6 +10,7 @@ namespace pactwatch::server::api {
 namespace {
 
 namespace d = pactwatch::domain;
+
 using nlohmann::json;
 
 const std::set<std::string, std::less<>> kFields{"name", "posts"};
@@ -27,7 +28,7 @@ std::optional<d::Post> parse_post(const Api& api, const json& object, std::vecto
   auto body_id = r.text("body_id", Need::required);
   auto title = r.text("title", Need::required);
   auto from = r.date("from", Need::required);
-  auto to = r.date("to", Need::optional);
+  auto to = r.date("to", Need::nullable);
   auto head = r.boolean("head", Need::optional);
   if (from && to && *to < *from) r.error("to", "is before from");
   if (errors.size() != before) return std::nullopt;
@@ -99,10 +100,43 @@ Response create(Api& api, const Request& request, const Principal& principal) {
       });
 }
 
+/**
+ * Whether an official is shared with another region: they have a post at a body outside a region-scoped
+ * caller's region (that region's trace-back names them). Then only an unscoped token may rename them, as
+ * for shared organizations. Never for unscoped callers.
+ */
+d::Result<bool> shared_outside(store::LedgerTransaction& tx, const Principal& principal,
+                               const d::Official& official) {
+  if (principal.region.empty()) return false;
+  for (const auto& post : official.posts) {
+    auto body = tx.body(scope_of(principal), post.body_id);
+    if (!body && body.error().code != d::ErrorCode::not_found) return std::unexpected(body.error());
+    if (!body) return true;
+  }
+  return false;
+}
+
+Response shared_refusal(const Request& request, const Principal& principal, std::string_view what) {
+  return problem_response(request, 403,
+                          std::string(what) + " lies (also) outside region " + principal.region +
+                              "; only an unscoped token, or one whose region holds it, may change it");
+}
+
 Response update(Api& api, const Request& request, const Principal& principal) {
   const std::string id(request.param("id"));
   PatchSteps<d::Official> steps;
-  steps.load = [&](store::LedgerTransaction& tx) { return tx.official(scope_of(principal), id); };
+  bool shared = false;
+  steps.load = [&](store::LedgerTransaction& tx) -> d::Result<store::Stored<d::Official>> {
+    auto official = tx.official(scope_of(principal), id);
+    if (!official) return official;
+    auto outside = shared_outside(tx, principal, official->entity);
+    if (!outside) return std::unexpected(outside.error());
+    if (*outside) {
+      shared = true;
+      return d::fail(d::ErrorCode::conflict, "official shared with another region");
+    }
+    return official;
+  };
   steps.updatable = {"name"};
   steps.server_set = {"posts"};
   steps.parse = [&](store::LedgerTransaction&, const json& merged, const store::Stored<d::Official>& before,
@@ -116,7 +150,8 @@ Response update(Api& api, const Request& request, const Principal& principal) {
   };
   steps.update = [](store::LedgerTransaction& tx, const store::Stored<d::Official>& before,
                     const d::Official& after) { return tx.update_official(before, after); };
-  return patch_entity(api, request, principal, steps);
+  auto response = patch_entity(api, request, principal, steps);
+  return shared ? shared_refusal(request, principal, "official " + id + " has a post that") : response;
 }
 
 Response append_post(Api& api, const Request& request, const Principal& principal) {
@@ -154,7 +189,8 @@ Response close_post(Api& api, const Request& request, const Principal& principal
   auto parsed = parse_object(request);
   if (auto* problem = std::get_if<Response>(&parsed)) return *problem;
   const json& patch = std::get<json>(parsed);
-  return conditional_update(
+  bool foreign_post = false;
+  auto response = conditional_update(
       api, request, principal,
       [&](store::LedgerTransaction& tx, std::vector<FieldError>& errors,
           std::string_view if_match) -> d::Result<store::StoredResponse> {
@@ -166,6 +202,12 @@ Response close_post(Api& api, const Request& request, const Principal& principal
           return d::fail(d::ErrorCode::not_found, "no post " + seq_text + " of " + id);
         }
         const d::Post& post = before->entity.posts[static_cast<std::size_t>(seq - 1)];
+        // A post at another region's body is that region's history (its trace-back reads it): not ours.
+        if (auto body = tx.body(scope_of(principal), post.body_id); !body) {
+          if (body.error().code != d::ErrorCode::not_found) return std::unexpected(body.error());
+          foreign_post = true;
+          return d::fail(d::ErrorCode::conflict, "post at a body outside the token's region");
+        }
         FieldReader r(patch, errors, {}, api.options.max_text_length);
         r.reject_unknown({"to"});
         auto to = r.date("to", Need::required);
@@ -178,6 +220,9 @@ Response close_post(Api& api, const Request& request, const Principal& principal
         if (!stored) return std::unexpected(stored.error());
         return stored_entity(200, store::to_json(*stored), stored->version, {});
       });
+  return foreign_post
+             ? shared_refusal(request, principal, "post " + seq_text + " of " + id + " is at a body that")
+             : response;
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // /api/v1/organizations: suppliers, social-capital partners, investors and agencies, identified by the
 // unified social credit code (统一社会信用代码, GB 32100-2015). Organizations are not records of a body: a
 // supplier serves many counties, so every token sees every organization (docs/API.md, "Region scope").
+// Changing one is another matter: a region-scoped token may change an organization only while every
+// agreement that names it lies in its region; one used anywhere else needs an unscoped token (403).
 #include "domain/identifiers.hpp"
 #include "server/api/api_support.hpp"
 #include "server/api/ledger_routes.hpp"
@@ -18,7 +20,7 @@ std::optional<d::Organization> parse_organization(const Api& api, const json& ob
   FieldReader r(object, errors, {}, api.options.max_text_length);
   r.reject_unknown(kFields);
   auto name = r.text("name", Need::required);
-  auto code_text = r.text("credit_code", Need::optional);
+  auto code_text = r.text("credit_code", Need::nullable);
   auto sme = r.boolean("sme", Need::optional);
   std::optional<d::CreditCode> code;
   if (code_text) {
@@ -96,7 +98,18 @@ Response create(Api& api, const Request& request, const Principal& principal) {
 Response update(Api& api, const Request& request, const Principal& principal) {
   const std::string id(request.param("id"));
   PatchSteps<d::Organization> steps;
-  steps.load = [&](store::LedgerTransaction& tx) { return tx.organization(id); };
+  std::optional<std::int64_t> used_elsewhere;
+  steps.load = [&](store::LedgerTransaction& tx) -> d::Result<store::Stored<d::Organization>> {
+    auto organization = tx.organization(id);
+    if (!organization || principal.region.empty()) return organization;
+    auto outside = tx.agreements_outside(id, scope_of(principal));
+    if (!outside) return std::unexpected(outside.error());
+    if (*outside > 0) {
+      used_elsewhere = *outside;
+      return d::fail(d::ErrorCode::conflict, "organization used outside the token's region");
+    }
+    return organization;
+  };
   steps.updatable = kFields;
   steps.parse = [&](store::LedgerTransaction&, const json& merged, const store::Stored<d::Organization>&,
                     std::vector<FieldError>& errors) -> std::optional<d::Organization> {
@@ -106,7 +119,14 @@ Response update(Api& api, const Request& request, const Principal& principal) {
   };
   steps.update = [](store::LedgerTransaction& tx, const store::Stored<d::Organization>& before,
                     const d::Organization& after) { return tx.update_organization(before, after); };
-  return patch_entity(api, request, principal, steps);
+  auto response = patch_entity(api, request, principal, steps);
+  if (used_elsewhere) {
+    return problem_response(request, 403,
+                            "organization " + id + " is named by " + std::to_string(*used_elsewhere) +
+                                " agreement(s) outside region " + principal.region +
+                                "; only an unscoped token may change a shared organization");
+  }
+  return response;
 }
 
 }  // namespace

@@ -178,8 +178,11 @@ Response csv_response(const std::vector<std::string>& header,
   return r;
 }
 
-bool wants_csv(const Request& request) {
-  if (auto format = request.query_param("format")) return *format == "csv";
+bool wants_csv(const Request& request, std::vector<FieldError>& errors) {
+  if (auto format = request.query_param("format")) {
+    if (*format != "csv" && *format != "json") errors.push_back({"format", "must be csv or json"});
+    return *format == "csv";
+  }
   auto accept = request.headers.get("Accept");
   return accept && accept->find("text/csv") != std::string_view::npos;
 }

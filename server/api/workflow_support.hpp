@@ -69,8 +69,9 @@ Response csv_response(const std::vector<std::string>& header,
                       const std::vector<std::vector<std::string>>& rows, const std::string& filename);
 /** One CSV field, quoted when it holds a comma, quote or line break; formula-leading text is defused. */
 std::string csv_field(std::string_view text);
-/** True when the client asked for CSV: ?format=csv or an Accept of text/csv. */
-bool wants_csv(const Request& request);
+/** True when the client asked for CSV: ?format=csv or an Accept of text/csv. A `format` other than csv or
+ * json adds a 422 entry to `errors`. */
+bool wants_csv(const Request& request, std::vector<FieldError>& errors);
 
 /** `as_of` from the query (default today); adds a 422 entry when malformed. */
 domain::Date as_of_param(const Workflow& wf, const Request& request, std::vector<FieldError>& errors);

@@ -7,7 +7,9 @@
 //   TEST_F(MyTest, X) { auto r = post("/api/v1/bodies", body_json, kSupervisor); ... }
 
 #include <gtest/gtest.h>
+#include <soci/soci.h>
 
+#include <array>
 #include <map>
 #include <memory>
 #include <set>
@@ -54,10 +56,37 @@ class ApiFixture : public ::testing::Test {
     };
   }
 
+  /**
+   * GB/T 2260 rows of 云南省, 楚雄州 and its ten counties and cities (config/regions/532300.csv): a body's
+   * region must be in the regions table. Inserted directly, without trail entries, like test data.
+   */
+  static const std::vector<std::array<const char*, 4>>& chuxiong_regions() {
+    static const std::vector<std::array<const char*, 4>> rows{
+        {"530000", "云南省", nullptr, "province"}, {"532300", "楚雄彝族自治州", "530000", "prefecture"},
+        {"532301", "楚雄市", "532300", "county"},  {"532302", "禄丰市", "532300", "county"},
+        {"532322", "双柏县", "532300", "county"},  {"532323", "牟定县", "532300", "county"},
+        {"532324", "南华县", "532300", "county"},  {"532325", "姚安县", "532300", "county"},
+        {"532326", "大姚县", "532300", "county"},  {"532327", "永仁县", "532300", "county"},
+        {"532328", "元谋县", "532300", "county"},  {"532329", "武定县", "532300", "county"},
+    };
+    return rows;
+  }
+
+  void seed_regions() {
+    auto lease = database_->acquire();
+    for (const auto& [code, name, parent, level] : chuxiong_regions()) {
+      std::string c = code, n = name, p = parent ? parent : "", l = level;
+      soci::indicator parent_ind = parent ? soci::i_ok : soci::i_null;
+      *lease << "INSERT INTO regions (code, name, parent_code, level) VALUES (:c, :n, :p, :l)", soci::use(c),
+          soci::use(n), soci::use(p, parent_ind), soci::use(l);
+    }
+  }
+
   void SetUp() override {
     database_ = test_database_.open(4);
     auto migrated = database_->migrate();
     ASSERT_TRUE(migrated) << migrated.error().message;
+    seed_regions();
     std::map<std::string, server::Principal> by_hash;
     for (const auto& [token, principal] : principals())
       by_hash[server::token_hash_hex(token)] = principal;

@@ -338,30 +338,69 @@ TEST_F(LedgerTest, FactNoteAgreementWithoutValueAndEmptyPatch) {
   EXPECT_EQ(changed.json().at("version"), 2);
 }
 
+// Verifies who may change a shared organization (issue 13): a region-scoped token only while every
+// agreement naming it lies in its region (403 otherwise, as the organization itself is visible to all); an
+// unscoped token always. The supplier here serves 楚雄市 and 禄丰市.
+TEST_F(LedgerTest, ScopedTokenChangesOnlyOrganizationsUsedInItsRegion) {
+  const std::string shared = "/api/v1/organizations/" + supplier_;
+  auto refused = patch(shared, {{"name", "改名"}}, "\"v1\"", kChuxiongCity);
+  ASSERT_EQ(refused.status, 403) << refused.body;
+  EXPECT_EQ(refused.header("content-type"), "application/problem+json");
+  EXPECT_EQ(get(shared).json().at("name"), "云南彝信科技有限公司");
+  EXPECT_EQ(patch(shared, {{"name", "改名"}}, "\"v1\"", kLufeng).status, 403);
+
+  const std::string local = create("organizations", {{"name", "楚雄本地公司"}})["id"];
+  auto a = agreement("楚雄市会议服务采购", chuxiong_, "ZC2026-003");
+  a["counterparty_id"] = local;
+  create("agreements", a);
+  EXPECT_EQ(patch("/api/v1/organizations/" + local, {{"sme", true}}, "\"v1\"", kChuxiongCity).status, 200);
+  EXPECT_EQ(patch("/api/v1/organizations/" + local, {{"sme", false}}, "\"v2\"", kLufeng).status, 403);
+  EXPECT_EQ(patch(shared, {{"name", "云南彝信科技股份有限公司"}}, "\"v1\"", kSupervisor).status, 200);
+}
+
+// Verifies a region-scoped token cannot rewrite another region's part of a shared official (issue 13): an
+// official with posts in 楚雄市 and 禄丰市 is renamed only by an unscoped token, and each region closes only
+// the posts at its own bodies (a post is the history its region's trace-back reads).
+TEST_F(LedgerTest, ScopedTokenChangesOnlyItsOwnPartOfASharedOfficial) {
+  auto official =
+      create("officials", {{"name", "李明"},
+                           {"posts",
+                            {{{"body_id", chuxiong_}, {"title", "科长"}, {"from", "2024-01-01"}},
+                             {{"body_id", lufeng_}, {"title", "挂职副局长"}, {"from", "2025-01-01"}}}}});
+  const std::string url = "/api/v1/officials/" + official["id"].get<std::string>();
+  auto renamed = patch(url, {{"name", "李小明"}}, "\"v1\"", kChuxiongCity);
+  EXPECT_EQ(renamed.status, 403) << renamed.body;
+  auto closed = patch(url + "/posts/2", {{"to", "2026-01-31"}}, "\"v1\"", kChuxiongCity);
+  EXPECT_EQ(closed.status, 403) << closed.body;
+  EXPECT_TRUE(get(url).json()["posts"][1]["to"].is_null());
+  EXPECT_EQ(patch(url + "/posts/1", {{"to", "2026-01-31"}}, "\"v1\"", kChuxiongCity).status, 200);
+  EXPECT_EQ(patch(url + "/posts/2", {{"to", "2026-01-31"}}, "\"v2\"", kLufeng).status, 200);
+  EXPECT_EQ(patch(url, {{"name", "李小明"}}, "\"v3\"", kSupervisor).status, 200);
+}
+
 // Verifies regions are read-only reference data listed by containment, with 404 for an unknown code.
 TEST_F(LedgerTest, Regions) {
-  {
-    auto lease = database().acquire();
-    *lease
-        << "INSERT INTO regions (code, name, parent_code, level) VALUES ('532300', '楚雄彝族自治州', NULL, "
-           "'prefecture')";
-    *lease << "INSERT INTO regions (code, name, parent_code, level) VALUES ('532301', '楚雄市', '532300', "
-              "'county')";
-    *lease << "INSERT INTO regions (code, name, parent_code, level) VALUES ('532302', '禄丰市', '532300', "
-              "'county')";
-    *lease << "INSERT INTO regions (code, name, parent_code, level) VALUES ('530100', '昆明市', NULL, "
-              "'prefecture')";
-  }
-  EXPECT_EQ(walk("/api/v1/regions", 1).size(), 4u);
-  EXPECT_EQ(walk("/api/v1/regions?within=532300", 2).size(), 3u);
+  EXPECT_EQ(walk("/api/v1/regions", 5).size(), 12u);  // the fixture's 云南省, 楚雄州 and its ten counties
+  EXPECT_EQ(walk("/api/v1/regions?within=532300", 2).size(), 11u);
   auto one = get("/api/v1/regions/532301", kLufeng);
   ASSERT_EQ(one.status, 200);
   EXPECT_EQ(one.json().at("name"), "楚雄市");
   EXPECT_EQ(one.json().at("parent_code"), "532300");
   EXPECT_EQ(get("/api/v1/regions/532399").status, 404);
   EXPECT_EQ(post("/api/v1/regions", {{"code", "532399"}}).status, 405);
-  // A body's region is valid when the code is well-formed, whether or not the table lists it.
   EXPECT_EQ(post("/api/v1/bodies", body_json("大姚县财政局", "532326")).status, 201);
+}
+
+// Verifies a body's region must be a region the table lists: a well-formed code that names none (a typo,
+// 532399) is a 422 on `region`, on POST and on PATCH (issue 13).
+TEST_F(LedgerTest, UnknownRegionCodeIs422) {
+  auto r = post("/api/v1/bodies", body_json("不存在县财政局", "532399"));
+  ASSERT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(r.json().at("errors").at(0).at("field"), "region");
+  auto body = create("bodies", body_json("大姚县财政局", "532326"));
+  auto p = patch("/api/v1/bodies/" + body["id"].get<std::string>(), {{"region", "532399"}}, "\"v1\"");
+  ASSERT_EQ(p.status, 422) << p.body;
+  EXPECT_EQ(p.json().at("errors").at(0).at("field"), "region");
 }
 
 }  // namespace

@@ -162,5 +162,16 @@ TEST_F(HttpFramingTest, ChunkedAndContentLengthStillWork) {
   EXPECT_EQ(calls_.load(), 2);
 }
 
+// Verifies a query parameter given twice is a 400 naming it (HTTP parameter pollution: the first value won
+// here, a proxy may read the last), and the route does not run.
+TEST_F(HttpFramingTest, RepeatedQueryParameterIs400) {
+  TestClient client(server_->port());
+  auto response = client.request("GET", "/smuggled?limit=1&region=532301&limit=500");
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(response.json().at("errors").at(0).at("field"), "limit");
+  EXPECT_EQ(smuggled_.load(), 0);
+  EXPECT_EQ(client.request("GET", "/smuggled?limit=1&region=532301").status, 200);
+}
+
 }  // namespace
 }  // namespace pactwatch::server

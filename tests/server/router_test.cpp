@@ -115,13 +115,16 @@ TEST(RouterTest, MalformedEscapeIsBadPath) {
   EXPECT_EQ(router.resolve(Method::get, "*").kind, RouteMatch::Kind::bad_path);
 }
 
-// Verifies query-string parsing: '+' and %XX decode, the first value of a repeated key wins.
+// Verifies query-string parsing: '+' and %XX decode, the first value of a repeated key wins and the repeat
+// is reported (the server refuses it), also when spelt differently ("%6Cimit").
 TEST(RouterTest, ParsesQueryStrings) {
-  auto query = parse_query("q=a+b%2Bc&limit=50&limit=10&flag&=x");
+  std::string repeated;
+  auto query = parse_query("q=a+b%2Bc&limit=50&%6Cimit=10&flag&=x", &repeated);
   ASSERT_TRUE(query.has_value());
   EXPECT_EQ(query->at("q"), "a b+c");
   EXPECT_EQ(query->at("limit"), "50");
   EXPECT_EQ(query->at("flag"), "");
+  EXPECT_EQ(repeated, "limit");
   EXPECT_FALSE(parse_query("q=%G1").has_value());
 }
 
