@@ -137,4 +137,24 @@ bool RegionCode::contains(const RegionCode& other) const {
   return false;
 }
 
+std::optional<RegionCode> enclosing_region(std::span<const std::string> codes) {
+  std::optional<RegionCode> out;
+  for (const auto& text : codes) {
+    auto code = RegionCode::parse(text);
+    if (!code) return std::nullopt;
+    if (!out) {
+      out = *code;
+      continue;
+    }
+    while (!out->contains(*code)) {
+      // Up one level: a county's prefecture, a prefecture's province; above a province there is nothing.
+      const std::string& t = out->str();
+      if (out->level() == RegionLevel::province) return std::nullopt;
+      out = *RegionCode::parse(out->level() == RegionLevel::county ? t.substr(0, 4) + "00"
+                                                                   : t.substr(0, 2) + "0000");
+    }
+  }
+  return out;
+}
+
 }  // namespace pactwatch::domain

@@ -2,6 +2,8 @@
 // Identifiers issued by the state: the unified social credit code (统一社会信用代码, GB 32100-2015) that
 // identifies every organization, and the administrative region code (行政区划代码, GB/T 2260).
 
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -68,5 +70,13 @@ class RegionCode {
   explicit RegionCode(std::string text) : text_(std::move(text)) {}
   std::string text_;
 };
+
+/**
+ * The narrowest region that contains every code in `codes` (532301 and 532302: 532300; 532301 alone:
+ * 532301; 532301 and 530102: 530000). nullopt when `codes` is empty, holds an invalid code, or spans
+ * provinces. What a record that touches several regions is filed under, so that a region-scoped reader
+ * sees it only when it lies wholly within their region.
+ */
+std::optional<RegionCode> enclosing_region(std::span<const std::string> codes);
 
 }  // namespace pactwatch::domain

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -15,6 +16,7 @@
 #include "adapters/sync/sync_sql.hpp"
 #include "adapters/sync/sync_store.hpp"
 #include "adapters/trail/hash.hpp"
+#include "domain/identifiers.hpp"
 
 namespace pactwatch::sync {
 
@@ -37,7 +39,8 @@ std::string utf8_prefix(const std::string& text, std::size_t bytes) {
   return text.substr(0, n);
 }
 
-/** The SHA-256 (lower-case hex) an external key is stored under (OpenSSL's direct calls: see trail/hash.cpp). */
+/** The SHA-256 (lower-case hex) an external key is stored under (OpenSSL's direct calls: see trail/hash.cpp).
+ */
 std::string key_sha(std::string_view key) {
   return trail::to_hex(trail::sha256(key));
 }
@@ -153,6 +156,7 @@ class BatchApplier {
     record_as_of_ = options_.as_of ? *options_.as_of : r.date ? *r.date : today_;
     // One trail entry for what this record changes (docs/TRAIL.md §2.4), naming the record.
     tx_.begin_change_set("sync.import", "platform sync of " + source_ + ": " + r.record_key);
+    current_region_.reset();
     for (auto& b : r.bodies)
       body(b);
     for (auto& o : r.organizations)
@@ -208,6 +212,21 @@ class BatchApplier {
         .use(now_, "now")
         .use(now_, "now2")
         .exec();
+    // Issue 13: filed under the region of the record's bodies, so that region-scoped tokens see only theirs.
+    if (const std::string region = record_region(); !region.empty()) {
+      long long id = 0;
+      if (!tx_.session().get_last_insert_id("sync_quarantine", id)) {
+        throw BatchAbort{
+            d::Error{ErrorCode::unavailable, "the database gave no id for a quarantine entry", ""}};
+      }
+      sql_(sql::insert_quarantine_region).use(id, "id").use(region, "region").exec();
+    }
+  }
+
+  /** Adds the regions of the agreements and commitments the batch wrote to its counts (two IN lookups). */
+  void collect_regions() {
+    regions_in(sql::regions_of_agreements_in, touched_agreements_, counts_.regions);
+    regions_in(sql::regions_of_commitments_in, counts_.touched_commitments, counts_.regions);
   }
 
   void cursor(const std::string& text, std::int64_t epoch_value) {
@@ -280,6 +299,64 @@ class BatchApplier {
         if (auto it = by_sha.find(sha); it != by_sha.end()) keys_[*it->second] = KeyRow{id, hash};
       });
     }
+  }
+
+  /** Adds the regions `prefix` (a regions_of_…_in statement) finds for `ids`, a hundred per SELECT. */
+  void regions_in(std::string_view prefix, std::vector<std::string> ids, std::set<std::string>& out) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::string region;
+    for (std::size_t start = 0; start < ids.size(); start += kRowsPerStatement) {
+      const std::size_t rows = std::min(kRowsPerStatement, ids.size() - start);
+      std::string text(prefix);
+      for (std::size_t i = 0; i < rows; ++i)
+        text += (i ? ", :k_" : ":k_") + std::to_string(i);
+      text += ")";
+      auto call = sql_(text);
+      for (std::size_t i = 0; i < rows; ++i)
+        call.use_row(ids[start + i], "k", i);
+      call.into(region).each([&] {
+        if (!region.empty()) out.insert(region);  // unknown region: no scope to file under
+      });
+    }
+  }
+
+  /**
+   * The region the record being stored is filed under when it quarantines something: the narrowest region
+   * containing its bodies and the bodies of the stored agreements and commitments it names; "" when it
+   * names none (then only unscoped tokens see the entry). Looked up only on this rare path.
+   */
+  std::string record_region() {
+    if (record_ == nullptr) return "";
+    if (current_region_) return *current_region_;
+    std::set<std::string> regions;
+    std::vector<std::string> agreements, commitments;
+    for (const auto& b : record_->bodies) {
+      const std::string& region =
+          b.value.region.empty() && !b.outside ? options_.default_region : b.value.region;
+      if (!region.empty()) regions.insert(region);  // a body abroad has no region
+    }
+    for (const auto& a : record_->agreements)
+      agreements.push_back(resolve(a.key));
+    for (const auto& c : record_->commitments) {
+      agreements.push_back(resolve(c.value.agreement_id));
+      commitments.push_back(resolve(c.key));
+    }
+    for (const auto& f : record_->facts) {
+      if (f.scope == platform::ocds::FactScope::commitment) {
+        commitments.push_back(resolve(f.value.commitment_id));
+      } else {
+        agreements.push_back(resolve(f.agreement_key));
+      }
+    }
+    std::erase(agreements, std::string{});
+    std::erase(commitments, std::string{});
+    regions_in(sql::regions_of_agreements_in, std::move(agreements), regions);
+    regions_in(sql::regions_of_commitments_in, std::move(commitments), regions);
+    const std::vector<std::string> touched(regions.begin(), regions.end());
+    const auto enclosing = d::enclosing_region(touched);
+    current_region_ = enclosing ? enclosing->str() : std::string{};
+    return *current_region_;
   }
 
   /** What the key points at: looked up once per batch, then kept up to date by put_key. */
@@ -383,6 +460,7 @@ class BatchApplier {
   void body(KeyedParty<d::Body>& p) {
     d::Body b = p.value;
     if (b.region.empty() && !p.outside) b.region = options_.default_region;
+    if (!b.region.empty()) counts_.regions.insert(b.region);
     const auto row = find_key(p.key);
     if (row && row->content_hash == p.content_hash) {
       ++counts_.entities_unchanged;
@@ -532,6 +610,7 @@ class BatchApplier {
       count(true);
     }
     parties_[a.id] = Parties{a.body_id, a.counterparty_id};
+    touched_agreements_.push_back(a.id);
     put_key(m.key, "agreement", a.id, m.content_hash, row.has_value());
   }
 
@@ -685,6 +764,8 @@ class BatchApplier {
   std::size_t agreements_lost_ = 0;     ///< agreements quarantined by the store in this batch
   std::map<std::string, d::Date> touched_as_of_;               ///< commitment id -> detection as-of
   std::unordered_map<std::string, std::string> value_before_;  ///< agreement id -> value before its update
+  std::optional<std::string> current_region_;    ///< its region, once record_region() looked it up
+  std::vector<std::string> touched_agreements_;  ///< agreement ids written, for the batch's regions
   BatchCounts counts_;
   /** An external key created in this batch, written by flush_keys(). */
   struct PendingKey {
@@ -757,6 +838,7 @@ Result<BatchCounts> SyncStore::write_batch(const Lease& lease, std::span<SyncRec
             applier.record(r);
           applier.flush_keys();
           applier.pending_detection();
+          applier.collect_regions();
         } catch (const BatchAbort& a) {
           aborted = a.error;
           return std::unexpected(a.error);

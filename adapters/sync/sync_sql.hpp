@@ -74,14 +74,21 @@ inline constexpr std::string_view insert_quarantine =
     "INSERT INTO sync_quarantine (source, entry_sha256, external_key, reason, message, location, raw_text, "
     "status, created_at, updated_at) VALUES (:source, :entry_sha256, :external_key, :reason, :message, "
     ":location, :raw_text, 'open', :now, :now2)";
+/** Files entry :id under :region (0011_security.sql); entries without a row are unscoped-only. */
+inline constexpr std::string_view insert_quarantine_region =
+    "INSERT INTO sync_quarantine_regions (quarantine_id, region) VALUES (:id, :region)";
+/** Entries after :after_id filed under a region LIKE :scope ('%': every entry, filed or not). */
 inline constexpr std::string_view select_quarantine =
-    "SELECT id, source, external_key, reason, message, location, raw_text, status, created_at, updated_at "
-    "FROM sync_quarantine WHERE id > :after_id AND (:source = '' OR source = :source2) "
-    "AND (:status = '' OR status = :status2) AND (:reason = '' OR reason = :reason2) ORDER BY id LIMIT "
-    ":limit";
+    "SELECT q.id, q.source, q.external_key, q.reason, q.message, q.location, q.raw_text, q.status, "
+    "q.created_at, q.updated_at, COALESCE(g.region, '') FROM sync_quarantine q LEFT JOIN "
+    "sync_quarantine_regions g ON g.quarantine_id = q.id WHERE q.id > :after_id "
+    "AND (:source = '' OR q.source = :source2) AND (:status = '' OR q.status = :status2) "
+    "AND (:reason = '' OR q.reason = :reason2) AND (:scope = '%' OR g.region LIKE :scope2) ORDER BY q.id "
+    "LIMIT :limit";
 inline constexpr std::string_view select_quarantine_entry =
-    "SELECT id, source, external_key, reason, message, location, raw_text, status, created_at, updated_at "
-    "FROM sync_quarantine WHERE id = :id";
+    "SELECT q.id, q.source, q.external_key, q.reason, q.message, q.location, q.raw_text, q.status, "
+    "q.created_at, q.updated_at, COALESCE(g.region, '') FROM sync_quarantine q LEFT JOIN "
+    "sync_quarantine_regions g ON g.quarantine_id = q.id WHERE q.id = :id";
 inline constexpr std::string_view update_quarantine_status =
     "UPDATE sync_quarantine SET status = :status, updated_at = :now WHERE id = :id";
 
@@ -94,10 +101,23 @@ inline constexpr std::string_view finish_run =
     "updated = :updated, unchanged = :unchanged, quarantined = :quarantined, errors = :errors, "
     "cursor_after = :cursor_after, lag_seconds = :lag_seconds, reasons = :reasons, message = :message "
     "WHERE id = :id";
+/** Files run :run_id under :region (its previous filing, if any, is deleted first). */
+inline constexpr std::string_view delete_run_region = "DELETE FROM sync_run_regions WHERE run_id = :run_id";
+inline constexpr std::string_view insert_run_region =
+    "INSERT INTO sync_run_regions (run_id, region) VALUES (:run_id, :region)";
+/** Runs before :before_id (0: from the newest) filed under a region LIKE :scope ('%': every run). */
 inline constexpr std::string_view select_runs =
-    "SELECT id, source, owner, epoch, started_at, ended_at, status, fetched, created, updated, unchanged, "
-    "quarantined, errors, cursor_before, cursor_after, lag_seconds, reasons, message FROM sync_runs "
-    "WHERE (:source = '' OR source = :source2) AND (:before_id = 0 OR id < :before_id2) ORDER BY id DESC "
-    "LIMIT :limit";
+    "SELECT r.id, r.source, r.owner, r.epoch, r.started_at, r.ended_at, r.status, r.fetched, r.created, "
+    "r.updated, r.unchanged, r.quarantined, r.errors, r.cursor_before, r.cursor_after, r.lag_seconds, "
+    "r.reasons, r.message, COALESCE(g.region, '') FROM sync_runs r LEFT JOIN sync_run_regions g ON g.run_id "
+    "= r.id WHERE (:source = '' OR r.source = :source2) AND (:before_id = 0 OR r.id < :before_id2) "
+    "AND (:scope = '%' OR g.region LIKE :scope2) ORDER BY r.id DESC LIMIT :limit";
+
+// ---- regions a batch touched (the start of a lookup of many ids; the caller appends ":k_0, :k_1, …)") ----
+inline constexpr std::string_view regions_of_commitments_in =
+    "SELECT DISTINCT b.region FROM commitments c JOIN agreements a ON a.id = c.agreement_id JOIN bodies b "
+    "ON b.id = a.body_id WHERE c.id IN (";
+inline constexpr std::string_view regions_of_agreements_in =
+    "SELECT DISTINCT b.region FROM agreements a JOIN bodies b ON b.id = a.body_id WHERE a.id IN (";
 
 }  // namespace pactwatch::sync::sql

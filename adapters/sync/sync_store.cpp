@@ -7,8 +7,10 @@
 
 #include "adapters/platform/ocds/values.hpp"
 #include "adapters/store/guarded.hpp"
+#include "adapters/store/ledger_store.hpp"
 #include "adapters/store/soci_errors.hpp"
 #include "adapters/sync/sync_sql.hpp"
+#include "domain/identifiers.hpp"
 
 namespace pactwatch::sync {
 
@@ -49,6 +51,9 @@ void RunReport::set_counts(const BatchCounts& total) {
   unchanged = static_cast<std::int64_t>(total.unchanged);
   quarantined = static_cast<std::int64_t>(total.quarantine_entries);
   reasons = total.by_reason;
+  const std::vector<std::string> touched(total.regions.begin(), total.regions.end());
+  const auto enclosing = d::enclosing_region(touched);
+  region = enclosing ? enclosing->str() : std::string{};
 }
 
 d::Instant system_now() {
@@ -70,6 +75,7 @@ void BatchCounts::add(const BatchCounts& o) {
     not_kept[kind] += n;
   for (const auto& [kind, n] : o.warnings)
     warnings[kind] += n;
+  regions.insert(o.regions.begin(), o.regions.end());
   touched_commitments.insert(touched_commitments.end(), o.touched_commitments.begin(),
                              o.touched_commitments.end());
 }
@@ -223,17 +229,24 @@ Result<void> SyncStore::finish_run(const RunReport& r) {
   long long lag = r.lag_seconds.value_or(0);
   soci::indicator lag_ind = r.lag_seconds ? soci::i_ok : soci::i_null;
   return guarded(database_, "closing a sync run", [&](soci::session& sql) -> Result<void> {
+    soci::transaction tr(sql);
     sql << std::string(sql::finish_run), soci::use(ended, "ended_at"), soci::use(r.status, "status"),
         soci::use(fetched, "fetched"), soci::use(created, "created"), soci::use(updated, "updated"),
         soci::use(unchanged, "unchanged"), soci::use(quarantined, "quarantined"), soci::use(errors, "errors"),
         soci::use(r.cursor_after, "cursor_after"), soci::use(lag, lag_ind, "lag_seconds"),
         soci::use(reasons, "reasons"), soci::use(r.message, "message"), soci::use(id, "id");
+    sql << std::string(sql::delete_run_region), soci::use(id, "run_id");
+    if (!r.region.empty())
+      sql << std::string(sql::insert_run_region), soci::use(id, "run_id"), soci::use(r.region, "region");
+    tr.commit();
     return {};
   });
 }
 
-Result<std::vector<RunReport>> SyncStore::runs(const std::string& source, std::int64_t before_id, int limit) {
+Result<std::vector<RunReport>> SyncStore::runs(const std::string& source, std::int64_t before_id, int limit,
+                                               const std::string& scope) {
   const long long before = before_id;
+  const std::string scope_like = store::region_like(scope);
   return guarded(database_, "listing sync runs", [&](soci::session& sql) -> Result<std::vector<RunReport>> {
     std::vector<RunReport> out;
     RunReport r;
@@ -244,11 +257,12 @@ Result<std::vector<RunReport>> SyncStore::runs(const std::string& source, std::i
     soci::statement st =
         (sql.prepare << std::string(sql::select_runs), soci::use(source, "source"),
          soci::use(source, "source2"), soci::use(before, "before_id"), soci::use(before, "before_id2"),
-         soci::use(limit, "limit"), soci::into(id), soci::into(r.source), soci::into(r.owner),
-         soci::into(epoch), soci::into(r.started_at), soci::into(ended, ended_ind), soci::into(r.status),
-         soci::into(fetched), soci::into(created), soci::into(updated), soci::into(unchanged),
-         soci::into(quarantined), soci::into(errors), soci::into(r.cursor_before), soci::into(r.cursor_after),
-         soci::into(lag, lag_ind), soci::into(reasons), soci::into(r.message));
+         soci::use(scope_like, "scope"), soci::use(scope_like, "scope2"), soci::use(limit, "limit"),
+         soci::into(id), soci::into(r.source), soci::into(r.owner), soci::into(epoch),
+         soci::into(r.started_at), soci::into(ended, ended_ind), soci::into(r.status), soci::into(fetched),
+         soci::into(created), soci::into(updated), soci::into(unchanged), soci::into(quarantined),
+         soci::into(errors), soci::into(r.cursor_before), soci::into(r.cursor_after),
+         soci::into(lag, lag_ind), soci::into(reasons), soci::into(r.message), soci::into(r.region));
     st.execute(false);
     while (st.fetch()) {
       RunReport row = r;
@@ -280,6 +294,7 @@ struct QuarantineFetch {
 
 Result<std::vector<QuarantineRow>> SyncStore::quarantine(const QuarantineFilter& f) {
   const long long after = f.after_id;
+  const std::string scope_like = store::region_like(f.scope);
   return guarded(
       database_, "listing the quarantine", [&](soci::session& sql) -> Result<std::vector<QuarantineRow>> {
         std::vector<QuarantineRow> out;
@@ -289,10 +304,10 @@ Result<std::vector<QuarantineRow>> SyncStore::quarantine(const QuarantineFilter&
             (sql.prepare << std::string(sql::select_quarantine), soci::use(after, "after_id"),
              soci::use(f.source, "source"), soci::use(f.source, "source2"), soci::use(f.status, "status"),
              soci::use(f.status, "status2"), soci::use(f.reason, "reason"), soci::use(f.reason, "reason2"),
-             soci::use(f.limit, "limit"), soci::into(q.id), soci::into(q.row.source),
-             soci::into(e.external_key), soci::into(e.reason), soci::into(e.message), soci::into(e.location),
-             soci::into(e.raw_text), soci::into(q.row.status), soci::into(q.row.created_at),
-             soci::into(q.row.updated_at));
+             soci::use(scope_like, "scope"), soci::use(scope_like, "scope2"), soci::use(f.limit, "limit"),
+             soci::into(q.id), soci::into(q.row.source), soci::into(e.external_key), soci::into(e.reason),
+             soci::into(e.message), soci::into(e.location), soci::into(e.raw_text), soci::into(q.row.status),
+             soci::into(q.row.created_at), soci::into(q.row.updated_at), soci::into(q.row.region));
         st.execute(false);
         while (st.fetch()) {
           q.row.id = q.id;
@@ -310,7 +325,7 @@ Result<QuarantineRow> SyncStore::quarantine_entry(std::int64_t id_value) {
     sql << std::string(sql::select_quarantine_entry), soci::use(wanted, "id"), soci::into(q.id),
         soci::into(q.row.source), soci::into(e.external_key), soci::into(e.reason), soci::into(e.message),
         soci::into(e.location), soci::into(e.raw_text), soci::into(q.row.status),
-        soci::into(q.row.created_at), soci::into(q.row.updated_at);
+        soci::into(q.row.created_at), soci::into(q.row.updated_at), soci::into(q.row.region);
     if (!sql.got_data()) {
       return d::fail(ErrorCode::not_found, "no quarantine entry " + std::to_string(id_value));
     }

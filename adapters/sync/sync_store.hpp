@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -81,6 +82,7 @@ struct BatchCounts {
   std::vector<std::string> touched_commitments;  ///< commitment ids created, updated or given a fact
   std::map<std::string, std::size_t> not_kept;   ///< read and deliberately not kept, by kind (MappingResult)
   std::map<std::string, std::size_t> warnings;   ///< values read with a warning, by kind
+  std::set<std::string> regions;  ///< regions of the bodies whose records the batch created or changed
 
   void add(const BatchCounts& other);
   /** "12 records: 10 imported, 1 unchanged, 1 quarantined; 3 entries quarantined (missing_id: 1, …)". */
@@ -99,8 +101,12 @@ struct RunReport {
   std::optional<std::int64_t> lag_seconds;  ///< from the newest record's timestamp to the run's end
   std::map<std::string, std::size_t> reasons;
   std::string message;
+  /// The narrowest region containing every body the run touched (domain::enclosing_region); empty when it
+  /// touched none or spans provinces. Region-scoped tokens see a run only when this lies in their region.
+  std::string region;
 
-  /** Takes fetched, created, updated, unchanged, quarantined and the reasons from a run's summed batches. */
+  /** Takes fetched, created, updated, unchanged, quarantined, the reasons and the region from a run's summed
+   * batches. */
   void set_counts(const BatchCounts& total);
 };
 
@@ -111,6 +117,9 @@ struct QuarantineRow {
   SyncQuarantine entry;
   std::string status;  ///< open | resolved | failed
   std::string created_at, updated_at;
+  /// The narrowest region containing the bodies the quarantined record names; empty when it names none (an
+  /// unreadable line, a record without a known party): then only unscoped tokens see the entry.
+  std::string region;
 };
 
 /** Filters for the quarantine list; empty means any. */
@@ -118,6 +127,7 @@ struct QuarantineFilter {
   std::string source, status, reason;
   std::int64_t after_id = 0;
   int limit = 50;
+  std::string scope{};  ///< a token's region: only entries filed within it (empty: every entry)
 };
 
 /** A commitment a batch touched whose detection has not run yet (table detection_pending). */
@@ -161,8 +171,12 @@ class SyncStore {
   domain::Result<std::int64_t> start_run(const Lease& lease, const std::string& cursor_before);
   /** Closes a run row with its counts. */
   domain::Result<void> finish_run(const RunReport& report);
-  /** Runs, newest first, optionally of one source, with ids below `before_id` (0: from the newest). */
-  domain::Result<std::vector<RunReport>> runs(const std::string& source, std::int64_t before_id, int limit);
+  /**
+   * Runs, newest first, optionally of one source, with ids below `before_id` (0: from the newest); with a
+   * `scope` (a token's region) only the runs filed within it.
+   */
+  domain::Result<std::vector<RunReport>> runs(const std::string& source, std::int64_t before_id, int limit,
+                                              const std::string& scope = {});
 
   domain::Result<std::vector<QuarantineRow>> quarantine(const QuarantineFilter& filter);
   domain::Result<QuarantineRow> quarantine_entry(std::int64_t id);

@@ -52,24 +52,31 @@ json run_json(const sync::RunReport& run) {
           {"cursor_after", run.cursor_after},
           {"lag_seconds", run.lag_seconds ? json(*run.lag_seconds) : json(nullptr)},
           {"reasons", run.reasons},
-          {"message", run.message}};
+          {"message", run.message},
+          {"region", run.region.empty() ? json(nullptr) : json(run.region)}};
 }
 
 json quarantine_json(const sync::QuarantineRow& q) {
-  return {{"id", std::to_string(q.id)},   {"source", q.source},
-          {"status", q.status},           {"reason", q.entry.reason},
-          {"message", q.entry.message},   {"external_key", q.entry.external_key},
-          {"location", q.entry.location}, {"raw_text", q.entry.raw_text},
-          {"created_at", q.created_at},   {"updated_at", q.updated_at}};
+  return {{"id", std::to_string(q.id)},
+          {"source", q.source},
+          {"status", q.status},
+          {"reason", q.entry.reason},
+          {"message", q.entry.message},
+          {"external_key", q.entry.external_key},
+          {"location", q.entry.location},
+          {"raw_text", q.entry.raw_text},
+          {"created_at", q.created_at},
+          {"updated_at", q.updated_at},
+          {"region", q.region.empty() ? json(nullptr) : json(q.region)}};
 }
 
-Response list_runs(sync::SyncStore& store, const Request& r) {
+Response list_runs(sync::SyncStore& store, const Request& r, const Principal& who) {
   Response error;
   const auto limit = int_param(r, "limit", 50, 500, error);
   if (!limit) return error;
   const auto before = int_param(r, "cursor", 0, INT64_MAX, error);
   if (!before) return error;
-  auto runs = store.runs(text_param(r, "source"), *before, static_cast<int>(*limit) + 1);
+  auto runs = store.runs(text_param(r, "source"), *before, static_cast<int>(*limit) + 1, who.region);
   if (!runs) return error_response(r, runs.error());
   const bool more = runs->size() > static_cast<std::size_t>(*limit);
   if (more) runs->pop_back();
@@ -80,7 +87,7 @@ Response list_runs(sync::SyncStore& store, const Request& r) {
       200, {{"items", items}, {"next_cursor", more ? json(std::to_string(runs->back().id)) : json(nullptr)}});
 }
 
-Response list_quarantine(sync::SyncStore& store, const Request& r) {
+Response list_quarantine(sync::SyncStore& store, const Request& r, const Principal& who) {
   Response error;
   const auto limit = int_param(r, "limit", 50, 500, error);
   if (!limit) return error;
@@ -90,8 +97,8 @@ Response list_quarantine(sync::SyncStore& store, const Request& r) {
   if (!status.empty() && status != "open" && status != "resolved" && status != "failed") {
     return problem_response(r, 400, "status must be open, resolved or failed");
   }
-  sync::QuarantineFilter filter{text_param(r, "source"), status, text_param(r, "reason"), *after,
-                                static_cast<int>(*limit) + 1};
+  sync::QuarantineFilter filter{text_param(r, "source"),      status,    text_param(r, "reason"), *after,
+                                static_cast<int>(*limit) + 1, who.region};
   auto rows = store.quarantine(filter);
   if (!rows) return error_response(r, rows.error());
   const bool more = rows->size() > static_cast<std::size_t>(*limit);
@@ -113,6 +120,17 @@ Response reprocess(sync::SyncStore& store, const Request& r, const Principal& wh
   }
   auto entry = store.quarantine_entry(id);
   if (!entry) return error_response(r, entry.error());
+  // Another region's entry does not exist for a scoped token; its own may be read, but re-processing writes
+  // whatever the raw text holds, wherever it lies: that takes an unscoped platform or admin token.
+  if (!who.region.empty() && !who.sees_region(entry->region))
+    return problem_response(r, 404, "no quarantine entry " + std::string(text));
+  if (!who.region.empty()) {
+    return problem_response(
+        r, 403,
+        "re-processing a quarantine entry needs an unscoped platform or admin token; this "
+        "token is scoped to " +
+            who.region);
+  }
   if (entry->status == "resolved")
     return problem_response(r, 409, "quarantine entry " + std::string(text) + " is resolved already");
   std::vector<sync::SyncRecord> records;
@@ -156,11 +174,13 @@ Response reprocess(sync::SyncStore& store, const Request& r, const Principal& wh
 void add_sync_routes(Router& router, const Authenticator& auth, store::Database& database) {
   auto store = std::make_shared<sync::SyncStore>(database);
   router.get("/api/v1/sync/runs",
-             auth.guard(Permission::sync_read,
-                        [store](const Request& r, const Principal&) { return list_runs(*store, r); }));
+             auth.guard(Permission::sync_read, [store](const Request& r, const Principal& who) {
+               return list_runs(*store, r, who);
+             }));
   router.get("/api/v1/sync/quarantine",
-             auth.guard(Permission::sync_read,
-                        [store](const Request& r, const Principal&) { return list_quarantine(*store, r); }));
+             auth.guard(Permission::sync_read, [store](const Request& r, const Principal& who) {
+               return list_quarantine(*store, r, who);
+             }));
   router.post("/api/v1/sync/quarantine/{id}/reprocess",
               auth.guard(Permission::sync_write, [store](const Request& r, const Principal& who) {
                 return reprocess(*store, r, who);

@@ -202,5 +202,24 @@ TEST(RegionCodeContains, FollowsTheAdministrativeHierarchy) {
   EXPECT_FALSE(region("530000").contains(region("510101")));
 }
 
+// Verifies the region a record touching several regions is filed under: the narrowest that contains them
+// all, or none when they span provinces.
+TEST(EnclosingRegion, NarrowestCommonRegion) {
+  using V = std::vector<std::string>;
+  const auto of = [](V codes) {
+    auto r = enclosing_region(codes);
+    return r ? r->str() : std::string("-");
+  };
+  EXPECT_EQ(of({"532301"}), "532301");
+  EXPECT_EQ(of({"532301", "532301"}), "532301");
+  EXPECT_EQ(of({"532301", "532302"}), "532300");
+  EXPECT_EQ(of({"532301", "532300"}), "532300");
+  EXPECT_EQ(of({"532300", "532301"}), "532300");
+  EXPECT_EQ(of({"532301", "530102"}), "530000");
+  EXPECT_EQ(of({"532301", "110101"}), "-");
+  EXPECT_EQ(of({}), "-");
+  EXPECT_EQ(of({"532301", "5323"}), "-");
+}
+
 }  // namespace
 }  // namespace pactwatch::domain
