@@ -135,6 +135,7 @@ domain::Result<TrailRuntime> start_trail(store::Database& database, const Config
   }
   auto signing_key = std::make_shared<const trail::SigningKey>(std::move(*key));
   TrailRuntime runtime;
+  runtime.key = signing_key;
   runtime.options.public_key = std::make_shared<const trail::PublicKey>(signing_key->public_key());
   CheckpointPolicy policy;
   policy.every_entries = config.trail_checkpoint_entries;

@@ -34,6 +34,7 @@ domain::Result<std::vector<trail::SignedCheckpoint>> parse_checkpoint_file(const
 /** The trail's part of `serve`: the routes' options (with the public key) and the running checkpoint task. */
 struct TrailRuntime {
   TrailOptions options;
+  std::shared_ptr<const trail::SigningKey> key;  ///< also the root of the token-row seal key (docs/TOKENS.md)
   std::unique_ptr<CheckpointScheduler> checkpoints;  ///< stops (and signs what is pending) when destroyed
 };
 

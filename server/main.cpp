@@ -24,6 +24,7 @@
 #include "server/cli_trail.hpp"
 #include "server/config.hpp"
 #include "server/config_trail.hpp"
+#include "server/fd_limit.hpp"
 #include "server/http_server.hpp"
 #include "server/logging.hpp"
 #include "server/metrics.hpp"
@@ -52,8 +53,10 @@ std::string usage() {
       "  serve         check migrations (apply them if auto_migrate), serve HTTP until SIGINT/SIGTERM\n"
       "  migrate       apply pending database migrations and print what was applied\n"
       "  check-config  print the effective configuration (password redacted) and exit\n"
-      "  token         create --role ROLE [--region CODE] --name NAME | revoke ID | list: API tokens\n"
-      "  seed-demo     [--demo-dir DIR] load the 楚雄州 demo data set (default config/demo); idempotent\n"
+      "  token         create --role ROLE [--region CODE] --name NAME | revoke ID | list | reseal: API "
+      "tokens\n"
+      "  seed-demo     [--demo-dir DIR] load the 楚雄州 demo data set (default config/demo); idempotent;\n"
+      "                --regions-file FILE: only the GB/T 2260 regions of FILE (config/regions/*.csv)\n"
       "  trail         verify [--checkpoint FILE] [--public-key FILE]: check the accountability trail\n"
       "  detect        --as-of DATE: run breach detection once and print the counts (docs/WORKFLOW.md)\n"
       "  import        [--source NAME] FILE...: store OCDS files exactly once, then detect (docs/SYNC.md)\n"
@@ -231,8 +234,6 @@ int run_serve(const LoadedConfig& loaded) {
   };
   probes.pool_stats = [&database] { return database.stats(); };
   metrics.set_pool_stats_source(probes.pool_stats);
-  // Tokens come from the token store (cached briefly: a revocation takes effect within 2 s).
-  const Authenticator auth(store_token_lookup(database));
   auto router = std::make_shared<Router>();
   // The accountability trail (issue #6): the checkpoint key, generated on first start, and its signer.
   auto trail = start_trail(database, config);
@@ -240,6 +241,15 @@ int run_serve(const LoadedConfig& loaded) {
     std::cerr << "pactwatch: " << trail.error().message << "\n";
     return trail.error().code == domain::ErrorCode::unavailable ? kExitFailure : kExitUsage;
   }
+  // Tokens come from the token store (cached briefly: a revocation takes effect within 2 s); each row's
+  // seal is keyed from the trail key (issue 13, docs/TOKENS.md).
+  auto seal = store::TokenSeal::derive(*trail->key);
+  if (!seal) {
+    std::cerr << "pactwatch: trail_key_file (" << config.trail_key_file << "): " << seal.error().message
+              << "\n";
+    return kExitUsage;
+  }
+  const Authenticator auth(store_token_lookup(database, *seal, metrics));
   // The breach workflow (issue #5): its routes, detection after each new fact, and the daily detection run
   // unless detection_time = off.
   auto calendar = load_calendar(config.calendar_file);
@@ -268,7 +278,10 @@ int run_serve(const LoadedConfig& loaded) {
   register_sync_metrics(metrics, database, source_names);
   std::unique_ptr<SyncScheduler> scheduler;
 
-  HttpServer server(config.http, router, metrics);
+  // Every connection is a descriptor: make room for max_connections, or serve fewer and say so (issue 13).
+  HttpOptions http = config.http;
+  http.max_connections = ensure_fd_limit(http.max_connections, config.db_pool_size);
+  HttpServer server(http, router, metrics);
   try {
     server.start();
   } catch (const std::system_error& e) {

@@ -7,6 +7,7 @@
 #include "server/api/ledger_routes.hpp"
 #include "server/api/sync_routes.hpp"
 #include "server/api/whoami_route.hpp"
+#include "server/logging.hpp"
 #include "server/openapi.hpp"
 
 namespace pactwatch::server {
@@ -28,14 +29,31 @@ void build_router(Router& router, Metrics& metrics, SystemProbes probes, const A
   add_whoami_route(router, auth);                                    // the dashboard's scope (issue #14)
 }
 
-TokenLookup store_token_lookup(store::Database& database, TokenCacheOptions cache) {
-  auto tokens = std::make_shared<store::TokenStore>(database);
-  TokenLookup direct = [tokens](std::string_view hash) -> std::optional<Principal> {
+TokenLookup store_token_lookup(store::Database& database, store::TokenSeal seal, Metrics& metrics,
+                               TokenCacheOptions cache) {
+  auto tokens = std::make_shared<store::TokenStore>(database, std::move(seal));
+  Counter* missing = &metrics.counter("pactwatch_token_seal_failures_total",
+                                      "Token uses refused because the token's row did not match its seal.",
+                                      {{"reason", "missing"}});
+  Counter* invalid = &metrics.counter("pactwatch_token_seal_failures_total",
+                                      "Token uses refused because the token's row did not match its seal.",
+                                      {{"reason", "invalid"}});
+  TokenLookup direct = [tokens, missing, invalid](std::string_view hash) -> std::optional<Principal> {
     auto found = tokens->find_active(std::string(hash));
     // Authenticator::guard answers 503 when the lookup throws: the token is not at fault.
     if (!found) throw std::runtime_error(found.error().message);
     if (!found->has_value()) return std::nullopt;
     const store::TokenRecord& t = **found;
+    if (t.seal != store::SealState::valid) {
+      // Someone changed the row behind the service's back (or it predates the seals): refuse, loudly.
+      (t.seal == store::SealState::missing ? missing : invalid)->inc();
+      log_event("error", "token_seal_failed",
+                {{"token_id", t.id},
+                 {"seal", std::string(store::to_string(t.seal))},
+                 {"hint",
+                  "the token's row does not match its seal; see docs/TOKENS.md (`pactwatch token reseal`)"}});
+      return std::nullopt;
+    }
     auto role = parse_role(t.role);
     if (!role) return std::nullopt;  // the schema forbids this; refuse rather than guess
     return Principal{t.id, t.name, *role, t.region};

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "adapters/store/database.hpp"
+#include "adapters/store/token_seal.hpp"
 #include "server/api/trail_routes.hpp"
 #include "server/api/workflow_routes.hpp"
 #include "server/auth.hpp"
@@ -30,7 +31,12 @@ void build_router(Router& router, Metrics& metrics, SystemProbes probes, const A
                   store::Database& database, TrailOptions trail = {}, WorkflowOptions workflow = {},
                   LedgerApiSettings ledger = {});
 
-/** The TokenLookup the executable uses: the token store, cached for `TokenCacheOptions::ttl`. */
-TokenLookup store_token_lookup(store::Database& database, TokenCacheOptions cache = {});
+/**
+ * The TokenLookup the executable uses: the token store, cached for `TokenCacheOptions::ttl`. A row whose seal
+ * is missing or does not match (docs/TOKENS.md) is refused like an unknown token (401), logged as
+ * `token_seal_failed` and counted in pactwatch_token_seal_failures_total{reason}.
+ */
+TokenLookup store_token_lookup(store::Database& database, store::TokenSeal seal, Metrics& metrics,
+                               TokenCacheOptions cache = {});
 
 }  // namespace pactwatch::server

@@ -7,28 +7,40 @@ namespace {
 
 constexpr TokenSql kSqlite{
     .insert =
-        "INSERT INTO api_tokens (id, name, role, region, token_sha256, created_at, revoked_at)"
-        " VALUES (:id, :name, :role, :region, :sha, :created_at, NULL)",
-    .select_by_id = "SELECT id, name, role, region, created_at, revoked_at FROM api_tokens WHERE id = :id",
+        "INSERT INTO api_tokens (id, name, role, region, token_sha256, created_at, revoked_at, row_mac)"
+        " VALUES (:id, :name, :role, :region, :sha, :created_at, NULL, :mac)",
+    .select_by_id =
+        "SELECT id, name, role, region, created_at, revoked_at, token_sha256, row_mac FROM api_tokens"
+        " WHERE id = :id",
     .select_active_by_hash =
-        "SELECT id, name, role, region, created_at, revoked_at FROM api_tokens"
+        "SELECT id, name, role, region, created_at, revoked_at, token_sha256, row_mac FROM api_tokens"
         " WHERE token_sha256 = :sha AND revoked_at IS NULL",
     .select_all =
-        "SELECT id, name, role, region, created_at, revoked_at FROM api_tokens ORDER BY created_at, id",
-    .revoke = "UPDATE api_tokens SET revoked_at = :revoked_at WHERE id = :id AND revoked_at IS NULL",
+        "SELECT id, name, role, region, created_at, revoked_at, token_sha256, row_mac FROM api_tokens"
+        " ORDER BY created_at, id",
+    .revoke =
+        "UPDATE api_tokens SET revoked_at = :revoked_at, row_mac = :mac WHERE id = :id AND revoked_at IS "
+        "NULL",
+    .set_mac = "UPDATE api_tokens SET row_mac = :mac WHERE id = :id",
 };
 
 constexpr TokenSql kMysql{
     .insert =
-        "INSERT INTO api_tokens (id, name, role, region, token_sha256, created_at, revoked_at)"
-        " VALUES (:id, :name, :role, :region, :sha, :created_at, NULL)",
-    .select_by_id = "SELECT id, name, role, region, created_at, revoked_at FROM api_tokens WHERE id = :id",
+        "INSERT INTO api_tokens (id, name, role, region, token_sha256, created_at, revoked_at, row_mac)"
+        " VALUES (:id, :name, :role, :region, :sha, :created_at, NULL, :mac)",
+    .select_by_id =
+        "SELECT id, name, role, region, created_at, revoked_at, token_sha256, row_mac FROM api_tokens"
+        " WHERE id = :id",
     .select_active_by_hash =
-        "SELECT id, name, role, region, created_at, revoked_at FROM api_tokens"
+        "SELECT id, name, role, region, created_at, revoked_at, token_sha256, row_mac FROM api_tokens"
         " WHERE token_sha256 = :sha AND revoked_at IS NULL",
     .select_all =
-        "SELECT id, name, role, region, created_at, revoked_at FROM api_tokens ORDER BY created_at, id",
-    .revoke = "UPDATE api_tokens SET revoked_at = :revoked_at WHERE id = :id AND revoked_at IS NULL",
+        "SELECT id, name, role, region, created_at, revoked_at, token_sha256, row_mac FROM api_tokens"
+        " ORDER BY created_at, id",
+    .revoke =
+        "UPDATE api_tokens SET revoked_at = :revoked_at, row_mac = :mac WHERE id = :id AND revoked_at IS "
+        "NULL",
+    .set_mac = "UPDATE api_tokens SET row_mac = :mac WHERE id = :id",
 };
 
 }  // namespace

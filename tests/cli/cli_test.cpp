@@ -178,35 +178,11 @@ INSTANTIATE_TEST_SUITE_P(
             "unknown_option", {"--no-such-option", "1"}, {}, "", "unknown option --no-such-option"}),
     [](const auto& info) { return info.param.name; });
 
-/** A `pactwatch serve` in the background, with the port it logged. */
-class RunningServer {
- public:
-  RunningServer(std::vector<std::string> args, const EnvVars& env, const std::filesystem::path& cwd)
-      : process_(with_binary(std::move(args)), env, cwd) {
-    // Wait for the "started" line; the loop ends when the process prints it or exits.
-    const std::regex port_re(R"re("event":"started".*"port":(\d+))re");
-    for (int i = 0; i < 3000 && port_ == 0; ++i) {
-      std::smatch m;
-      const std::string err = process_.err();
-      if (std::regex_search(err, m, port_re)) port_ = std::stoi(m[1]);
-      if (port_ == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
-  int port() const { return port_; }
-  std::string log() const { return process_.err(); }
-  ProcessResult stop(int signal = SIGTERM) {
-    process_.signal(signal);
-    return process_.wait();
-  }
-
- private:
-  static std::vector<std::string> with_binary(std::vector<std::string> args) {
-    args.insert(args.begin(), PACTWATCH_BINARY);
-    return args;
-  }
-  Subprocess process_;
-  int port_ = 0;
-};
+/** `pactwatch serve` with these arguments, in the background (tests/cli/process.hpp). */
+RunningServer serve(std::vector<std::string> args, const EnvVars& env, const std::filesystem::path& cwd) {
+  args.insert(args.begin(), PACTWATCH_BINARY);
+  return RunningServer(std::move(args), env, cwd);
+}
 
 // Verifies the whole operator path: migrate applies and reports, a second migrate applies nothing, serve
 // answers /healthz and /readyz over a socket, and SIGTERM stops it with exit code 0.
@@ -225,7 +201,7 @@ TEST_F(CliTest, MigrateThenServeThenStopCleanly) {
 
   auto serve_args = repo_paths();
   serve_args.insert(serve_args.begin(), {"serve", "--listen", "127.0.0.1:0"});
-  RunningServer server(serve_args, env, cwd_);
+  auto server = serve(serve_args, env, cwd_);
   ASSERT_NE(server.port(), 0) << "serve did not log its port; log:\n" << server.log();
   EXPECT_THAT(http_get(server.port(), "/healthz"), HasSubstr("HTTP/1.1 200"));
   EXPECT_THAT(http_get(server.port(), "/readyz"), HasSubstr("HTTP/1.1 200"));
@@ -240,7 +216,7 @@ TEST_F(CliTest, ServeWithPendingMigrationsIsNotReady) {
   TestDatabase tdb;
   auto args = repo_paths();
   args.insert(args.begin(), {"serve", "--listen", "127.0.0.1:0", "--database", tdb.url_text()});
-  RunningServer server(args, {}, cwd_);
+  auto server = serve(args, {}, cwd_);
   ASSERT_NE(server.port(), 0) << server.log();
   EXPECT_THAT(http_get(server.port(), "/healthz"), HasSubstr("HTTP/1.1 200"));
   const std::string ready = http_get(server.port(), "/readyz");

@@ -9,10 +9,13 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace pactwatch::testing {
 namespace {
@@ -114,7 +117,29 @@ ProcessResult run_process(const std::vector<std::string>& args, const EnvVars& e
   return process.wait();
 }
 
+RunningServer::RunningServer(std::vector<std::string> args, const EnvVars& env,
+                             const std::filesystem::path& cwd)
+    : process_(args, env, cwd) {
+  // Wait for the "started" line; the loop ends when the process prints it or exits.
+  const std::regex port_re(R"re("event":"started".*"port":(\d+))re");
+  for (int i = 0; i < 3000 && port_ == 0; ++i) {
+    std::smatch m;
+    const std::string err = process_.err();
+    if (std::regex_search(err, m, port_re)) port_ = std::stoi(m[1]);
+    if (port_ == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+ProcessResult RunningServer::stop(int signal) {
+  process_.signal(signal);
+  return process_.wait();
+}
+
 std::string http_get(int port, const std::string& path) {
+  return http_send(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+}
+
+std::string http_send(int port, const std::string& request) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return {};
   sockaddr_in addr{};
@@ -123,7 +148,6 @@ std::string http_get(int port, const std::string& path) {
   ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
   std::string response;
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-    const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size())) {
       char buffer[4096];
       for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)

@@ -51,4 +51,22 @@ ProcessResult run_process(const std::vector<std::string>& args, const EnvVars& e
 /** Sends "GET path" over a fresh TCP connection to 127.0.0.1:port and returns the raw response. */
 std::string http_get(int port, const std::string& path);
 
+/** Sends `request` (raw bytes, "Connection: close" expected) to 127.0.0.1:port; the raw response. */
+std::string http_send(int port, const std::string& request);
+
+/** A server (`pactwatch serve …`) in the background, with the port it logged in its "started" line. */
+class RunningServer {
+ public:
+  /** Starts `args` (the program first) and waits up to 30 s for the "started" line or the exit. */
+  RunningServer(std::vector<std::string> args, const EnvVars& env, const std::filesystem::path& cwd);
+  RunningServer(RunningServer&&) = delete;
+  int port() const { return port_; }
+  std::string log() const { return process_.err(); }
+  ProcessResult stop(int signal);
+
+ private:
+  Subprocess process_;
+  int port_ = 0;
+};
+
 }  // namespace pactwatch::testing
