@@ -84,8 +84,9 @@ run_backend() {  # NAME DIALECT LOAD_COMMAND...
   "$@" <"$tmp/ledger.sql"
   rm -f "$tmp/ledger.sql"
   echo "# $name: $(cat "$tmp/$name-gen.log") in $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.0f", e - s }') s"
-  token="$(cd "$repo" && "$pactwatch" token create --role supervisor --name ledger-bench --database "$database" |
-    sed -n 's/^token: //p')"
+  # The same trail key as serve: token rows are sealed with a key derived from it (docs/TOKENS.md).
+  token="$(cd "$repo" && "$pactwatch" token create --role supervisor --name ledger-bench --database "$database" \
+    --trail-key-file "$tmp/var/trail/checkpoint-key.pem" | sed -n 's/^token: //p')"
   [[ -n $token ]] || { echo "ledger_bench: token create printed no token" >&2; exit 1; }
   port="$(free_port)"
   (cd "$repo" && exec "$pactwatch" serve --listen "127.0.0.1:$port" --database "$database" \

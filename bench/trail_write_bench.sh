@@ -87,6 +87,8 @@ round() {  # BACKEND LABEL BUILD ROUND
     dbpid=
   fi
   (cd "$repo" && "$pactwatch" migrate --database "$db" >/dev/null)
+  # Bodies must name a region of the regions table.
+  (cd "$repo" && "$pactwatch" seed-demo --regions-file config/regions/532300.csv --database "$db" >/dev/null)
   TOKEN="$(cd "$repo" && "$pactwatch" token create --role supervisor --name trail-write-bench --database "$db" |
     tail -n 1 | awk '{print $NF}')"
   export TOKEN

@@ -377,7 +377,7 @@ domain::Result<SeedSummary> seed_demo(store::Database& db, const DemoData& data,
 
 int run_seed_demo_command(std::span<const std::string> args, const Environment& env, std::ostream& out,
                           std::ostream& err) {
-  static constexpr std::array<std::string_view, 1> kOwn{"demo-dir"};
+  static constexpr std::array<std::string_view, 2> kOwn{"demo-dir", "regions-file"};
   auto a = split_cli_args(args, kOwn);
   if (!a) {
     err << "pactwatch seed-demo: " << a.error().message << "\n";
@@ -386,6 +386,35 @@ int run_seed_demo_command(std::span<const std::string> args, const Environment& 
   if (!a->positional.empty()) {
     err << "pactwatch seed-demo: unexpected argument '" << a->positional.front() << "'\n";
     return kExitUsage;
+  }
+  // Only the GB/T 2260 reference data: bodies and token scopes must name a region of the table (issue 13).
+  if (const auto regions_file = a->options.find("regions-file"); regions_file != a->options.end()) {
+    if (a->options.contains("demo-dir")) {
+      err << "pactwatch seed-demo: --regions-file loads regions only; it takes no --demo-dir\n";
+      return kExitUsage;
+    }
+    std::vector<store::RegionRow> regions;
+    try {
+      regions = parse_regions(regions_file->second);
+    } catch (const DataError& e) {
+      err << "pactwatch seed-demo: " << e.what() << "\n";
+      return kExitUsage;
+    }
+    int code = 0;
+    auto db = open_cli_database(a->config_args, env, err, code);
+    if (!db) return code;
+    const auto now =
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    const store::WriteContext context{"",          "seed-demo", "admin",
+                                      "seed-demo", "regions",   d::format_instant(now)};
+    auto inserted = store::insert_missing_regions(*db, regions, context);
+    if (!inserted) {
+      err << "pactwatch seed-demo: " << inserted.error().message << "\n";
+      return kExitFailure;
+    }
+    out << "loaded " << *inserted << " of " << regions.size() << " regions from " << regions_file->second
+        << "\n";
+    return 0;
   }
   const auto it = a->options.find("demo-dir");
   const std::filesystem::path dir = it == a->options.end() ? std::string(kDefaultDemoDir) : it->second;

@@ -1,6 +1,8 @@
 #pragma once
 // `pactwatch seed-demo [--demo-dir DIR]`: loads the 楚雄州 demo data set (config/demo/, described in its
-// README.md) through the store's write functions, in one transaction. Idempotent: when the data set's bodies
+// README.md) through the store's write functions, in one transaction. `seed-demo --regions-file FILE` loads
+// only the regions of a GB/T 2260 CSV (code,name,parent_code,level; e.g. config/regions/532300.csv), the
+// reference data every body and token scope must name. Idempotent: when the data set's bodies
 // are already stored, a second run changes nothing and says so. Configuration options (--config,
 // --database, …) may follow, as for every command. Exit codes: 0 loaded or already loaded, 1 a runtime
 // failure, 2 a usage error or a malformed data file.

@@ -110,6 +110,29 @@ TEST_F(SeedDemoTest, LoadsOnceAndIsIdempotent) {
   EXPECT_EQ(ledger.load_ledger({})->facts.size(), data_.facts.size());
 }
 
+// Verifies `seed-demo --regions-file` loads only the GB/T 2260 regions of the file (the reference data that
+// bodies and token scopes must name since issue 13), idempotently, and no demo record.
+TEST_F(SeedDemoTest, RegionsFileLoadsOnlyTheRegions) {
+  const Environment env{{"PACTWATCH_DATABASE", tdb_.url_text()},
+                        {"PACTWATCH_SQL_DIR", testing::source_sql_dir()},
+                        {"PACTWATCH_CONFIG", ""}};
+  const std::string file = std::string(PACTWATCH_SOURCE_DIR) + "/config/regions/532300.csv";
+  const std::vector<std::string> args{"--regions-file", file};
+  std::ostringstream out, err;
+  ASSERT_EQ(run_seed_demo_command(args, env, out, err), 0) << err.str();
+  EXPECT_THAT(out.str(), ::testing::HasSubstr("loaded 12 of 12 regions"));
+  store::LedgerStore ledger(*db_);
+  EXPECT_EQ(ledger.regions("", store::Window{"", 100})->size(), 12u);
+  EXPECT_EQ(ledger.region("532301")->name, "楚雄市");
+  EXPECT_TRUE(ledger.all_bodies({})->empty());
+  std::ostringstream again;
+  ASSERT_EQ(run_seed_demo_command(args, env, again, err), 0) << err.str();
+  EXPECT_THAT(again.str(), ::testing::HasSubstr("loaded 0 of 12 regions"));
+  std::ostringstream bad_out, bad_err;
+  const std::vector<std::string> both{"--regions-file", file, "--demo-dir", kDemoDir.string()};
+  EXPECT_EQ(run_seed_demo_command(both, env, bad_out, bad_err), 2);
+}
+
 // Verifies detection over the loaded ledger finds every rule BC01-BC10 as of 2026-11-26; BC09 once the three
 // breaches the manifest names are recorded, as the breach workflow would record them.
 TEST_F(SeedDemoTest, EveryRuleFiresAsOfTheReferenceDate) {
