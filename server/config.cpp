@@ -199,7 +199,9 @@ const std::array<KeyDef, 34> kKeys = {{
      set_http_ms<1, 3'600'000, &HttpOptions::idle_timeout>},
     {{"shutdown_grace_ms", "10000", "time in-flight requests get to finish on SIGTERM (0-600000)"},
      set_http_ms<0, 600'000, &HttpOptions::shutdown_grace>},
-    {{"max_connections", "10000", "open connections beyond which new ones are closed at once (1-1000000)"},
+    {{"max_connections", "10000",
+      "open connections beyond which new ones are closed at once; the soft open-file limit is raised to fit "
+      "(1-1000000)"},
      set_http_number<std::size_t, 1, 1'000'000, &HttpOptions::max_connections>},
     {{"max_pending_blocking", "1024",
       "requests queued or running on the worker threads; beyond it: 503 (1-1000000)"},
