@@ -38,14 +38,6 @@ std::string generate_request_id() {
   return id;
 }
 
-std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
 /**
  * Framing that Beast accepts but that another HTTP implementation in front of us could read differently
  * (RFC 9112 §6.1, §6.3; request smuggling): the 400 or 501 to answer before any route runs, or nullopt.

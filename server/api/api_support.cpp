@@ -112,23 +112,16 @@ bool is_json_media_type(std::optional<std::string_view> header) {
       c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
   };
-  const auto trim = [](std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-      text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-      text.remove_suffix(1);
-    return text;
-  };
   std::string_view rest = *header;
   const auto semicolon = rest.find(';');
-  const std::string type = lower(trim(rest.substr(0, semicolon)));
+  const std::string type = lower(trim_ows(rest.substr(0, semicolon)));
   const bool json_type =
       type == "application/json" || (type.starts_with("application/") && type.ends_with("+json"));
   if (!json_type) return false;
   while (semicolon != std::string_view::npos && !rest.empty()) {
     rest.remove_prefix(rest.find(';') + 1);
     const auto next = rest.find(';');
-    const std::string parameter = lower(trim(rest.substr(0, next)));
+    const std::string parameter = lower(trim_ows(rest.substr(0, next)));
     if (!parameter.empty() && parameter != "charset=utf-8" && parameter != "charset=\"utf-8\"") return false;
     if (next == std::string_view::npos) break;
   }

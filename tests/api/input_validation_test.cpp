@@ -44,6 +44,16 @@ class InputValidationTest : public ApiFixture {
     return server::testing::fetch(server_->port(), "POST", target, headers, body);
   }
 
+  /** A second commitment of the agreement (尾款), without an amount. */
+  json final_payment() const {
+    return {{"agreement_id", agreement_},
+            {"obligor_side", "government"},
+            {"obligor_id", body_},
+            {"kind", "payment"},
+            {"title", "尾款"},
+            {"due", "2026-09-30"}};
+  }
+
   /** Asserts a problem of `status` whose errors name `field`. */
   static void expect_field(const ClientResponse& r, int status, const std::string& field) {
     ASSERT_EQ(r.status, status) << r.body;
@@ -96,13 +106,8 @@ TEST_F(InputValidationTest, NullForNonNullableFieldsIs422) {
   expect_field(post("/api/v1/organizations", {{"name", "某公司"}, {"sme", nullptr}}), 422, "sme");
   expect_field(post("/api/v1/bodies", {{"name", nullptr}, {"region", "532301"}, {"kind", "department"}}), 422,
                "name");
-  json c{{"agreement_id", agreement_},
-         {"obligor_side", "government"},
-         {"obligor_id", body_},
-         {"kind", "payment"},
-         {"title", "尾款"},
-         {"due", "2026-09-30"},
-         {"grace_days", nullptr}};
+  json c = final_payment();
+  c["grace_days"] = nullptr;
   expect_field(post("/api/v1/commitments", c), 422, "grace_days");
   c.erase("grace_days");
   c["amount"] = nullptr;
@@ -142,13 +147,8 @@ TEST_F(InputValidationTest, ControlCharactersInOneLineTextAre422) {
 
 // Verifies an amount above 10^15 fen is refused on every money field, and below it accepted.
 TEST_F(InputValidationTest, AmountsBeyondTheBoundAre422) {
-  json c{{"agreement_id", agreement_},
-         {"obligor_side", "government"},
-         {"obligor_id", body_},
-         {"kind", "payment"},
-         {"title", "尾款"},
-         {"due", "2026-09-30"},
-         {"amount", cny("10000000000000.01")}};
+  json c = final_payment();
+  c["amount"] = cny("10000000000000.01");
   expect_field(post("/api/v1/commitments", c), 422, "amount");
   json f{{"commitment_id", commitment_},
          {"kind", "fulfilled"},
