@@ -1,7 +1,8 @@
 #pragma once
-// The OCDS feed over HTTP (DESIGN §7): a Boost.Beast client with connect and request timeouts, retries with
-// exponential back-off and full jitter that honour `Retry-After` on 429 and 503, and a sync that starts at
-// the stored `since` cursor and pages through `links.next`, storing each page as one batch.
+// The OCDS feed over HTTP (DESIGN §7): GETs through the shared client (adapters/http) with connect and
+// request timeouts, retries with exponential back-off and full jitter that honour `Retry-After` on 429 and
+// 503, and a sync that starts at the stored `since` cursor and pages through `links.next`, storing each page
+// as one batch.
 // Plain http:// only (the platform's feed sits behind the government network's gateway; TLS is terminated
 // there). A page that is not a release package is quarantined, never fatal.
 
@@ -11,20 +12,17 @@
 #include <random>
 #include <string>
 
+#include "adapters/http/http_client.hpp"
 #include "adapters/sync/file_import.hpp"
 #include "adapters/sync/sync_store.hpp"
 #include "domain/result.hpp"
 
 namespace pactwatch::sync {
 
-/** An http:// URL taken apart. */
-struct HttpUrl {
-  std::string host;
-  std::uint16_t port = 80;
-  std::string target = "/";  ///< path and query
+/** A feed URL: http:// only (TLS ends at the government network's gateway). */
+struct HttpUrl : http_client::Url {
   /** Only http://HOST[:PORT][/PATH][?QUERY]; anything else is `invalid` naming what is wrong. */
   static domain::Result<HttpUrl> parse(std::string_view text);
-  std::string text() const;
 };
 
 /** How the client talks to the feed; defaults documented in docs/SYNC.md. */
@@ -43,11 +41,7 @@ struct HttpFeedOptions {
 };
 
 /** One answer. */
-struct HttpAnswer {
-  int status = 0;
-  std::string body;
-  std::string retry_after;  ///< the header's text, empty when absent
-};
+using HttpAnswer = http_client::Answer;
 
 /**
  * The delay before retry number `retry` (1-based): a random value in [0, min(max, initial * 2^(retry-1))]
