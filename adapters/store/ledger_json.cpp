@@ -84,7 +84,8 @@ json to_json(const Stored<d::Body>& stored) {
            {"name", b.name},
            {"region", optional_text(b.region)},  // null: unknown (a body abroad, or never stated)
            {"kind", std::string(to_string(b.kind))},
-           {"parent_id", optional_text(b.parent_id)}};
+           {"parent_id", optional_text(b.parent_id)},
+           {"credit_code", b.credit_code ? json(b.credit_code->str()) : json(nullptr)}};
   stamp(out, stored);
   return out;
 }

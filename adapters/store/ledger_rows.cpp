@@ -29,8 +29,8 @@ std::string text_or_empty(const std::string& text, soci::indicator ind) {
 }
 
 void BodyRow::bind(prepare_temp_type& p) {
-  p, into(id), into(name), into(region), into(kind), into(parent_id, parent_ind), into(version),
-      into(created), into(updated);
+  p, into(id), into(name), into(region), into(kind), into(parent_id, parent_ind), into(credit_code, code_ind),
+      into(version), into(created), into(updated);
 }
 Stored<d::Body> BodyRow::get() const {
   Stored<d::Body> s;
@@ -39,6 +39,9 @@ Stored<d::Body> BodyRow::get() const {
   s.entity.region = region;
   s.entity.kind = parse_body_kind(kind).value_or(d::BodyKind::other);
   s.entity.parent_id = text_or_empty(parent_id, parent_ind);
+  if (code_ind != soci::i_null) {
+    if (auto code = d::CreditCode::parse(credit_code)) s.entity.credit_code = *code;
+  }
   s.version = version;
   s.created_at = created;
   s.updated_at = updated;

@@ -66,8 +66,8 @@ domain::Money stored_money(long long fen, const std::string& currency);
 std::string text_or_empty(const std::string& text, soci::indicator ind);
 
 struct BodyRow {
-  std::string id, name, region, kind, parent_id, created, updated;
-  soci::indicator parent_ind = soci::i_ok;
+  std::string id, name, region, kind, parent_id, credit_code, created, updated;
+  soci::indicator parent_ind = soci::i_ok, code_ind = soci::i_null;
   long long version = 0;
   void bind(soci::details::prepare_temp_type& p);
   Stored<domain::Body> get() const;

@@ -7,7 +7,8 @@
 namespace pactwatch::store::detail {
 
 // Column lists, in the order ledger_store.cpp reads them.
-#define PW_BODY_COLS "b.id, b.name, b.region, b.kind, b.parent_id, b.version, b.created_at, b.updated_at"
+#define PW_BODY_COLS \
+  "b.id, b.name, b.region, b.kind, b.parent_id, b.credit_code, b.version, b.created_at, b.updated_at"
 #define PW_OFFICIAL_COLS "o.id, o.name, o.version, o.created_at, o.updated_at"
 #define PW_POST_COLS "official_id, body_id, title, from_date, to_date, head"
 #define PW_ORG_COLS "g.id, g.name, g.credit_code, g.sme, g.version, g.created_at, g.updated_at"
@@ -84,11 +85,12 @@ constexpr LedgerSql make_ledger_sql(std::string_view begin_write, bool straight_
       " FROM bodies b WHERE b.region LIKE :scope AND b.region LIKE :region"
       " AND (:kind = '' OR b.kind = :kind_) AND (:parent = '' OR b.parent_id = :parent_)" PW_PAGE("b.id");
   s.insert_body =
-      "INSERT INTO bodies (id, name, region, kind, parent_id, version, created_at, updated_at)"
-      " VALUES (:id, :name, :region, :kind, :parent_id, 1, :now, :now_)";
+      "INSERT INTO bodies (id, name, region, kind, parent_id, credit_code, version, created_at, updated_at)"
+      " VALUES (:id, :name, :region, :kind, :parent_id, :credit_code, 1, :now, :now_)";
   s.update_body =
       "UPDATE bodies SET name = :name, region = :region, kind = :kind, parent_id = :parent_id,"
-      " version = version + 1, updated_at = :now WHERE id = :id AND version = :version";
+      " credit_code = :credit_code, version = version + 1, updated_at = :now WHERE id = :id AND version = "
+      ":version";
 
   s.select_official = "SELECT " PW_OFFICIAL_COLS
                       " FROM officials o WHERE o.id = :id AND (:scope = '%' OR" PW_OFFICIAL_IN("scope_") ")";

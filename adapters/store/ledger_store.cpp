@@ -253,6 +253,8 @@ Result<Stored<d::Body>> LedgerTransaction::insert_body(const d::Body& b) {
   row.kind = to_string(b.kind);
   row.parent_id = b.parent_id;
   row.parent_ind = b.parent_id.empty() ? soci::i_null : soci::i_ok;
+  row.credit_code = b.credit_code ? b.credit_code->str() : std::string{};
+  row.code_ind = b.credit_code ? soci::i_ok : soci::i_null;
   row.version = 1;
   row.created = row.updated = context_.now;
   (*statements_)(text_of(sql_).insert_body)
@@ -261,6 +263,7 @@ Result<Stored<d::Body>> LedgerTransaction::insert_body(const d::Body& b) {
       .use(row.region, "region")
       .use(row.kind, "kind")
       .use(row.parent_id, row.parent_ind, "parent_id")
+      .use(row.credit_code, row.code_ind, "credit_code")
       .use(context_.now, "now")
       .use(context_.now, "now_")
       .exec();
@@ -274,12 +277,14 @@ Result<Stored<d::Body>> LedgerTransaction::update_body(const Stored<d::Body>& be
   if (b == before.entity) return before;
   const std::string kind(to_string(b.kind));
   Nullable parent(b.parent_id);
+  Nullable code(b.credit_code ? b.credit_code->str() : std::string{});
   const long long version = before.version;
   const long long changed = Query(sql_, text_of(sql_).update_body)
                                 .use(b.name, "name")
                                 .use(b.region, "region")
                                 .use(kind, "kind")
                                 .use(parent.value, parent.ind, "parent_id")
+                                .use(code.value, code.ind, "credit_code")
                                 .use(context_.now, "now")
                                 .use(b.id, "id")
                                 .use(version, "version")

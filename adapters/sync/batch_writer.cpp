@@ -471,6 +471,7 @@ class BatchApplier {
     b.parent_id = resolve(b.parent_id);
     if (row) {
       auto before = value_or_abort(tx_.body(kEverywhere, b.id));
+      if (!b.credit_code) b.credit_code = before.entity.credit_code;  // one entered by hand stays
       count_update(before, value_or_abort(tx_.update_body(before, b)));
     } else if (!b.id.empty()) {
       ++counts_.entities_unchanged;  // stored by another source already

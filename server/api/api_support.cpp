@@ -325,6 +325,17 @@ std::optional<std::string> FieldReader::region(std::string_view name, Need need)
   return code->str();
 }
 
+std::optional<d::CreditCode> FieldReader::credit_code(std::string_view name, Need need) {
+  auto s = text(name, need);
+  if (!s) return std::nullopt;
+  auto code = d::CreditCode::parse(*s);
+  if (!code) {
+    error(name, "is not a valid unified social credit code: " + code.error().message);
+    return std::nullopt;
+  }
+  return *code;
+}
+
 void FieldReader::reject_unknown(const std::set<std::string, std::less<>>& allowed) {
   for (const auto& [key, unused] : object_.items()) {
     if (!allowed.contains(key))

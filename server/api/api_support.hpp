@@ -80,6 +80,8 @@ class FieldReader {
   std::optional<bool> boolean(std::string_view name, Need need);
   std::optional<int> integer(std::string_view name, Need need, int min, int max);
   std::optional<std::string> region(std::string_view name, Need need);
+  /** A 统一社会信用代码 (GB 32100-2015, check character verified). */
+  std::optional<domain::CreditCode> credit_code(std::string_view name, Need need);
   /** A string that `parse` accepts; the message lists `allowed`. */
   template <class E, class Parse>
   std::optional<E> enumeration(std::string_view name, Need need, Parse parse, std::string_view allowed) {

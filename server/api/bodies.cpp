@@ -1,4 +1,5 @@
-// /api/v1/bodies: government-side parties (政府机关/部门/乡镇/街道) with region, kind and parent body.
+// /api/v1/bodies: government-side parties (政府机关/部门/乡镇/街道) with region, kind, parent body and an
+// optional 统一社会信用代码 (what the credit-platform push names the body by, docs/CREDIT_PUSH.md).
 #include "server/api/api_support.hpp"
 #include "server/api/ledger_routes.hpp"
 
@@ -8,7 +9,7 @@ namespace {
 namespace d = pactwatch::domain;
 using nlohmann::json;
 
-const std::set<std::string, std::less<>> kFields{"name", "region", "kind", "parent_id"};
+const std::set<std::string, std::less<>> kFields{"name", "region", "kind", "parent_id", "credit_code"};
 constexpr std::string_view kKinds = "government, department, township, street, other";
 
 std::optional<d::Body> parse_body(const Api& api, const json& object, std::vector<FieldError>& errors) {
@@ -18,8 +19,9 @@ std::optional<d::Body> parse_body(const Api& api, const json& object, std::vecto
   auto region = r.region("region", Need::required);
   auto kind = r.enumeration<d::BodyKind>("kind", Need::required, store::parse_body_kind, kKinds);
   auto parent = r.text("parent_id", Need::nullable);
+  auto code = r.credit_code("credit_code", Need::nullable);
   if (!errors.empty()) return std::nullopt;
-  return d::Body{{}, *name, *region, *kind, parent.value_or("")};
+  return d::Body{{}, *name, *region, *kind, parent.value_or(""), code};
 }
 
 /**

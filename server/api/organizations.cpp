@@ -20,17 +20,8 @@ std::optional<d::Organization> parse_organization(const Api& api, const json& ob
   FieldReader r(object, errors, {}, api.options.max_text_length);
   r.reject_unknown(kFields);
   auto name = r.text("name", Need::required);
-  auto code_text = r.text("credit_code", Need::nullable);
+  auto code = r.credit_code("credit_code", Need::nullable);
   auto sme = r.boolean("sme", Need::optional);
-  std::optional<d::CreditCode> code;
-  if (code_text) {
-    auto parsed = d::CreditCode::parse(*code_text);
-    if (parsed) {
-      code = *parsed;
-    } else {
-      r.error("credit_code", "is not a valid unified social credit code: " + parsed.error().message);
-    }
-  }
   if (!errors.empty()) return std::nullopt;
   return d::Organization{{}, *name, code, sme.value_or(false)};
 }

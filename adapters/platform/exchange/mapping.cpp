@@ -276,6 +276,7 @@ void RowMapper::map_contract() {
   domain::Body body;
   body.id = "uscc:" + purchaser->str();
   body.name = purchaser_name;
+  body.credit_code = *purchaser;
   if (domain::RegionCode::parse(region)) {
     body.region = region;
   } else {
