@@ -11,6 +11,7 @@
 
 #include "adapters/store/breach_json.hpp"
 #include "adapters/store/breach_sql.hpp"
+#include "adapters/store/credit_outbox.hpp"
 #include "adapters/store/guarded.hpp"
 #include "adapters/store/ledger_rows.hpp"
 #include "adapters/store/soci_errors.hpp"
@@ -315,7 +316,8 @@ Result<StoredBreach> BreachStore::read(LedgerTransaction& tx, const d::Scope& sc
 
 Result<StoredBreach> BreachStore::save_transition(LedgerTransaction& tx, const d::Transition& t,
                                                   d::BreachState expected_state,
-                                                  std::int64_t expected_version) {
+                                                  std::int64_t expected_version,
+                                                  const d::LifecyclePolicy& policy) {
   soci::session& sql = tx.session();
   const d::Breach& b = t.breach;
   auto before = read_one(sql, "%", b.id);
@@ -355,6 +357,9 @@ Result<StoredBreach> BreachStore::save_transition(LedgerTransaction& tx, const d
   auto after = read_one(sql, "%", b.id);
   if (!after) return after;
   if (auto r = tx.record_external_change({h.action, "breach", b.id, to_json(*before), to_json(*after)}); !r)
+    return std::unexpected(r.error());
+  // The credit platform's copy (issue 14): its outbox row commits or rolls back with the transition.
+  if (auto r = OutboxStore::enqueue_transition(tx, before->breach, t, after->region, policy); !r)
     return std::unexpected(r.error());
   return after;
 }

@@ -3,7 +3,8 @@
 // workflow API needs. Every write goes through LedgerStore::write(), so it runs in ONE transaction that
 // also records a ChangeRecord for the accountability trail, exactly like the ledger's own writes.
 // Detection is idempotent by the finding's key (UNIQUE breach_key); a transition is saved only when the
-// breach is still in the state and version it was read in (optimistic concurrency: one of two wins).
+// breach is still in the state and version it was read in (optimistic concurrency: one of two wins). The
+// transitions the credit platform hears of write their outbox row in that same transaction.
 
 #include <cstdint>
 #include <functional>
@@ -101,11 +102,14 @@ class BreachStore {
                                            const std::string& id);
   /**
    * Saves a transition: `conflict` when the breach is no longer in `expected_state` at `expected_version`.
-   * Appends the history entry and records the change for the trail. Returns the stored breach.
+   * Appends the history entry, records the change for the trail and, when the transition is a credit event
+   * (recorded, repaired, voided after recording), queues its record in the credit outbox
+   * (credit_outbox.hpp; 公示截止日期 from `policy`). Returns the stored breach.
    */
   static domain::Result<StoredBreach> save_transition(LedgerTransaction& tx, const domain::Transition& t,
                                                       domain::BreachState expected_state,
-                                                      std::int64_t expected_version);
+                                                      std::int64_t expected_version,
+                                                      const domain::LifecyclePolicy& policy);
 
   // ---- reads on their own session ------------------------------------------------------------------
   domain::Result<StoredBreach> breach(const domain::Scope& scope, const std::string& id);

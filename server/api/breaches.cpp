@@ -192,8 +192,8 @@ Response act(Workflow& wf, const Request& request, const Principal& principal) {
             allowed = d::allowed_actions(before->breach);
           return std::unexpected(transition.error());
         }
-        auto saved =
-            store::BreachStore::save_transition(tx, *transition, before->breach.state, before->version);
+        auto saved = store::BreachStore::save_transition(tx, *transition, before->breach.state,
+                                                         before->version, wf.options.policy.lifecycle);
         if (!saved) return std::unexpected(saved.error());
         after = std::move(*saved);
         return store::StoredResponse{};
