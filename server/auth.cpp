@@ -104,9 +104,10 @@ bool role_allows(Role role, Permission p) {
       return p == P::fact_write || p == P::sync_write || p == P::sync_read;
     case Role::auditor:
       return p == P::ledger_read || p == P::breach_read || p == P::trail_read || p == P::export_data ||
-             p == P::sync_read;
+             p == P::sync_read || p == P::outbox_read;
     case Role::admin:
-      return p == P::admin || p == P::sync_read || p == P::sync_write || p == P::trail_read;
+      return p == P::admin || p == P::sync_read || p == P::sync_write || p == P::trail_read ||
+             p == P::outbox_read;
   }
   return false;
 }

@@ -32,6 +32,7 @@ enum class Permission {
   export_data,      ///< CSV and OCDS exports
   sync_write,       ///< report sync status, re-process quarantine
   sync_read,        ///< sync runs and quarantine
+  outbox_read,      ///< the credit-platform outbox (GET /api/v1/outbox)
   admin,            ///< tokens, sources, configuration
 };
 
@@ -39,8 +40,8 @@ enum class Permission {
  * The permission matrix of DESIGN §1:
  * - supervisor: ledger_read, ledger_write, fact_write, breach_read, breach_workflow, trail_read, sync_read
  * - platform:   fact_write, sync_write, sync_read (and nothing else)
- * - auditor:    ledger_read, breach_read, trail_read, export_data, sync_read (never a write)
- * - admin:      admin, sync_read, sync_write, trail_read
+ * - auditor:    ledger_read, breach_read, trail_read, export_data, sync_read, outbox_read (never a write)
+ * - admin:      admin, sync_read, sync_write, trail_read, outbox_read
  */
 bool role_allows(Role role, Permission permission);
 

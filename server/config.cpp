@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "adapters/http/http_client.hpp"
 #include "adapters/platform/exchange/source.hpp"
 #include "adapters/sync/http_feed.hpp"
 
@@ -161,11 +162,38 @@ Problem set_detection_time(Config& c, std::string_view v) {
   return std::nullopt;
 }
 
+Problem set_credit_push_url(Config& c, std::string_view v) {
+  if (!v.empty()) {
+    if (auto url = http_client::Url::parse(v); !url) return url.error().message;
+  }
+  c.credit_push_url = std::string(v);
+  return std::nullopt;
+}
+template <std::string Config::*Field>
+Problem set_text(Config& c, std::string_view v) {
+  c.*Field = std::string(v);
+  return std::nullopt;
+}
+Problem set_credit_push_interval(Config& c, std::string_view v) {
+  const auto interval = parse_interval(v, false);
+  if (!interval || interval->count() < 1 || *interval > std::chrono::days{1})
+    return "'" + std::string(v) + "' is not an interval from 1s to 1d (e.g. 10s, 5m)";
+  c.credit_push_interval = *interval;
+  return std::nullopt;
+}
+template <long long Min, long long Max, std::chrono::milliseconds Config::*Field>
+Problem set_ms(Config& c, std::string_view v) {
+  long long ms = 0;
+  if (auto p = parse_whole<long long>(v, Min, Max, ms)) return p;
+  c.*Field = std::chrono::milliseconds{ms};
+  return std::nullopt;
+}
+
 constexpr std::size_t kMaxSize = std::numeric_limits<std::uint32_t>::max();
 
 // The single list of keys: file spelling, default, description. config/pactwatch.conf and
 // docs/CONFIGURATION.md document the same list (a CLI test checks the shipped file against it).
-const std::array<KeyDef, 34> kKeys = {{
+const std::array<KeyDef, 43> kKeys = {{
     {{"listen", "127.0.0.1:8080", "HOST:PORT to listen on; port 0 picks a free port"}, set_listen},
     {{"database", "sqlite:var/pactwatch.db",
       "sqlite:PATH or mysql://USER[:PASS]@HOST[:PORT]/DB[?socket=PATH]"},
@@ -244,6 +272,28 @@ const std::array<KeyDef, 34> kKeys = {{
     {{"trail_checkpoint_seconds", "60",
       "or once the oldest unsigned trail entry is this many seconds old (1-86400)"},
      set_number<int, 1, 86'400, &Config::trail_checkpoint_seconds>},
+    {{"credit_push_url", "",
+      "credit platform endpoint the outbox is POSTed to, http(s)://HOST[:PORT]/PATH; empty: push disabled"},
+     set_credit_push_url},
+    {{"credit_push_token", "", "bearer token sent to the credit platform endpoint; empty: none (redacted)"},
+     set_text<&Config::credit_push_token>},
+    {{"credit_push_ca_file", "",
+      "https: PEM file of the CAs the endpoint's certificate must chain to; empty: system"},
+     set_text<&Config::credit_push_ca_file>},
+    {{"credit_push_interval", "10s", "how often serve looks for due outbox rows (1s-1d)"},
+     set_credit_push_interval},
+    {{"credit_push_connect_timeout_ms", "5000",
+      "connecting to the endpoint, TLS handshake included (1-600000)"},
+     set_ms<1, 600'000, &Config::credit_push_connect_timeout>},
+    {{"credit_push_request_timeout_ms", "10000", "sending one record and reading the answer (1-3600000)"},
+     set_ms<1, 3'600'000, &Config::credit_push_request_timeout>},
+    {{"credit_push_max_attempts", "8", "attempts per record before it is failed, the first included (1-100)"},
+     set_number<int, 1, 100, &Config::credit_push_max_attempts>},
+    {{"credit_push_backoff_initial_ms", "30000",
+      "the first retry waits a random time up to this; each further one up to twice as long (1-86400000)"},
+     set_ms<1, 86'400'000, &Config::credit_push_backoff_initial>},
+    {{"credit_push_backoff_max_ms", "3600000", "no retry waits longer, Retry-After included (1-86400000)"},
+     set_ms<1, 86'400'000, &Config::credit_push_backoff_max>},
 }};
 
 // Sync sources: `source.<name>.<field>` keys (docs/CONFIGURATION.md "Sync sources").
@@ -668,6 +718,8 @@ Result<LoadedConfig> build_config(const CommandLine& command_line, const Environ
     }
   }
   loaded.origins["database"].value = loaded.config.database.redacted();
+  // The endpoint's token is a secret: check-config and the config trail show that one is set, never it.
+  if (auto& token = loaded.origins["credit_push_token"]; !token.value.empty()) token.value = "(redacted)";
   return loaded;
 }
 

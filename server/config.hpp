@@ -67,6 +67,16 @@ struct Config {
   // Ledger API (docs/API.md).
   int idempotency_retention_hours = 24;  ///< Idempotency-Key answers are replayed for this long
   int status_scan_rows = 5000;           ///< rows a commitments page with a `status` filter judges at most
+  // Credit-platform push (issue 14, docs/CREDIT_PUSH.md).
+  std::string credit_push_url;                    ///< the endpoint; empty: push disabled
+  std::string credit_push_token;                  ///< Authorization: Bearer; redacted everywhere
+  std::string credit_push_ca_file;                ///< https: trusted CAs (PEM); empty: system store
+  std::chrono::seconds credit_push_interval{10};  ///< how often serve looks for due rows
+  std::chrono::milliseconds credit_push_connect_timeout{5'000};   ///< connect and TLS handshake
+  std::chrono::milliseconds credit_push_request_timeout{10'000};  ///< sending a record and reading the answer
+  int credit_push_max_attempts = 8;                               ///< per record, the first included
+  std::chrono::milliseconds credit_push_backoff_initial{30'000};  ///< the first retry waits up to this
+  std::chrono::milliseconds credit_push_backoff_max{3'600'000};   ///< no retry waits longer
   // Platform sync sources (issue #7, docs/SYNC.md), by name.
   std::map<std::string, SourceConfig> sources;
 };
@@ -98,7 +108,7 @@ struct ConfigFileChoice {
 /** A loaded configuration with the origin of every key and non-fatal remarks. */
 struct LoadedConfig {
   Config config;
-  std::map<std::string, ValueOrigin> origins;  ///< every key, database password redacted
+  std::map<std::string, ValueOrigin> origins;  ///< every key; database password, credit_push_token redacted
   std::string file;                            ///< the file read, empty when none was
   std::vector<std::string> warnings;           ///< e.g. an unknown PACTWATCH_ variable
 };

@@ -1,6 +1,6 @@
-// pactwatch: serve | migrate | check-config. Wires configuration, the store and the HTTP server together.
-// Exit codes: 0 success, 1 a runtime failure (database unreachable, cannot bind, migration failed or
-// changed), 2 a usage or configuration error (one line on stderr naming the key).
+// pactwatch: serve | migrate | check-config (and the maintenance commands). Wires configuration, the store
+// and the HTTP server together. Exit codes: 0 success, 1 a runtime failure (database unreachable, cannot
+// bind, migration failed or changed), 2 a usage or configuration error (one line on stderr naming the key).
 
 #include <filesystem>
 #include <fstream>
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "adapters/store/database.hpp"
+#include "adapters/sync/file_import.hpp"
 #include "domain/calendar.hpp"
 #include "server/api/workflow_routes.hpp"
 #include "server/auth.hpp"
@@ -24,6 +25,7 @@
 #include "server/cli_trail.hpp"
 #include "server/config.hpp"
 #include "server/config_trail.hpp"
+#include "server/credit_push.hpp"
 #include "server/fd_limit.hpp"
 #include "server/http_server.hpp"
 #include "server/logging.hpp"
@@ -61,6 +63,7 @@ std::string usage() {
       "  detect        --as-of DATE: run breach detection once and print the counts (docs/WORKFLOW.md)\n"
       "  import        [--source NAME] FILE...: store OCDS files exactly once, then detect (docs/SYNC.md)\n"
       "  sync          SOURCE [--url URL]: one run of a configured source (source.SOURCE.*; docs/SYNC.md)\n"
+      "  outbox        dispatch: send the due credit-platform outbox rows once (docs/CREDIT_PUSH.md)\n"
       "\n"
       "Options:\n"
       "  --help, -h    this text\n"
@@ -202,7 +205,7 @@ bool record_config(store::Database& db, const LoadedConfig& loaded) {
   return true;
 }
 
-int run_serve(const LoadedConfig& loaded) {
+int run_serve(const LoadedConfig& loaded, const Environment& env) {
   const Config& config = loaded.config;
   if (!check_calendar(config)) return kExitUsage;
   std::error_code ec;
@@ -277,6 +280,10 @@ int run_serve(const LoadedConfig& loaded) {
   }
   register_sync_metrics(metrics, database, source_names);
   std::unique_ptr<SyncScheduler> scheduler;
+  // Credit-platform push (issue 14): the outbox's metrics always (rows pile up while the push is off), the
+  // dispatcher only with an endpoint.
+  register_credit_outbox_metrics(metrics, database);
+  std::unique_ptr<CreditPushService> credit_push;
 
   // Every connection is a descriptor: make room for max_connections, or serve fewer and say so (issue 13).
   HttpOptions http = config.http;
@@ -302,8 +309,17 @@ int run_serve(const LoadedConfig& loaded) {
     scheduler = std::make_unique<SyncScheduler>(
         database, std::move(sources), SchedulerOptions{"", true, workflow, sync_store_options(config)});
   }
+  if (!config.credit_push_url.empty()) {
+    auto options = credit_push_options(config, sync::default_owner());
+    options.after_delivery = credit_push_fault(env);
+    credit_push = std::make_unique<CreditPushService>(database, std::move(options),
+                                                      config.credit_push_interval, metrics);
+  } else {
+    log_event("info", "credit_push_disabled", {{"hint", "set credit_push_url to send the outbox"}});
+  }
   const int code = server.run_until_signalled();
-  if (scheduler) scheduler->stop();  // a run in progress ends after its current batch
+  if (scheduler) scheduler->stop();      // a run in progress ends after its current batch
+  if (credit_push) credit_push->stop();  // after the attempt in flight
   log_event("info", "stopped", {{"exit_code", code}});
   return code;
 }
@@ -322,6 +338,10 @@ int run(int argc, char** argv) {
   if (!args.empty() && args[0] == "sync") {
     return run_sync_command(std::span<const std::string>(args.begin() + 1, args.end()),
                             environment_from(environ), std::cout, std::cerr);
+  }
+  if (!args.empty() && args[0] == "outbox") {
+    return run_outbox_command(std::span<const std::string>(args.begin() + 1, args.end()),
+                              environment_from(environ), std::cout, std::cerr);
   }
   if (!args.empty() && args[0] == "trail") {
     return run_trail_command(std::span<const std::string>(args.begin() + 1, args.end()),
@@ -362,7 +382,7 @@ int run(int argc, char** argv) {
   for (const auto& warning : loaded->warnings)
     log_event("warn", "config_warning", {{"warning", warning}});
   if (command_line->command == "migrate") return run_migrate(loaded->config);
-  return run_serve(*loaded);
+  return run_serve(*loaded, environment_from(environ));
 }
 
 }  // namespace

@@ -197,9 +197,14 @@ void Metrics::counter_callback(std::string_view name, std::string_view help, con
 }
 
 Histogram& Metrics::histogram(std::string_view name, std::string_view help, const Labels& labels) {
-  return *series(name, help, "histogram", labels, [this] {
+  return histogram(name, help, labels, options_.latency_buckets);
+}
+
+Histogram& Metrics::histogram(std::string_view name, std::string_view help, const Labels& labels,
+                              std::vector<double> upper_bounds) {
+  return *series(name, help, "histogram", labels, [&upper_bounds] {
             auto s = std::make_unique<Series>();
-            s->histogram = std::make_unique<Histogram>(options_.latency_buckets);
+            s->histogram = std::make_unique<Histogram>(std::move(upper_bounds));
             return s;
           }).histogram;
 }

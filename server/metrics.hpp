@@ -94,6 +94,9 @@ class Metrics {
                         std::function<double()> read);
   /** The histogram `name{labels}` with the configured latency buckets, created on first use. */
   Histogram& histogram(std::string_view name, std::string_view help, const Labels& labels = {});
+  /** The same with its own bucket bounds (seconds), for what takes longer than a request. */
+  Histogram& histogram(std::string_view name, std::string_view help, const Labels& labels,
+                       std::vector<double> upper_bounds);
 
   /**
    * Installs pactwatch_db_pool_{size,in_use,waiting} and the group-commit counters

@@ -5,6 +5,7 @@
 
 #include "adapters/store/token_store.hpp"
 #include "server/api/ledger_routes.hpp"
+#include "server/api/outbox_routes.hpp"
 #include "server/api/sync_routes.hpp"
 #include "server/api/whoami_route.hpp"
 #include "server/logging.hpp"
@@ -25,6 +26,7 @@ void build_router(Router& router, Metrics& metrics, SystemProbes probes, const A
   add_ledger_routes(router, auth, database, std::move(ledger_options));
   add_trail_routes(router, auth, database, std::move(trail));
   add_sync_routes(router, auth, database);                           // issue #7
+  add_outbox_routes(router, auth, database);                         // issue 14: credit-platform push
   add_workflow_routes(router, auth, database, std::move(workflow));  // issue #5
   add_whoami_route(router, auth);                                    // the dashboard's scope (issue #14)
 }

@@ -10,7 +10,7 @@
 namespace pactwatch::server {
 namespace {
 
-constexpr std::array<std::pair<Permission, std::string_view>, 10> kPermissionNames{{
+constexpr std::array<std::pair<Permission, std::string_view>, 11> kPermissionNames{{
     {Permission::ledger_read, "ledger_read"},
     {Permission::ledger_write, "ledger_write"},
     {Permission::fact_write, "fact_write"},
@@ -20,6 +20,7 @@ constexpr std::array<std::pair<Permission, std::string_view>, 10> kPermissionNam
     {Permission::export_data, "export_data"},
     {Permission::sync_write, "sync_write"},
     {Permission::sync_read, "sync_read"},
+    {Permission::outbox_read, "outbox_read"},
     {Permission::admin, "admin"},
 }};
 

@@ -25,6 +25,8 @@ enum class Access {
   sync_read,     ///< supervisor, platform, auditor, admin: sync runs and quarantine
   sync_write,    ///< platform and admin: re-process quarantined records
   any_token,     ///< every valid token whatever its role: GET /api/v1/whoami
+  outbox_read,   ///< auditor and admin: the credit-platform outbox (operators and auditors, not the workflow)
+  outbox_write,  ///< admin only: retry a failed outbox row
 };
 
 const std::set<std::string> kReaders{"supervisor", "scoped_supervisor", "auditor"};
@@ -33,6 +35,7 @@ const std::set<std::string> kFactWriters{"supervisor", "scoped_supervisor", "pla
 const std::set<std::string> kTrailReaders{"supervisor", "auditor", "admin"};
 const std::set<std::string> kSyncReaders{"supervisor", "scoped_supervisor", "platform", "auditor", "admin"};
 const std::set<std::string> kSyncWriters{"platform", "admin"};
+const std::set<std::string> kOutboxReaders{"auditor", "admin"};
 
 /** Every route the service serves and who may use it. A route missing here fails the test. */
 const std::map<std::string, Access>& expected_matrix() {
@@ -95,6 +98,8 @@ const std::map<std::string, Access>& expected_matrix() {
       {"GET /api/v1/sync/runs", Access::sync_read},
       {"GET /api/v1/sync/quarantine", Access::sync_read},
       {"POST /api/v1/sync/quarantine/{id}/reprocess", Access::sync_write},
+      {"GET /api/v1/outbox", Access::outbox_read},
+      {"POST /api/v1/outbox/{id}/retry", Access::outbox_write},
   };
   return m;
 }
@@ -130,6 +135,10 @@ bool allowed(Access access, const std::string& who) {
       return kSyncWriters.contains(who);
     case Access::any_token:
       return who != "anonymous";
+    case Access::outbox_read:
+      return kOutboxReaders.contains(who);
+    case Access::outbox_write:
+      return who == "admin";
   }
   return false;
 }
