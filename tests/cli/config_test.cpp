@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "server/config_trail.hpp"
+
 namespace pactwatch::server {
 namespace {
 
@@ -382,6 +384,38 @@ TEST(ConfigTest, FileAllowsCommentsAndBlankLines) {
   ASSERT_TRUE(loaded) << loaded.error().message;
   EXPECT_EQ(loaded->config.http.max_body_bytes, 2048u);
   EXPECT_FALSE(loaded->config.http.access_log);
+}
+
+// Verifies the credit-push keys: the push is off by default, a URL that is not http(s) is refused naming the
+// key, and the bearer token is used but never shown: check-config and the configuration trail say (redacted).
+TEST(ConfigTest, CreditPushKeysAndTheRedactedToken) {
+  auto defaults = build({"serve"});
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_TRUE(defaults->config.credit_push_url.empty());
+  EXPECT_EQ(defaults->config.credit_push_interval, std::chrono::seconds{10});
+  EXPECT_EQ(defaults->config.credit_push_max_attempts, 8);
+  EXPECT_EQ(defaults->config.credit_push_backoff_initial, std::chrono::milliseconds{30'000});
+  EXPECT_EQ(defaults->origins.at("credit_push_token").value, "");
+
+  auto bad = build({"serve", "--credit-push-url", "ftp://credit.example/in"});
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().field, "credit_push_url");
+  EXPECT_THAT(bad.error().message, HasSubstr("http:// or https://"));
+  EXPECT_FALSE(build({"serve", "--credit-push-interval", "0s"}).has_value());
+
+  auto loaded = build({"check-config", "--credit-push-url", "https://credit.example/api/records",
+                       "--credit-push-token", "s3cret-token"},
+                      {{"PACTWATCH_CREDIT_PUSH_BACKOFF_MAX_MS", "60000"}});
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded->config.credit_push_token, "s3cret-token");
+  EXPECT_EQ(loaded->config.credit_push_backoff_max, std::chrono::milliseconds{60'000});
+  const std::string shown = describe_config(*loaded);
+  EXPECT_THAT(shown, HasSubstr("credit_push_token = (redacted)  # --credit-push-token\n"));
+  EXPECT_THAT(shown, HasSubstr("credit_push_url = https://credit.example/api/records"));
+  EXPECT_THAT(shown, ::testing::Not(HasSubstr("s3cret-token")));
+  const auto state = config_state(*loaded);
+  EXPECT_EQ(state["credit_push_token"], "(redacted)");
+  EXPECT_THAT(state.dump(), ::testing::Not(HasSubstr("s3cret-token")));
 }
 
 // Verifies that the shipped config/pactwatch.conf documents every key and source field with its default and

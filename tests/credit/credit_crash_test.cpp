@@ -1,7 +1,7 @@
 // Crash safety of the credit push: the real `pactwatch serve`, killed with SIGKILL right after the platform
 // acknowledged a record and before the outbox row was settled (a fault-injection point the test enables),
 // then started again, loses no record; the one caught in the middle is delivered again (at least once), and
-// the receiver, keeping each record id once, ends with exactly one of each.
+// the receiver, keeping each record id once, ends with exactly one of each. Also `pactwatch outbox dispatch`.
 
 #include <gmock/gmock.h>
 
@@ -115,6 +115,32 @@ TEST_F(CreditCrashTest, KilledMidDispatchLosesNothingAndTheReceiverKeepsOneOfEac
       first_breach.push_back(r.event);
   }
   EXPECT_THAT(first_breach, ElementsAre("record", "repair"));
+}
+
+// Verifies `pactwatch outbox dispatch` sends the due rows once and prints what it did; without an endpoint it
+// is a usage error (exit 2) that sends nothing.
+TEST_F(CreditCrashTest, OutboxDispatchCommandSendsTheDueRowsOnce) {
+  const std::string id = recorded_breach();
+  FixtureReceiver receiver;
+  EnvVars without = env(receiver);
+  without.erase("PACTWATCH_CREDIT_PUSH_URL");
+  const std::vector<std::string> args{PACTWATCH_BINARY, "outbox", "dispatch", "--sql-dir",
+                                      std::string(PACTWATCH_SOURCE_DIR) + "/sql"};
+  const auto disabled = run_process(args, without, PACTWATCH_SOURCE_DIR);
+  EXPECT_EQ(disabled.exit_code, 2);
+  EXPECT_THAT(disabled.err, ::testing::HasSubstr("credit_push_url is empty"));
+  EXPECT_TRUE(receiver.requests().empty());
+
+  const auto sent = run_process(args, env(receiver), PACTWATCH_SOURCE_DIR);
+  ASSERT_EQ(sent.exit_code, 0) << sent.err;
+  const auto summary = json::parse(sent.out);
+  EXPECT_EQ(summary["sent"], 1);
+  EXPECT_EQ(summary["attempts"][0]["id"], id + "-record");
+  EXPECT_EQ(summary["attempts"][0]["outcome"], "sent");
+  EXPECT_EQ(receiver.kept().size(), 1u);
+  const auto again = run_process(args, env(receiver), PACTWATCH_SOURCE_DIR);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(json::parse(again.out)["sent"], 0) << "nothing is due any more";
 }
 
 }  // namespace
