@@ -28,7 +28,7 @@ struct Body {
   std::string parent_id;  ///< empty for a top-level body
   /// 统一社会信用代码 of the body (机关 codes start with 11); what the credit platform keys records on.
   /// Optional: bodies filed before it was asked for have none.
-  std::optional<CreditCode> credit_code;
+  std::optional<CreditCode> credit_code{};
 
   friend bool operator==(const Body&, const Body&) = default;
 };

@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <regex>
 #include <thread>
 
 #include "tests/cli/process.hpp"
@@ -17,6 +18,7 @@ namespace pactwatch::testing {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 class CreditCrashTest : public CreditFixture {
  protected:
@@ -85,6 +87,16 @@ TEST_F(CreditCrashTest, KilledMidDispatchLosesNothingAndTheReceiverKeepsOneOfEac
     Subprocess serve(serve_args(), env(receiver), PACTWATCH_SOURCE_DIR);
     // The interrupted claim expires after both timeouts plus 5 s; then the row is sent again.
     const bool all_sent = wait_for([&] { return count("credit_outbox", "state = 'sent'") == 4; }, 90);
+    // The metrics of this instance and of the outbox (read after the scrape cache's second has passed).
+    std::smatch port;
+    const std::string log = serve.err();
+    ASSERT_TRUE(std::regex_search(log, port, std::regex(R"re("event":"started".*"port":(\d+))re"))) << log;
+    std::this_thread::sleep_for(std::chrono::milliseconds{1100});
+    const std::string metrics = http_get(std::stoi(port[1]), "/metrics");
+    EXPECT_THAT(metrics, HasSubstr("pactwatch_credit_outbox_rows{state=\"sent\"} 4\n"));
+    EXPECT_THAT(metrics, HasSubstr("pactwatch_credit_outbox_rows{state=\"failed\"} 0\n"));
+    EXPECT_THAT(metrics, HasSubstr("pactwatch_credit_push_results_total{outcome=\"sent\"} 3\n"));
+    EXPECT_THAT(metrics, HasSubstr("pactwatch_credit_push_delivery_seconds_count 3\n"));
     serve.signal(SIGTERM);
     const auto stopped = serve.wait();
     ASSERT_TRUE(all_sent) << "log:\n" << stopped.err;
