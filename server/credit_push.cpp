@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/sync/file_import.hpp"
+#include "server/cli_token.hpp"
 #include "server/logging.hpp"
 
 namespace pactwatch::server {
@@ -189,38 +190,21 @@ void CreditPushService::loop() {
 
 int run_outbox_command(std::span<const std::string> args, const Environment& env, std::ostream& out,
                        std::ostream& err) {
-  if (args.empty() || args[0] != "dispatch") {
+  auto a = split_cli_args(args, {});
+  if (!a || a->positional.size() != 1 || a->positional[0] != "dispatch") {
     err << "pactwatch: outbox: expected `outbox dispatch [--config FILE] [--KEY VALUE]...`\n";
     return 2;
   }
-  std::vector<std::string> rest{"check-config"};
-  rest.insert(rest.end(), args.begin() + 1, args.end());
-  auto command_line = parse_command_line(rest);
-  if (!command_line) {
-    err << "pactwatch: outbox dispatch: " << command_line.error().message << "\n";
-    return 2;
-  }
-  auto loaded = load_config(*command_line, env);
-  if (!loaded) {
-    err << "pactwatch: " << loaded.error().message << "\n";
-    return 2;
-  }
-  const Config& config = loaded->config;
+  int code = 0;
+  Config config;
+  auto db = open_cli_database(a->config_args, env, err, code, &config);
+  if (!db) return code;
   if (config.credit_push_url.empty()) {
     err << "pactwatch: outbox dispatch: credit_push_url is empty, the push is disabled "
            "(docs/CREDIT_PUSH.md)\n";
     return 2;
   }
-  store::DatabaseOptions db_options;
-  db_options.pool_size = 1;
-  db_options.busy_timeout = config.db_busy_timeout;
-  db_options.sql_dir = config.sql_dir;
-  auto db = store::Database::open(config.database, db_options);
-  if (!db) {
-    err << "pactwatch: cannot open " << config.database.redacted() << ": " << db.error().message << "\n";
-    return 1;
-  }
-  store::OutboxStore store(**db);
+  store::OutboxStore store(*db);
   auto options = credit_push_options(config, sync::default_owner());
   options.after_delivery = credit_push_fault(env);
   credit::Dispatcher dispatcher(store, std::move(options));
@@ -230,8 +214,8 @@ int run_outbox_command(std::span<const std::string> args, const Environment& env
     return 1;
   }
   json attempts = json::array();
-  for (const auto& a : report->attempts)
-    attempts.push_back(attempt_json(a));
+  for (const auto& attempt : report->attempts)
+    attempts.push_back(attempt_json(attempt));
   out << json{{"sent", report->sent},
               {"retried", report->retried},
               {"failed", report->failed},
