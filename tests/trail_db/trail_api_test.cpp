@@ -4,6 +4,7 @@
 #include "server/api/trail_routes.hpp"
 
 #include <gmock/gmock.h>
+#include <soci/soci.h>
 
 #include <fstream>
 #include <functional>
@@ -402,6 +403,18 @@ TEST_F(TrailApiTest, EveryWriteRouteAndCommandAppendsExactlyOneEntry) {
                   sync::ImportOptions{})
                   .has_value());
   const std::string quarantine_id = std::to_string(quarantined->front().id);
+  // A credit-outbox row the platform refused (docs/CREDIT_PUSH.md), for an operator to retry; the row alone
+  // is enough here (tests/credit holds the transitions that queue rows and the dispatcher that fails them).
+  const std::string outbox_id = breach_id + "-record";
+  {
+    auto session = database_->acquire();
+    const std::string at = "2026-06-02T00:00:00.000Z";
+    *session << "INSERT INTO credit_outbox (id, breach_id, event, region, payload, state, attempts,"
+                " next_attempt_at, last_status, last_error, claim_epoch, created_at, updated_at) VALUES (:id,"
+                " :breach, 'record', '532301', '{}', 'failed', 1, :at, 422, 'refused', 1, :at_, :at__)",
+        soci::use(outbox_id, "id"), soci::use(breach_id, "breach"), soci::use(at, "at"), soci::use(at, "at_"),
+        soci::use(at, "at__");
+  }
   const auto none = [](const json&) { return std::vector<std::string>{}; };
 
   const std::map<std::string, WriteRecipe> recipes{
@@ -523,6 +536,12 @@ TEST_F(TrailApiTest, EveryWriteRouteAndCommandAppendsExactlyOneEntry) {
               {"subject", "工程款拖欠"}, {"description", "施工方反映首期款逾期未付"}, {"agreement_ref", aid}};
         },
         "", "", none}},
+      {"POST /api/v1/outbox/{id}/retry",
+       {"POST", "/api/v1/outbox/" + outbox_id + "/retry",
+        [] {
+          return json{{"reason", "平台已恢复"}};
+        },
+        "", kAdmin}},
       {"POST /api/v1/sync/quarantine/{id}/reprocess",
        {"POST", "/api/v1/sync/quarantine/" + quarantine_id + "/reprocess", [] { return json::object(); }, "",
         kPlatform,
