@@ -216,7 +216,7 @@ domain::Result<std::vector<ResealOutcome>> TokenStore::reseal(domain::Instant no
       ResealOutcome outcome{row.record.id, row.record.seal, false, ""};
       auto history = trail.entity_history("token", row.record.id);
       if (!history) return std::unexpected(history.error());
-      auto recorded = rebuild_state(*history);
+      auto recorded = rebuild_state(*history, trail::EntityRef{"token", row.record.id});
       if (!recorded) return std::unexpected(recorded.error());
       outcome.note = difference(row, *recorded);
       const bool hash_checked = recorded->is_object() && recorded->contains("hash_check");

@@ -51,6 +51,7 @@ inline constexpr std::string_view update_key =
 // ---- ledger lookups the ledger store has no function for -----------------------------------------------
 inline constexpr std::string_view organization_by_credit_code =
     "SELECT id FROM organizations WHERE credit_code = :credit_code";
+inline constexpr std::string_view body_exists = "SELECT COUNT(*) FROM bodies WHERE id = :id";
 inline constexpr std::string_view agreement_by_ocid = "SELECT id FROM agreements WHERE ocid = :value";
 inline constexpr std::string_view agreement_by_deal_code =
     "SELECT id FROM agreements WHERE unified_deal_code = :value";

@@ -58,7 +58,7 @@ std::optional<d::Fact> parse_fact(const Api& api, const json& object, std::vecto
         std::tuple{"procedure_reference", &f.procedure_reference, TextKind::line},
         std::tuple{"compensation_decision", &f.compensation_decision, TextKind::multiline},
         std::tuple{"lawful_grounds", &f.lawful_grounds, TextKind::multiline},
- std::tuple{"note", &f.note, TextKind::multiline}}) {
+        std::tuple{"note", &f.note, TextKind::multiline}}) {
     *target = r.text(name, Need::optional, kind).value_or("");
   }
   if (kind) {
@@ -116,8 +116,9 @@ void check_currency(store::LedgerTransaction& tx, const d::Scope& scope, const d
   std::optional<d::Currency> expected;
   if (commitment.amount) {
     expected = commitment.amount->currency;
-  } else if (auto agreement = tx.agreement(scope, commitment.agreement_id)) {
-    expected = agreement->entity.value.currency;
+  } else if (auto agreement = tx.agreement(scope, commitment.agreement_id);
+             agreement && agreement->entity.value) {
+    expected = agreement->entity.value->currency;
   }
   if (!expected) return;
   for (auto [name, money] : {std::pair{"amount", &fact.amount}, std::pair{"new_amount", &fact.new_amount}}) {

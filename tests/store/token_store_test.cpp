@@ -201,10 +201,11 @@ TEST_F(TokenStoreTest, ResealChecksRowsAgainstTheTrail) {
                                {"region", ""},
                                {"created_at", "2026-01-01T00:00:00.000Z"},
                                {"revoked_at", nullptr}};
-    ASSERT_TRUE(append_trail_entry(
+    const ChangeRecord change{"create", "token", old_id, nullptr, state};
+    ASSERT_TRUE(append_change_set(
         *lease,
         WriteContext{"", "pactwatch token (command line)", "admin", "", "", "2026-01-01T00:00:00.000Z"},
-        ChangeRecord{"create", "token", old_id, nullptr, state}));
+        std::span<const ChangeRecord>(&change, 1)));
     tr.commit();
   }
   auto first = tokens.reseal(at("2026-11-27T00:00:00Z"), false);
@@ -231,7 +232,8 @@ TEST_F(TokenStoreTest, ResealChecksRowsAgainstTheTrail) {
   ASSERT_TRUE(history);
   ASSERT_EQ(history->size(), 2u);
   EXPECT_EQ(history->back().action, "token.reseal");
-  EXPECT_EQ(rebuild_state(*history)->at("hash_check"), token_hash_check(hash_of('e')));
+  EXPECT_EQ(rebuild_state(*history, trail::EntityRef{"token", old_id})->at("hash_check"),
+            token_hash_check(hash_of('e')));
 }
 
 }  // namespace
