@@ -87,9 +87,10 @@ Result<void> TrailAppender::record(const WriteContext& context, const ChangeReco
   // change is the deterministic diff.
   trail::EntityRef entity{change.entity_type, change.entity_id};
   const std::string op = op_of(change);
-  auto text = change.before.is_null()
-                  ? trail::canonical_creation(entity, op, change.after)
-                  : trail::canonical_change({entity, op, trail::json_patch::diff(change.before, change.after)});
+  auto text =
+      change.before.is_null()
+          ? trail::canonical_creation(entity, op, change.after)
+          : trail::canonical_change({entity, op, trail::json_patch::diff(change.before, change.after)});
   if (!text) return std::unexpected(text.error());
   if (!open_) {
     open_.emplace();

@@ -6,10 +6,10 @@
 // nodes it completes in its row) and a trail_index row per change, about 18.5 external keys, the lease check
 // and the cursor. Row sizes are those of a real import (average lengths per column measured with sqlite3 on
 // imported releases); ids are time-ordered as store::new_id makes them, keys and hashes random text of the
-// real shape, so every index is as random, or as ordered, as the real one. The session is set up as the importer's (WAL, synchronous=FULL, foreign keys on, the same
-// page cache and checkpoint interval), each batch is one transaction of prepared single-row INSERTs, and
-// there is no mapping, JSON or hashing: its rate is an upper bound for any import that stores this data model
-// on this machine.
+// real shape, so every index is as random, or as ordered, as the real one. The session is set up as the
+// importer's (WAL, synchronous=FULL, foreign keys on, the same page cache and checkpoint interval), each
+// batch is one transaction of prepared single-row INSERTs, and there is no mapping, JSON or hashing: its rate
+// is an upper bound for any import that stores this data model on this machine.
 //
 //   import_floor_bench DB_FILE [--releases 100000] [--batch 500] [--sql-dir sql] [--cache-mib 64]
 //                      [--checkpoint-mib 256] [--every 10000] [--drop-index NAME]...

@@ -272,7 +272,8 @@ int main(int argc, char** argv) {
         std::fflush(stdout);
       });
   std::printf(
-      "# %zu releases, %lld entities in %lld trail entries (one per release), batch %zu, multi-row INSERTs of "
+      "# %zu releases, %lld entities in %lld trail entries (one per release), batch %zu, multi-row INSERTs "
+      "of "
       "%zu rows\n",
       o.releases, gen.changes(), gen.trail_size(), o.batch, MultiRowInsert::kRows);
   std::printf(
