@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "domain/text.hpp"
+
 namespace pactwatch::domain {
 namespace {
 
@@ -16,14 +18,6 @@ constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 bool is_weekday(sys_days d) {
   const std::chrono::weekday wd{d};
   return wd != std::chrono::Saturday && wd != std::chrono::Sunday;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
 }
 
 std::unexpected<Error> reject_line(std::size_t line, std::string_view reason) {
@@ -48,8 +42,8 @@ Result<void> parse_row(std::string_view raw, std::size_t line, std::map<sys_days
   if (second_comma == std::string_view::npos) {
     return reject_line(line, "expected three columns date,kind,name");
   }
-  const std::string_view date_text = trim(raw.substr(0, first_comma));
-  const std::string_view kind = trim(raw.substr(first_comma + 1, second_comma - first_comma - 1));
+  const std::string_view date_text = trim_blanks(raw.substr(0, first_comma));
+  const std::string_view kind = trim_blanks(raw.substr(first_comma + 1, second_comma - first_comma - 1));
 
   auto date = parse_date(date_text);
   if (!date) return reject_line(line, date.error().message);
@@ -95,11 +89,11 @@ Result<WorkingCalendar> WorkingCalendar::parse_csv(std::string_view text) {
     if (raw.ends_with('\r')) raw.remove_suffix(1);
 
     if (!header_seen) {
-      if (trim(raw) != kHeader) return reject_line(line, "expected the header \"date,kind,name\"");
+      if (trim_blanks(raw) != kHeader) return reject_line(line, "expected the header \"date,kind,name\"");
       header_seen = true;
       continue;
     }
-    if (trim(raw).empty()) continue;
+    if (trim_blanks(raw).empty()) continue;
     if (auto parsed = parse_row(raw, line, rows); !parsed) return std::unexpected(parsed.error());
   }
   if (!header_seen) return reject_line(1, "the file is empty; expected the header \"date,kind,name\"");

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "domain/identifiers.hpp"
+#include "domain/text.hpp"
 
 namespace pactwatch::server {
 namespace {
@@ -52,12 +53,12 @@ BearerParse parse_bearer(const Request& request) {
   if (count == 0) return {};
   // Two Authorization fields are ambiguous: refuse rather than pick one.
   if (count > 1) return {BearerParse::Kind::malformed, {}};
-  value = trim_ows(value);
+  value = domain::trim_blanks(value);
   const auto space = value.find_first_of(" \t");
   if (space == std::string_view::npos || !iequals(value.substr(0, space), "bearer")) {
     return {BearerParse::Kind::malformed, {}};
   }
-  const std::string_view token = trim_ows(value.substr(space + 1));
+  const std::string_view token = domain::trim_blanks(value.substr(space + 1));
   // Exactly one token: no second word, and only the b64token alphabet.
   if (!is_b64token(token)) return {BearerParse::Kind::malformed, {}};
   return {BearerParse::Kind::token, token};

@@ -161,14 +161,6 @@ std::string_view reason_phrase(int status) {
   }
 }
 
-std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
 Response json_response(int status, const nlohmann::json& body) {
   Response response;
   response.status = status;

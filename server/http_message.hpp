@@ -100,9 +100,6 @@ inline constexpr std::string_view unavailable = "/problems/unavailable";
 inline constexpr std::string_view kJsonContentType = "application/json";
 inline constexpr std::string_view kProblemContentType = "application/problem+json";
 
-/** `s` without leading and trailing spaces and tabs (HTTP's optional whitespace, RFC 9110 §5.6.3). */
-std::string_view trim_ows(std::string_view s);
-
 /** The reason phrase of a status code ("Not Found"); "Unknown" for codes it does not know. */
 std::string_view reason_phrase(int status);
 

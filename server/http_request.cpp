@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/text.hpp"
 #include "server/logging.hpp"
 
 namespace pactwatch::server {
@@ -64,7 +65,7 @@ std::optional<Response> framing_problem(const BeastRequest& req, std::string_vie
       std::string_view rest = field.value();
       for (;;) {
         const auto comma = rest.find(',');
-        const auto coding = trim_ows(rest.substr(0, comma));
+        const auto coding = domain::trim_blanks(rest.substr(0, comma));
         if (!coding.empty()) codings.push_back(coding);  // empty list elements are allowed (RFC 9110 §5.6.1)
         if (comma == std::string_view::npos) break;
         rest.remove_prefix(comma + 1);

@@ -11,6 +11,7 @@
 #include "adapters/store/ledger_json.hpp"
 #include "adapters/store/migrations.hpp"
 #include "domain/identifiers.hpp"
+#include "domain/text.hpp"
 #include "server/logging.hpp"
 
 namespace pactwatch::server::api {
@@ -114,14 +115,14 @@ bool is_json_media_type(std::optional<std::string_view> header) {
   };
   std::string_view rest = *header;
   const auto semicolon = rest.find(';');
-  const std::string type = lower(trim_ows(rest.substr(0, semicolon)));
+  const std::string type = lower(domain::trim_blanks(rest.substr(0, semicolon)));
   const bool json_type =
       type == "application/json" || (type.starts_with("application/") && type.ends_with("+json"));
   if (!json_type) return false;
   while (semicolon != std::string_view::npos && !rest.empty()) {
     rest.remove_prefix(rest.find(';') + 1);
     const auto next = rest.find(';');
-    const std::string parameter = lower(trim_ows(rest.substr(0, next)));
+    const std::string parameter = lower(domain::trim_blanks(rest.substr(0, next)));
     if (!parameter.empty() && parameter != "charset=utf-8" && parameter != "charset=\"utf-8\"") return false;
     if (next == std::string_view::npos) break;
   }

@@ -6,18 +6,11 @@
 #include "adapters/platform/exchange/row_mapper.hpp"
 #include "adapters/platform/ocds/values.hpp"
 #include "domain/identifiers.hpp"
+#include "domain/text.hpp"
 
 namespace pactwatch::platform::exchange {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
 
 /** Non-zero digits beyond the sixth decimal of 万元 are below one fen. */
 bool below_fen(std::string_view decimal) {
@@ -106,7 +99,7 @@ void RowMapper::quarantine(QuarantineReason reason, std::string_view column, std
 
 bool RowMapper::text(std::string_view column, bool required, std::string& out, QuarantineReason missing) {
   const auto v = row_.value(column);
-  out = v ? std::string(trim(*v)) : std::string{};
+  out = v ? std::string(domain::trim_blanks(*v)) : std::string{};
   if (required && out.empty()) {
     quarantine(missing, column, std::string(column) + " is " + (v ? "blank" : "NULL"));
     return false;
