@@ -435,6 +435,40 @@ Result<std::vector<StoredBreach>> BreachStore::of_commitments(
                  });
 }
 
+Result<std::map<std::string, std::vector<TracedOfficial>, std::less<>>> BreachStore::officials_of(
+    const std::vector<std::string>& breach_ids) {
+  using Traced = std::map<std::string, std::vector<TracedOfficial>, std::less<>>;
+  return guarded(database_, "reading the officials of breaches", [&](soci::session& sql) -> Result<Traced> {
+    constexpr std::size_t kChunk = 500;
+    Traced out;
+    for (std::size_t first = 0; first < breach_ids.size(); first += kChunk) {
+      const std::size_t n = std::min(kChunk, breach_ids.size() - first);
+      std::string text =
+          "SELECT breach_id, official_id, role, basis, title FROM breach_officials WHERE breach_id IN (";
+      for (std::size_t i = 0; i < n; ++i)
+        text += (i ? ", :b" : ":b") + std::to_string(i);
+      text += ") ORDER BY breach_id, role DESC, official_id";
+      std::string breach_id;
+      TracedOfficial o;
+      soci::statement st(sql);
+      st.alloc();
+      st.prepare(text);
+      for (std::size_t i = 0; i < n; ++i)
+        st.exchange(soci::use(breach_ids[first + i], "b" + std::to_string(i)));
+      st.exchange(soci::into(breach_id));
+      st.exchange(soci::into(o.official_id));
+      st.exchange(soci::into(o.role));
+      st.exchange(soci::into(o.basis));
+      st.exchange(soci::into(o.title));
+      st.define_and_bind();
+      st.execute(false);
+      while (st.fetch())
+        out[breach_id].push_back(o);
+    }
+    return out;
+  });
+}
+
 Result<std::vector<StoredBreach>> BreachStore::traced_to(const d::Scope& scope,
                                                          const std::string& official_id) {
   return guarded(database_, "reading breaches of an official",

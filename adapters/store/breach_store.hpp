@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -120,6 +121,9 @@ class BreachStore {
   /** The breaches in scope about any of `commitment_ids` (what detection for those commitments compares). */
   domain::Result<std::vector<StoredBreach>> of_commitments(const domain::Scope& scope,
                                                            const std::vector<std::string>& commitment_ids);
+  /** The officials traced to each of `breach_ids` (any scope), in one read per 500 ids; by breach id. */
+  domain::Result<std::map<std::string, std::vector<TracedOfficial>, std::less<>>> officials_of(
+      const std::vector<std::string>& breach_ids);
   /** Every breach traced to an official, with that official's roles in `officials`. */
   domain::Result<std::vector<StoredBreach>> traced_to(const domain::Scope& scope,
                                                       const std::string& official_id);
