@@ -306,6 +306,7 @@ Result<StoredBreach> BreachStore::open_complaint(LedgerTransaction& tx, const Co
       .use(email.value, email.ind, "contact_email")
       .use(c.client_address, "client_address")
       .use(c.created_at, "created_at")
+      .use(c.receipt_code, "receipt_code")
       .exec();
   return insert(tx, b, candidate, c.id, "complaint", "complaint " + c.id + " filed by the public");
 }
@@ -482,6 +483,16 @@ Result<std::vector<StoredBreach>> BreachStore::traced_to(const d::Scope& scope,
                      read_details(sql, b);
                    return rows;
                  });
+}
+
+Result<ComplaintReceipt> BreachStore::complaint_by_receipt(const std::string& receipt_code) {
+  return guarded(database_, "reading a complaint", [&](soci::session& sql) -> Result<ComplaintReceipt> {
+    ComplaintReceipt r;
+    sql << std::string(q::complaint_by_receipt), soci::use(receipt_code, "code"), soci::into(r.filed_at),
+        soci::into(r.state), soci::into(r.updated_at);
+    if (!sql.got_data()) return d::fail(ErrorCode::not_found, "No complaint has this receipt code.");
+    return r;
+  });
 }
 
 Result<int> BreachStore::complaints_since(const std::string& client_address, const std::string& since) {

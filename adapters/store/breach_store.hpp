@@ -81,6 +81,14 @@ struct OpenOutcome {
 struct Complaint {
   std::string id, subject, description, agreement_ref, contact_name, contact_phone, contact_email;
   std::string client_address, created_at;
+  std::string receipt_code;  ///< given to the complainant to follow the complaint (random, unique)
+};
+
+/** What a complainant sees of a complaint by its receipt code: nothing private, nothing internal. */
+struct ComplaintReceipt {
+  std::string filed_at;    ///< RFC 3339
+  std::string state;       ///< the state of the breach candidate it opened (detected, verified, dismissed…)
+  std::string updated_at;  ///< when that state was last changed (RFC 3339)
 };
 
 /** The reads and writes of breaches. Thread-safe: each call borrows its own session. */
@@ -127,6 +135,8 @@ class BreachStore {
   /** Every breach traced to an official, with that official's roles in `officials`. */
   domain::Result<std::vector<StoredBreach>> traced_to(const domain::Scope& scope,
                                                       const std::string& official_id);
+  /** The complaint with `receipt_code`; `not_found` when none has it. */
+  domain::Result<ComplaintReceipt> complaint_by_receipt(const std::string& receipt_code);
   /** The number of complaints filed from `client_address` since `since` (RFC 3339). */
   domain::Result<int> complaints_since(const std::string& client_address, const std::string& since);
 

@@ -1,7 +1,7 @@
 // Tests of the supervision office's desk (issue 14, "Names and language"): names beside ids in lists and
 // CSV, Chinese problems and summaries by default (English on Accept-Language: en), the integrity ranking
 // (prefecture apart, "no data", breaches behind the penalty, one decimal), the public disclosure naming the
-// supplier, and the names in eligibility and performance answers.
+// supplier, complaint receipt codes, and the names in eligibility and performance answers.
 #include <gmock/gmock.h>
 
 #include <algorithm>
@@ -192,6 +192,34 @@ TEST_F(DeskTest, PublicDisclosureNamesTheSupplier) {
   EXPECT_EQ(item["obligor_credit_code"], "91532301MA6K0A1B21");
   EXPECT_EQ(item["body_name"], "楚雄市商务局");
   EXPECT_EQ(item["region_name"], "楚雄市");
+}
+
+// Verifies a complaint returns a receipt code by which anyone holding it sees its state (nothing private),
+// an unknown code is a 404, and look-ups are rate-limited per address.
+TEST_F(DeskTest, ComplaintFollowedByReceiptCode) {
+  auto filed = call("POST", "/api/v1/public/complaints", "",
+                    json{{"subject", "拖欠工程款"},
+                         {"description", "约定付款未兑现"},
+                         {"agreement_ref", "PRJ-2025-001"},
+                         {"contact", {{"name", "张三"}, {"phone", "13800000000"}}}}
+                        .dump());
+  ASSERT_EQ(filed.status, 202) << filed.body;
+  const std::string code = filed.json()["receipt_code"];
+  EXPECT_EQ(code.size(), 19u);
+  auto state = call("GET", "/api/v1/public/complaints/" + code, "");
+  ASSERT_EQ(state.status, 200) << state.body;
+  EXPECT_EQ(state.json()["status"], "received");
+  EXPECT_EQ(state.json()["breach_state"], "detected");
+  EXPECT_THAT(state.body, Not(HasSubstr("13800000000")));
+  EXPECT_THAT(state.body, Not(HasSubstr("张三")));
+  const std::string breach = walk("/api/v1/breaches", 10).at(0)["id"];
+  ASSERT_EQ(act(breach, "dismiss", {{"reason", "查无实据"}, {"as_of", "2026-06-30"}}).status, 200);
+  EXPECT_EQ(call("GET", "/api/v1/public/complaints/" + code, "").json()["status"], "dismissed");
+  EXPECT_EQ(call("GET", "/api/v1/public/complaints/0000-0000-0000-0000", "").status, 404);
+  int last = 200;
+  for (int i = 0; i < 70 && last != 429; ++i)
+    last = call("GET", "/api/v1/public/complaints/" + code, "").status;
+  EXPECT_EQ(last, 429) << "look-ups are limited per address (60 an hour by default)";
 }
 
 // Verifies eligibility reasons and a supplier's contracts name what they refer to.
