@@ -132,7 +132,8 @@ class BreachStore {
   /** The officials traced to each of `breach_ids` (any scope), in one read per 500 ids; by breach id. */
   domain::Result<std::map<std::string, std::vector<TracedOfficial>, std::less<>>> officials_of(
       const std::vector<std::string>& breach_ids);
-  /** Every breach traced to an official, with that official's roles in `officials`. */
+  /** Every breach traced to an official, with its traced officials in `officials` (one query for all; no
+   * history). */
   domain::Result<std::vector<StoredBreach>> traced_to(const domain::Scope& scope,
                                                       const std::string& official_id);
   /** The complaint with `receipt_code`; `not_found` when none has it. */
