@@ -58,6 +58,9 @@ Eligibility official_merit_eligibility(std::string_view official_id, std::span<c
                                        Date as_of) {
   Eligibility e;
   for (const Breach& b : breaches) {
+    // BC07 is the supplier's failed deliverable: the purchasing officials traced to it found the failure
+    // at acceptance, they did not break a promise.
+    if (b.rule == RuleCode::BC07) continue;
     if (counts_on(b, as_of) && traced_to(b, official_id)) add_official_reason(e, b);
   }
   finish(e);

@@ -28,7 +28,10 @@ struct Eligibility {
 /** A body's eligibility for honours: no unrepaired recorded breach of which it is the obligor. */
 Eligibility body_honours_eligibility(std::string_view body_id, std::span<const Breach> breaches, Date as_of);
 
-/** An official's 评优评先: no unrepaired recorded breach traced to them (performing or committing). */
+/**
+ * An official's 评优评先: no unrepaired recorded breach traced to them (performing or committing). BC07
+ * (the supplier's deliverable failed acceptance) never restricts the purchasing officials.
+ */
 Eligibility official_merit_eligibility(std::string_view official_id, std::span<const Breach> breaches,
                                        Date as_of);
 

@@ -8,11 +8,16 @@ namespace pactwatch::domain {
 
 namespace {
 
+/**
+ * A breach weighs on its supplier from the day it was verified (or recorded) on, judged by its dates so that
+ * a grade as of a past date does not see a breach verified after it; never once dismissed or voided.
+ */
 bool counts_against_supplier(const Breach& b, Date as_of) {
+  if (b.obligor_side != ObligorSide::counterparty) return false;
   if (b.state == BreachState::dismissed || b.state == BreachState::voided) return false;
-  if (b.state == BreachState::detected) return false;
-  if (b.state == BreachState::under_review && b.objection_from == BreachState::detected) return false;
-  return b.obligor_side == ObligorSide::counterparty && b.detected_on <= as_of;
+  const bool verified = b.verified_on && *b.verified_on <= as_of;
+  const bool recorded = b.recorded_on && *b.recorded_on <= as_of;
+  return verified || recorded;
 }
 
 /** Folds one commitment into its contract's tallies. */

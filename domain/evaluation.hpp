@@ -30,8 +30,9 @@ struct ContractPerformance {
 };
 
 /**
- * Per contract, for every agreement with a counterparty. Breaches count against the supplier once
- * verified or recorded (not while only detected; never when dismissed or voided).
+ * Per contract, for every agreement with a counterparty. Breaches count against the supplier from the day
+ * they were verified or recorded, by their dates (as of a past date, only those verified or recorded by
+ * then; not while only detected; never when dismissed or voided).
  */
 std::vector<ContractPerformance> contract_performance(const Ledger& ledger, std::span<const Breach> breaches,
                                                       const EvaluationPolicy& policy, Date as_of);

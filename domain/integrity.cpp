@@ -1,6 +1,7 @@
 #include "domain/integrity.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <unordered_map>
 
 #include "domain/identifiers.hpp"
@@ -9,18 +10,31 @@ namespace pactwatch::domain {
 
 namespace {
 
-double score_of(const IntegrityScore& s, const EvaluationPolicy& p) {
-  const double rate_part = s.kept_rate ? *s.kept_rate * 100.0 : 100.0;
-  return p.kept_rate_weight * rate_part + p.penalty_weight * std::max(0.0, 100.0 - s.penalty_points);
+/** Sets kept_rate and score from the counts; no score without anything due. */
+void finish_score(IntegrityScore& s, const EvaluationPolicy& p) {
+  std::sort(s.breaches.begin(), s.breaches.end());
+  if (s.due == 0) return;
+  s.kept_rate = static_cast<double>(s.kept) / s.due;
+  s.score =
+      p.kept_rate_weight * *s.kept_rate * 100.0 + p.penalty_weight * std::max(0.0, 100.0 - s.penalty_points);
 }
 
 void rank(std::vector<IntegrityScore>& list) {
   std::sort(list.begin(), list.end(), [](const IntegrityScore& a, const IntegrityScore& b) {
-    if (a.score != b.score) return a.score > b.score;
+    if (a.score.has_value() != b.score.has_value()) return a.score.has_value();
+    if (a.score && *a.score != *b.score) return *a.score > *b.score;
     return a.subject_id < b.subject_id;
   });
   for (std::size_t i = 0; i < list.size(); ++i)
-    list[i].rank = static_cast<int>(i) + 1;
+    list[i].rank = list[i].score ? static_cast<int>(i) + 1 : 0;
+}
+
+/** True when `code` contains another code of `regions` (the prefecture among its counties). */
+bool encloses_another(const RegionCode& code, std::span<const std::string> regions) {
+  return std::any_of(regions.begin(), regions.end(), [&](const std::string& other) {
+    const auto parsed = RegionCode::parse(other);
+    return parsed && !(*parsed == code) && code.contains(*parsed);
+  });
 }
 
 /** Due and kept counts per body from the government-side commitments due in the window. */
@@ -73,11 +87,8 @@ IntegrityReport integrity_index(std::span<const Body> bodies, const Ledger& l,
     r.bodies[it->second].penalty_points += p.integrity_penalty_points[static_cast<int>(b.severity)];
     r.bodies[it->second].breaches.push_back(b.id);
   }
-  for (IntegrityScore& s : r.bodies) {
-    if (s.due > 0) s.kept_rate = static_cast<double>(s.kept) / s.due;
-    s.score = score_of(s, p);
-    std::sort(s.breaches.begin(), s.breaches.end());
-  }
+  for (IntegrityScore& s : r.bodies)
+    finish_score(s, p);
   for (const std::string& code : regions) {
     const auto parsed = RegionCode::parse(code);
     if (!parsed) continue;  // an unknown region ("") is no region to rank
@@ -91,15 +102,19 @@ IntegrityReport integrity_index(std::span<const Body> bodies, const Ledger& l,
       region.due += r.bodies[i].due;
       region.kept += r.bodies[i].kept;
       region.penalty_points += r.bodies[i].penalty_points;
+      region.breaches.insert(region.breaches.end(), r.bodies[i].breaches.begin(), r.bodies[i].breaches.end());
     }
     if (members > 0) region.penalty_points /= members;
-    if (region.due > 0) region.kept_rate = static_cast<double>(region.kept) / region.due;
-    region.score = score_of(region, p);
-    r.regions.push_back(std::move(region));
+    finish_score(region, p);
+    (encloses_another(*parsed, regions) ? r.enclosing : r.regions).push_back(std::move(region));
   }
   rank(r.bodies);
   rank(r.regions);
   return r;
+}
+
+double one_decimal(double value) {
+  return std::round(value * 10.0) / 10.0;
 }
 
 std::vector<IntegrityReport> integrity_series(std::span<const Body> bodies, const Ledger& l,

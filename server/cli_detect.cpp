@@ -26,6 +26,7 @@ WorkflowOptions workflow_options(const Config& config, d::WorkingCalendar calend
   options.calendar = std::move(calendar);
   options.publish_official_names = config.publish_official_names;
   options.complaints_per_hour = config.complaints_per_hour;
+  options.complaint_lookups_per_hour = config.complaint_lookups_per_hour;
   options.policy.lifecycle.default_rectification_working_days = config.rectification_working_days;
   return options;
 }

@@ -193,7 +193,7 @@ constexpr std::size_t kMaxSize = std::numeric_limits<std::uint32_t>::max();
 
 // The single list of keys: file spelling, default, description. config/pactwatch.conf and
 // docs/CONFIGURATION.md document the same list (a CLI test checks the shipped file against it).
-const std::array<KeyDef, 43> kKeys = {{
+const std::array<KeyDef, 44> kKeys = {{
     {{"listen", "127.0.0.1:8080", "HOST:PORT to listen on; port 0 picks a free port"}, set_listen},
     {{"database", "sqlite:var/pactwatch.db",
       "sqlite:PATH or mysql://USER[:PASS]@HOST[:PORT]/DB[?socket=PATH]"},
@@ -258,6 +258,9 @@ const std::array<KeyDef, 43> kKeys = {{
      set_publish_official_names},
     {{"complaints_per_hour", "5", "anonymous complaints accepted per client address per hour (1-10000)"},
      set_number<int, 1, 10'000, &Config::complaints_per_hour>},
+    {{"complaint_lookups_per_hour", "60",
+      "complaint look-ups by receipt code accepted per client address per hour (1-10000)"},
+     set_number<int, 1, 10'000, &Config::complaint_lookups_per_hour>},
     {{"detection_time", "02:00", "daily detection run in serve, HH:MM Asia/Shanghai, or off"},
      set_detection_time},
     {{"rectification_working_days", "15",

@@ -57,6 +57,7 @@ struct Config {
   // Breach workflow (issue #5, docs/WORKFLOW.md).
   bool publish_official_names = true;    ///< public breach list names the officials of recorded breaches
   int complaints_per_hour = 5;           ///< anonymous complaints accepted per client address per hour
+  int complaint_lookups_per_hour = 60;   ///< complaint look-ups by receipt code per client address per hour
   std::string detection_time = "02:00";  ///< daily detection run in `serve` (HH:MM Asia/Shanghai) or "off"
   int rectification_working_days = 15;   ///< deadline of an order to rectify when the order names none
   // Accountability trail (issue #6, docs/TRAIL.md §8).

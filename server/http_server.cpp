@@ -15,6 +15,7 @@
 
 #include "server/http_request.hpp"
 #include "server/logging.hpp"
+#include "server/messages.hpp"
 
 namespace pactwatch::server {
 
@@ -423,6 +424,7 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
       }
       if (!response) response = complete_request(request, parser.get());
       if (!response) response = co_await dispatch(request);
+      localize_problem(*response, language_of(request));  // Chinese unless Accept-Language prefers en
 
       // After a refused header the rest of the input cannot be framed: never read it as another request.
       bool complete = parser.is_done() && !refused_header;

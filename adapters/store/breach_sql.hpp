@@ -66,8 +66,14 @@ inline constexpr std::string_view insert_history =
 
 inline constexpr std::string_view insert_complaint =
     "INSERT INTO complaints (id, breach_id, subject, description, agreement_ref, contact_name, contact_phone,"
-    " contact_email, client_address, created_at) VALUES (:id, :breach_id, :subject, :description,"
-    " :agreement_ref, :contact_name, :contact_phone, :contact_email, :client_address, :created_at)";
+    " contact_email, client_address, created_at, receipt_code) VALUES (:id, :breach_id, :subject,"
+    " :description, :agreement_ref, :contact_name, :contact_phone, :contact_email, :client_address,"
+    " :created_at, :receipt_code)";
+/** What a complainant may see of a complaint by its receipt code: when filed, its breach's state and since.
+ */
+inline constexpr std::string_view complaint_by_receipt =
+    "SELECT c.created_at, COALESCE(b.state, ''), COALESCE(b.updated_at, c.created_at) FROM complaints c"
+    " LEFT JOIN breaches b ON b.id = c.breach_id WHERE c.receipt_code = :code";
 inline constexpr std::string_view count_complaints =
     "SELECT COUNT(*) FROM complaints WHERE client_address = :address AND created_at >= :since";
 

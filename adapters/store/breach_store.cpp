@@ -76,6 +76,38 @@ Result<std::vector<StoredBreach>> read_rows(Query& query) {
   return out;
 }
 
+/** The officials traced to each of `breach_ids`, in one query per 500 ids; by breach id. */
+std::map<std::string, std::vector<TracedOfficial>, std::less<>> read_officials_of(
+    soci::session& sql, const std::vector<std::string>& breach_ids) {
+  std::map<std::string, std::vector<TracedOfficial>, std::less<>> out;
+  constexpr std::size_t kChunk = 500;
+  for (std::size_t first = 0; first < breach_ids.size(); first += kChunk) {
+    const std::size_t n = std::min(kChunk, breach_ids.size() - first);
+    std::string text =
+        "SELECT breach_id, official_id, role, basis, title FROM breach_officials WHERE breach_id IN (";
+    for (std::size_t i = 0; i < n; ++i)
+      text += (i ? ", :b" : ":b") + std::to_string(i);
+    text += ") ORDER BY breach_id, role DESC, official_id";
+    std::string breach_id;
+    TracedOfficial o;
+    soci::statement st(sql);
+    st.alloc();
+    st.prepare(text);
+    for (std::size_t i = 0; i < n; ++i)
+      st.exchange(soci::use(breach_ids[first + i], "b" + std::to_string(i)));
+    st.exchange(soci::into(breach_id));
+    st.exchange(soci::into(o.official_id));
+    st.exchange(soci::into(o.role));
+    st.exchange(soci::into(o.basis));
+    st.exchange(soci::into(o.title));
+    st.define_and_bind();
+    st.execute(false);
+    while (st.fetch())
+      out[breach_id].push_back(o);
+  }
+  return out;
+}
+
 void read_details(soci::session& sql, StoredBreach& b) {
   {
     TracedOfficial o;
@@ -306,6 +338,7 @@ Result<StoredBreach> BreachStore::open_complaint(LedgerTransaction& tx, const Co
       .use(email.value, email.ind, "contact_email")
       .use(c.client_address, "client_address")
       .use(c.created_at, "created_at")
+      .use(c.receipt_code, "receipt_code")
       .exec();
   return insert(tx, b, candidate, c.id, "complaint", "complaint " + c.id + " filed by the public");
 }
@@ -435,6 +468,13 @@ Result<std::vector<StoredBreach>> BreachStore::of_commitments(
                  });
 }
 
+Result<std::map<std::string, std::vector<TracedOfficial>, std::less<>>> BreachStore::officials_of(
+    const std::vector<std::string>& breach_ids) {
+  using Traced = std::map<std::string, std::vector<TracedOfficial>, std::less<>>;
+  return guarded(database_, "reading the officials of breaches",
+                 [&](soci::session& sql) -> Result<Traced> { return read_officials_of(sql, breach_ids); });
+}
+
 Result<std::vector<StoredBreach>> BreachStore::traced_to(const d::Scope& scope,
                                                          const std::string& official_id) {
   return guarded(database_, "reading breaches of an official",
@@ -444,10 +484,26 @@ Result<std::vector<StoredBreach>> BreachStore::traced_to(const d::Scope& scope,
                    query.use(scope_like, "scope").use(official_id, "official");
                    auto rows = read_rows(query);
                    if (!rows) return rows;
+                   // The officials of all of them in one query, not one per breach.
+                   std::vector<std::string> ids;
+                   for (const auto& b : *rows)
+                     ids.push_back(b.breach.id);
+                   auto officials = read_officials_of(sql, ids);
                    for (auto& b : *rows)
-                     read_details(sql, b);
+                     if (auto it = officials.find(b.breach.id); it != officials.end())
+                       b.officials = std::move(it->second);
                    return rows;
                  });
+}
+
+Result<ComplaintReceipt> BreachStore::complaint_by_receipt(const std::string& receipt_code) {
+  return guarded(database_, "reading a complaint", [&](soci::session& sql) -> Result<ComplaintReceipt> {
+    ComplaintReceipt r;
+    sql << std::string(q::complaint_by_receipt), soci::use(receipt_code, "code"), soci::into(r.filed_at),
+        soci::into(r.state), soci::into(r.updated_at);
+    if (!sql.got_data()) return d::fail(ErrorCode::not_found, "No complaint has this receipt code.");
+    return r;
+  });
 }
 
 Result<int> BreachStore::complaints_since(const std::string& client_address, const std::string& since) {

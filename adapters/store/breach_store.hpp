@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -80,6 +81,14 @@ struct OpenOutcome {
 struct Complaint {
   std::string id, subject, description, agreement_ref, contact_name, contact_phone, contact_email;
   std::string client_address, created_at;
+  std::string receipt_code;  ///< given to the complainant to follow the complaint (random, unique)
+};
+
+/** What a complainant sees of a complaint by its receipt code: nothing private, nothing internal. */
+struct ComplaintReceipt {
+  std::string filed_at;    ///< RFC 3339
+  std::string state;       ///< the state of the breach candidate it opened (detected, verified, dismissed…)
+  std::string updated_at;  ///< when that state was last changed (RFC 3339)
 };
 
 /** The reads and writes of breaches. Thread-safe: each call borrows its own session. */
@@ -120,9 +129,15 @@ class BreachStore {
   /** The breaches in scope about any of `commitment_ids` (what detection for those commitments compares). */
   domain::Result<std::vector<StoredBreach>> of_commitments(const domain::Scope& scope,
                                                            const std::vector<std::string>& commitment_ids);
-  /** Every breach traced to an official, with that official's roles in `officials`. */
+  /** The officials traced to each of `breach_ids` (any scope), in one read per 500 ids; by breach id. */
+  domain::Result<std::map<std::string, std::vector<TracedOfficial>, std::less<>>> officials_of(
+      const std::vector<std::string>& breach_ids);
+  /** Every breach traced to an official, with its traced officials in `officials` (one query for all; no
+   * history). */
   domain::Result<std::vector<StoredBreach>> traced_to(const domain::Scope& scope,
                                                       const std::string& official_id);
+  /** The complaint with `receipt_code`; `not_found` when none has it. */
+  domain::Result<ComplaintReceipt> complaint_by_receipt(const std::string& receipt_code);
   /** The number of complaints filed from `client_address` since `since` (RFC 3339). */
   domain::Result<int> complaints_since(const std::string& client_address, const std::string& since);
 

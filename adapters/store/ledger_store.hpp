@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/store/database.hpp"
+#include "adapters/store/name_store.hpp"
 #include "adapters/store/write_combiner.hpp"
 #include "domain/ledger.hpp"
 #include "domain/model.hpp"
@@ -322,6 +323,8 @@ class LedgerStore {
                                            const Window& w);
   /** Regions within `within` (containment; empty: all), by code after `w.after`. */
   domain::Result<std::vector<RegionRow>> regions(const std::string& within, const Window& w);
+  /** The names of the ids a page refers to, in one batched read (NameStore). */
+  domain::Result<Names> names(const NameRequest& request) { return NameStore(database_).names(request); }
 
   /** LedgerReader-shaped reads for detection: everything in scope, linked. */
   domain::Result<domain::Ledger> load_ledger(const domain::Scope& scope);

@@ -4,6 +4,7 @@
 #include "domain/date.hpp"
 #include "server/api/api_support.hpp"
 #include "server/api/ledger_routes.hpp"
+#include "server/api/named.hpp"
 
 namespace pactwatch::server::api {
 namespace {
@@ -113,10 +114,28 @@ std::optional<Response> duplicate_reference(Api& api, const Request& request, co
   return std::nullopt;
 }
 
+/** The CSV columns of the agreement list (GET /agreements?format=csv). */
+const std::vector<std::string> kCsvColumns{"id",
+                                           "kind",
+                                           "title",
+                                           "body_id",
+                                           "body_name",
+                                           "counterparty_id",
+                                           "counterparty_name",
+                                           "value.amount",
+                                           "value.currency",
+                                           "signed_on",
+                                           "platform_project_code",
+                                           "unified_deal_code",
+                                           "ocid",
+                                           "version",
+                                           "created_at",
+                                           "updated_at"};
+
 Response list(Api& api, const Request& request, const Principal& principal) {
   auto params = list_params(api, request,
                             {"region", "kind", "body_id", "counterparty_id", "platform_project_code",
-                             "unified_deal_code", "ocid", "signed_after", "signed_before"});
+                             "unified_deal_code", "ocid", "signed_after", "signed_before", "format"});
   store::AgreementFilter f;
   f.region = region_filter(request, "region", params.errors);
   f.kind = enum_filter(request, "kind", store::parse_agreement_kind, kKinds, params.errors);
@@ -127,10 +146,11 @@ Response list(Api& api, const Request& request, const Principal& principal) {
   f.ocid = text_filter(request, "ocid");
   f.signed_after = date_filter(request, "signed_after", params.errors);
   f.signed_before = date_filter(request, "signed_before", params.errors);
+  const bool csv = csv_format(api, request, params);
   if (!params.errors.empty()) return validation_problem(request, std::move(params.errors));
   auto page = api.store.agreements(scope_of(principal), f, params.window);
   if (!page) return read_error(request, page.error());
-  return page_response(*page);
+  return named_page(api, request, *page, csv ? &kCsvColumns : nullptr, "agreements.csv");
 }
 
 Response get(Api& api, const Request& request, const Principal& principal) {

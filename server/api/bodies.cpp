@@ -2,6 +2,7 @@
 // optional 统一社会信用代码 (what the credit-platform push names the body by, docs/CREDIT_PUSH.md).
 #include "server/api/api_support.hpp"
 #include "server/api/ledger_routes.hpp"
+#include "server/api/named.hpp"
 
 namespace pactwatch::server::api {
 namespace {
@@ -55,7 +56,7 @@ Response list(Api& api, const Request& request, const Principal& principal) {
   if (!params.errors.empty()) return validation_problem(request, std::move(params.errors));
   auto page = api.store.bodies(scope_of(principal), filter, params.window);
   if (!page) return read_error(request, page.error());
-  return page_response(*page);
+  return named_page(api, request, *page, nullptr, {});
 }
 
 Response get(Api& api, const Request& request, const Principal& principal) {

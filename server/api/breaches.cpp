@@ -10,6 +10,7 @@
 
 #include "adapters/store/breach_json.hpp"
 #include "domain/breach_lifecycle.hpp"
+#include "server/api/named.hpp"
 #include "server/api/workflow_support.hpp"
 
 namespace pactwatch::server::api {
@@ -35,9 +36,33 @@ json action_names(const std::vector<d::BreachAction>& actions) {
   return out;
 }
 
-/** The full representation: record, officials, history, evidence facts and the allowed actions. */
-json full_json(Workflow& wf, const store::StoredBreach& b) {
-  json j = store::to_json(b);
+/** The CSV columns of the breach list (GET /breaches?format=csv). */
+const std::vector<std::string> kCsvColumns{"id",
+                                           "rule",
+                                           "severity",
+                                           "state",
+                                           "region",
+                                           "region_name",
+                                           "body_id",
+                                           "body_name",
+                                           "obligor_id",
+                                           "obligor_name",
+                                           "agreement_id",
+                                           "agreement_title",
+                                           "commitment_id",
+                                           "commitment_title",
+                                           "due",
+                                           "days_late",
+                                           "committed.amount",
+                                           "shortfall.amount",
+                                           "detected_on",
+                                           "recorded_on",
+                                           "summary"};
+
+/** The full representation: record, names, officials, history, evidence facts and the allowed actions. */
+json full_json(Workflow& wf, const store::StoredBreach& b, Language language) {
+  auto named = named_breaches(wf.ledger, {b}, language);
+  json j = named ? std::move(named->at(0)) : store::to_json(b);
   auto evidence = json::array();
   for (const auto& fact_id : b.breach.evidence) {
     auto fact = wf.ledger.fact(d::Scope{}, fact_id);
@@ -64,44 +89,23 @@ Response list(Workflow& wf, const Request& request, const Principal& principal) 
   f.body_id = text_filter(request, "body_id");
   f.detected_from = date_filter(request, "detected_from", params.errors);
   f.detected_to = date_filter(request, "detected_to", params.errors);
-  const bool csv = wants_csv(request, params.errors);
+  const bool csv = csv_format(wf.api, request, params);
   if (!params.errors.empty()) return validation_problem(request, std::move(params.errors));
-  if (csv) params.window.limit = std::max(params.window.limit, wf.api.options.max_limit);
   std::vector<store::StoredBreach> rows;
   auto page = wf.breaches.list(scope_of(principal), f, params.window, &rows);
   if (!page) return read_error(request, page.error());
   json next = nullptr;
   if (page->more && !rows.empty()) next = encode_cursor(rows.back().breach.id);
-  if (csv) {
-    std::vector<std::vector<std::string>> cells;
-    for (const auto& s : rows) {
-      const auto& b = s.breach;
-      cells.push_back({b.id, std::string(to_string(b.rule)), std::string(to_string(b.severity)),
-                       std::string(to_string(b.state)), s.region, s.body_id, b.obligor_id, b.agreement_id,
-                       b.commitment_id, d::format_date(b.due), std::to_string(b.days_late),
-                       b.committed ? b.committed->to_decimal() : "",
-                       b.shortfall ? b.shortfall->to_decimal() : "", d::format_date(b.detected_on),
-                       b.recorded_on ? d::format_date(*b.recorded_on) : "", b.summary});
-    }
-    auto r = csv_response({"id", "rule", "severity", "state", "region", "body_id", "obligor_id",
-                           "agreement_id", "commitment_id", "due", "days_late", "committed", "shortfall",
-                           "detected_on", "recorded_on", "summary"},
-                          cells, "breaches.csv");
-    if (!next.is_null())
-      r.headers.set("Link",
-                    "<" + request.path + "?format=csv&cursor=" + next.get<std::string>() + ">; rel=\"next\"");
-    return r;
-  }
-  auto items = json::array();
-  for (const auto& s : rows)
-    items.push_back(store::to_json(s));
-  return json_response(200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
+  auto items = named_breaches(wf.ledger, rows, language_of(request));
+  if (!items) return read_error(request, items.error());
+  if (csv) return csv_of_items(request, kCsvColumns, *items, next, "breaches.csv");
+  return json_response(200, {{"items", std::move(*items)}, {"next_cursor", std::move(next)}});
 }
 
 Response get(Workflow& wf, const Request& request, const Principal& principal) {
   auto b = wf.breaches.breach(scope_of(principal), std::string(request.param("id")));
   if (!b) return read_error(request, b.error());
-  auto r = json_response(200, full_json(wf, *b));
+  auto r = json_response(200, full_json(wf, *b, language_of(request)));
   r.headers.set("ETag", etag_of(b->version));
   return r;
 }
@@ -209,7 +213,7 @@ Response act(Workflow& wf, const Request& request, const Principal& principal) {
     }
     return read_error(request, written.error());
   }
-  auto r = json_response(200, full_json(wf, after));
+  auto r = json_response(200, full_json(wf, after, language_of(request)));
   r.headers.set("ETag", etag_of(after.version));
   return r;
 }

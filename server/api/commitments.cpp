@@ -3,6 +3,7 @@
 // signed.
 #include "server/api/api_support.hpp"
 #include "server/api/ledger_routes.hpp"
+#include "server/api/named.hpp"
 #include "server/api/workflow_routes.hpp"
 
 namespace pactwatch::server::api {
@@ -108,15 +109,42 @@ d::Date status_date(const Api& api, const Request& request, std::vector<FieldErr
   return *date;
 }
 
-/** `{"items": [...], "next_cursor"}` with each item's computed `status` and `status_as_of`. */
-Response commitment_page(const store::CommitmentPage& page, d::Date as_of) {
-  auto items = json::array();
+/** The CSV columns of the commitment list (GET /commitments?format=csv). */
+const std::vector<std::string> kCsvColumns{"id",
+                                           "agreement_id",
+                                           "agreement_title",
+                                           "obligor_side",
+                                           "obligor_id",
+                                           "obligor_name",
+                                           "kind",
+                                           "title",
+                                           "due",
+                                           "amount.amount",
+                                           "amount.currency",
+                                           "grace_days",
+                                           "stage",
+                                           "committing_official_id",
+                                           "committing_official_name",
+                                           "payment_term_days",
+                                           "status",
+                                           "status_as_of",
+                                           "version",
+                                           "created_at",
+                                           "updated_at"};
+
+/**
+ * `{"items": [...], "next_cursor"}` with each item's names, computed `status` and `status_as_of`; or the
+ * same as CSV.
+ */
+Response commitment_page(Api& api, const Request& request, const store::CommitmentPage& page, d::Date as_of,
+                         bool csv) {
+  auto named = named_items(api.store, page.items);
+  if (!named) return read_error(request, named.error());
+  json items = std::move(*named);
   const std::string as_of_text = d::format_date(as_of);
   for (std::size_t i = 0; i < page.items.size(); ++i) {
-    json item = store::to_json(page.items[i]);
-    item["status"] = std::string(d::to_string(page.statuses.at(i)));
-    item["status_as_of"] = as_of_text;
-    items.push_back(std::move(item));
+    items[i]["status"] = std::string(d::to_string(page.statuses.at(i)));
+    items[i]["status_as_of"] = as_of_text;
   }
   json next = nullptr;
   if (page.more) {
@@ -126,13 +154,14 @@ Response commitment_page(const store::CommitmentPage& page, d::Date as_of) {
       next = encode_cursor(page.items.back().entity.id);
     }
   }
+  if (csv) return csv_of_items(request, kCsvColumns, items, next, "commitments.csv");
   return json_response(200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
 }
 
 Response list(Api& api, const Request& request, const Principal& principal) {
   auto params = list_params(api, request,
                             {"region", "kind", "agreement_id", "obligor_side", "obligor", "stage",
-                             "due_after", "due_before", "status", "as_of"});
+                             "due_after", "due_before", "status", "as_of", "format"});
   store::CommitmentFilter f;
   f.region = region_filter(request, "region", params.errors);
   f.kind = enum_filter(request, "kind", store::parse_commitment_kind, kKinds, params.errors);
@@ -146,10 +175,11 @@ Response list(Api& api, const Request& request, const Principal& principal) {
                                                      params.errors);
   f.as_of = status_date(api, request, params.errors);
   f.max_scan = api.options.max_status_scan;
+  const bool csv = csv_format(api, request, params);
   if (!params.errors.empty()) return validation_problem(request, std::move(params.errors));
   auto page = api.store.commitments(scope_of(principal), f, params.window);
   if (!page) return read_error(request, page.error());
-  return commitment_page(*page, *f.as_of);
+  return commitment_page(api, request, *page, *f.as_of, csv);
 }
 
 Response get(Api& api, const Request& request, const Principal& principal) {

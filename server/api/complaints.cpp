@@ -3,11 +3,21 @@
 // stored with the complainant's contact details, which no route ever serves, and opens a `detected` breach
 // candidate linked to it for a supervisor to verify or dismiss. The complaint names the agreement by its id,
 // its platform project code (PROJECT_CODE) or its 统一交易标识码 (UNIFIED_DEAL_CODE).
+// The answer gives a receipt code (回执码); GET /api/v1/public/complaints/{code} shows the complaint's
+// state to whoever holds the code (when filed, the state of its candidate breach and since when; nothing
+// private), rate-limited per client address like filing.
+#include <openssl/rand.h>
+
+#include <array>
 #include <chrono>
+#include <deque>
+#include <map>
+#include <mutex>
 
 #include "adapters/store/migrations.hpp"
 #include "domain/responsibility.hpp"
 #include "server/api/workflow_support.hpp"
+#include "server/messages.hpp"
 
 namespace pactwatch::server::api {
 namespace {
@@ -25,6 +35,65 @@ std::string client_ip(std::string_view address) {
   if (colon == std::string_view::npos || (bracket != std::string_view::npos && bracket > colon))
     return std::string(address);
   return std::string(address.substr(0, colon));
+}
+
+/** A receipt code: 80 random bits as 16 Crockford base32 characters in groups of four (XXXX-XXXX-…). */
+std::string receipt_code() {
+  std::array<unsigned char, 10> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
+    throw std::runtime_error("no random bytes for a receipt code");
+  static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  std::string out;
+  for (int c = 0; c < 16; ++c) {
+    int value = 0;
+    for (int b = 0; b < 5; ++b) {
+      const int index = c * 5 + b;
+      value = (value << 1) | ((bytes[static_cast<std::size_t>(index / 8)] >> (7 - index % 8)) & 1);
+    }
+    if (c > 0 && c % 4 == 0) out += '-';
+    out += kAlphabet[value];
+  }
+  return out;
+}
+
+/** At most `per_hour` look-ups per client address in any hour (in memory: a restart forgets). */
+class LookupLimiter {
+ public:
+  explicit LookupLimiter(int per_hour) : per_hour_(per_hour) {}
+  /** True when `address` may look up now (and counts it); false when it has used its hour. */
+  bool admit(const std::string& address) {
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(mutex_);
+    // Forget what is older than the window, everywhere now and then so the map stays small.
+    if (++calls_ % 1024 == 0) {
+      for (auto it = seen_.begin(); it != seen_.end();) {
+        prune(it->second, now);
+        it = it->second.empty() ? seen_.erase(it) : std::next(it);
+      }
+    }
+    auto& times = seen_[address];
+    prune(times, now);
+    if (static_cast<int>(times.size()) >= per_hour_) return false;
+    times.push_back(now);
+    return true;
+  }
+
+ private:
+  using Times = std::deque<std::chrono::steady_clock::time_point>;
+  static void prune(Times& times, std::chrono::steady_clock::time_point now) {
+    while (!times.empty() && now - times.front() >= std::chrono::seconds(kWindowSeconds))
+      times.pop_front();
+  }
+  int per_hour_;
+  std::mutex mutex_;
+  std::map<std::string, Times> seen_;
+  std::uint64_t calls_ = 0;
+};
+
+Response too_many(const Request& request, std::string detail) {
+  auto r = problem_response(request, 429, std::move(detail));
+  r.headers.set("Retry-After", std::to_string(kWindowSeconds));
+  return r;
 }
 
 std::optional<store::Stored<d::Agreement>> find_agreement(Workflow& wf, const std::string& ref) {
@@ -49,11 +118,8 @@ Response file(Workflow& wf, const Request& request) {
       std::chrono::system_clock::now() - std::chrono::seconds(kWindowSeconds)));
   auto recent = wf.breaches.complaints_since(ip, since);
   if (!recent) return read_error(request, recent.error());
-  if (*recent >= wf.options.complaints_per_hour) {
-    auto r = problem_response(request, 429, "Too many complaints from this address; try again later.");
-    r.headers.set("Retry-After", std::to_string(kWindowSeconds));
-    return r;
-  }
+  if (*recent >= wf.options.complaints_per_hour)
+    return too_many(request, "Too many complaints from this address; try again later.");
   auto parsed = parse_object(request);
   if (auto* problem = std::get_if<Response>(&parsed)) return *problem;
   const json& object = std::get<json>(parsed);
@@ -134,6 +200,7 @@ Response file(Workflow& wf, const Request& request) {
   c.agreement_ref = *ref;
   c.client_address = ip;
   c.created_at = now_text();
+  c.receipt_code = receipt_code();
   const std::string breach_id = new_id("brc");
 
   store::WriteContext context;
@@ -149,9 +216,41 @@ Response file(Workflow& wf, const Request& request) {
         return store::StoredResponse{};
       });
   if (!written) return read_error(request, written.error());
-  return json_response(202, {{"complaint_id", c.id},
-                             {"status", "received"},
-                             {"detail", "The supervision office will verify the complaint."}});
+  return json_response(
+      202,
+      {{"complaint_id", c.id},
+       {"receipt_code", c.receipt_code},
+       {"status", "received"},
+       {"detail", localized("The supervision office will verify the complaint.", language_of(request))}});
+}
+
+/** GET /public/complaints/{code}: the state of a complaint for whoever holds its receipt code. */
+Response follow(Workflow& wf, LookupLimiter& limiter, const Request& request) {
+  if (!limiter.admit(client_ip(request.client_address)))
+    return too_many(request, "Too many look-ups from this address; try again later.");
+  std::vector<FieldError> errors;
+  for (const auto& [name, value] : request.query)
+    errors.push_back({name, "is not a parameter of this route"});
+  if (!errors.empty()) return validation_problem(request, std::move(errors));
+  const std::string code(request.param("code"));
+  auto found = wf.breaches.complaint_by_receipt(code);
+  if (!found) return read_error(request, found.error());
+  // The candidate's state, as the complainant needs it: received (not yet verified), verified and on
+  // (verified, rectification, record), dismissed (not upheld) or voided.
+  const std::string& state = found->state;
+  std::string status = "received";
+  if (state == "dismissed" || state == "voided")
+    status = state;
+  else if (!state.empty() && state != "detected" && state != "under_review")
+    status = "upheld";
+  if (state == "under_review") status = "under_review";
+  auto r = json_response(200, {{"receipt_code", code},
+                               {"filed_at", found->filed_at},
+                               {"status", status},
+                               {"breach_state", state.empty() ? json(nullptr) : json(state)},
+                               {"updated_at", found->updated_at}});
+  r.headers.set("Cache-Control", "no-store");
+  return r;
 }
 
 }  // namespace
@@ -160,6 +259,9 @@ void add_complaint_routes(Router& router, const Authenticator& auth, std::shared
   (void)auth;  // anonymous: the public files complaints without a token
   router.post(std::string(kApiPrefix) + "/public/complaints",
               [wf](const Request& r) { return file(*wf, r); });
+  auto limiter = std::make_shared<LookupLimiter>(wf->options.complaint_lookups_per_hour);
+  router.get(std::string(kApiPrefix) + "/public/complaints/{code}",
+             [wf, limiter](const Request& r) { return follow(*wf, *limiter, r); });
 }
 
 }  // namespace pactwatch::server::api

@@ -3,6 +3,7 @@
 // The platform role may append facts (fact_write) but not read the ledger; supervisors may do both.
 #include "server/api/api_support.hpp"
 #include "server/api/ledger_routes.hpp"
+#include "server/api/named.hpp"
 
 namespace pactwatch::server::api {
 namespace {
@@ -129,17 +130,43 @@ void check_currency(store::LedgerTransaction& tx, const d::Scope& scope, const d
   }
 }
 
+/** The CSV columns of the fact list (GET /facts?format=csv). */
+const std::vector<std::string> kCsvColumns{"id",
+                                           "commitment_id",
+                                           "commitment_title",
+                                           "kind",
+                                           "on",
+                                           "amount.amount",
+                                           "amount.currency",
+                                           "new_due",
+                                           "new_amount.amount",
+                                           "new_amount.currency",
+                                           "score",
+                                           "reason",
+                                           "terminated_by",
+                                           "counterparty_loss",
+                                           "source",
+                                           "corrects",
+                                           "legal_basis",
+                                           "competent_authority",
+                                           "procedure_reference",
+                                           "compensation_decision",
+                                           "lawful_grounds",
+                                           "note",
+                                           "created_at"};
+
 Response list(Api& api, const Request& request, const Principal& principal) {
-  auto params = list_params(api, request, {"region", "kind", "commitment_id", "agreement_id"});
+  auto params = list_params(api, request, {"region", "kind", "commitment_id", "agreement_id", "format"});
   store::FactFilter f;
   f.region = region_filter(request, "region", params.errors);
   f.kind = enum_filter(request, "kind", store::parse_fact_kind, kKinds, params.errors);
   f.commitment_id = text_filter(request, "commitment_id");
   f.agreement_id = text_filter(request, "agreement_id");
+  const bool csv = csv_format(api, request, params);
   if (!params.errors.empty()) return validation_problem(request, std::move(params.errors));
   auto page = api.store.facts(scope_of(principal), f, params.window);
   if (!page) return read_error(request, page.error());
-  return page_response(*page);
+  return named_page(api, request, *page, csv ? &kCsvColumns : nullptr, "facts.csv");
 }
 
 Response get(Api& api, const Request& request, const Principal& principal) {

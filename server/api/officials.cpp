@@ -5,6 +5,7 @@
 
 #include "server/api/api_support.hpp"
 #include "server/api/ledger_routes.hpp"
+#include "server/api/named.hpp"
 
 namespace pactwatch::server::api {
 namespace {
@@ -52,13 +53,13 @@ Response list(Api& api, const Request& request, const Principal& principal) {
   if (!params.errors.empty()) return validation_problem(request, std::move(params.errors));
   auto page = api.store.officials(scope_of(principal), filter, params.window);
   if (!page) return read_error(request, page.error());
-  return page_response(*page);
+  return named_page(api, request, *page, nullptr, {});
 }
 
 Response get(Api& api, const Request& request, const Principal& principal) {
   auto official = api.store.official(scope_of(principal), std::string(request.param("id")));
   if (!official) return read_error(request, official.error());
-  return entity_response(200, store::to_json(*official), official->version);
+  return named_entity(api, request, *official);
 }
 
 Response create(Api& api, const Request& request, const Principal& principal) {

@@ -21,6 +21,7 @@ struct WorkflowOptions {
   std::function<domain::Date()> today;  ///< the date in Asia/Shanghai; empty: the system clock
   bool publish_official_names = true;   ///< public list shows the name/post of officials on recorded breaches
   int complaints_per_hour = 5;          ///< anonymous complaints accepted per client address per hour
+  int complaint_lookups_per_hour = 60;  ///< look-ups by receipt code accepted per client address per hour
   std::size_t complaint_max_bytes = 16 * 1024;  ///< a larger complaint body is a 413
   int public_cache_seconds = 300;               ///< Cache-Control max-age of the public breach list
 };

@@ -95,6 +95,7 @@ const std::map<std::string, Access>& expected_matrix() {
       {"GET /api/v1/warnings", Access::breach_read},
       {"POST /api/v1/public/complaints", Access::everyone},
       {"GET /api/v1/public/breaches", Access::everyone},
+      {"GET /api/v1/public/complaints/{code}", Access::everyone},
       {"GET /api/v1/sync/runs", Access::sync_read},
       {"GET /api/v1/sync/quarantine", Access::sync_read},
       {"POST /api/v1/sync/quarantine/{id}/reprocess", Access::sync_write},

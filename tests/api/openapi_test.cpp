@@ -100,7 +100,8 @@ TEST_F(OpenApiTest, OperationsDocumentTheirErrors) {
                                            "/api/v1/version",
                                            "/openapi.json",
                                            "/api/v1/public/complaints",
-                                           "/api/v1/public/breaches"};
+                                           "/api/v1/public/breaches",
+                                           "/api/v1/public/complaints/{code}"};
   for (const auto& [path, item] : doc_.at("paths").items()) {
     for (const auto& [method, op] : item.items()) {
       const auto& responses = op.at("responses");

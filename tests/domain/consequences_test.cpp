@@ -77,5 +77,19 @@ TEST(Consequences, PromotionBlockForBc06) {
   EXPECT_TRUE(promotion_eligibility("qian", officials, breaches, ymd(2026, 4, 1)).eligible);
 }
 
+// Verifies BC07 (the supplier's deliverable failed acceptance) does not restrict the purchasing officials it
+// is traced to, while another rule's record on the same commitment does.
+TEST(Consequences, SupplierFailedAcceptanceDoesNotBlockOfficials) {
+  Breach failed = breach("B7", RuleCode::BC07, BreachState::recorded, ymd(2026, 2, 1));
+  failed.obligor_side = ObligorSide::counterparty;
+  failed.obligor_id = "S1";
+  const std::vector<Breach> only_bc07{failed};
+  EXPECT_TRUE(official_merit_eligibility("li", only_bc07, ymd(2026, 3, 1)).eligible);
+  EXPECT_TRUE(official_merit_eligibility("zhao", only_bc07, ymd(2026, 3, 1)).eligible);
+  const std::vector<Breach> both{failed,
+                                 breach("B1", RuleCode::BC01, BreachState::recorded, ymd(2026, 2, 1))};
+  EXPECT_EQ(official_merit_eligibility("li", both, ymd(2026, 3, 1)).reasons, std::vector<std::string>{"B1"});
+}
+
 }  // namespace
 }  // namespace pactwatch::domain

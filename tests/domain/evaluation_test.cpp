@@ -48,9 +48,11 @@ TEST(ContractPerformance, AcceptanceOnTimeAndPenalties) {
   verified.obligor_id = "S1";
   verified.agreement_id = "A1";
   verified.state = BreachState::verified;
+  verified.verified_on = ymd(2026, 4, 1);
   Breach detected = verified;
   detected.id = "B2";
   detected.state = BreachState::detected;
+  detected.verified_on.reset();
   const std::vector<Breach> breaches{verified, detected};
   const auto all = contract_performance(contract().build(), breaches, EvaluationPolicy{}, ymd(2026, 6, 30));
   ASSERT_EQ(all.size(), 1u);
@@ -64,6 +66,39 @@ TEST(ContractPerformance, AcceptanceOnTimeAndPenalties) {
   EXPECT_DOUBLE_EQ(c.score, 0.5 * 80 + 0.5 * 50 - 10);
   EXPECT_EQ(c.evaluated_on, ymd(2026, 3, 1));
   EXPECT_EQ(c.evidence, (std::vector<std::string>{"B1", "F3"}));
+}
+
+// Verifies a grade as of a past date counts only the breaches verified or recorded by then: a breach
+// verified on 2026-04-01 does not lower the score as of 2026-03-31 (it was found later), and does from
+// 2026-04-01; a breach recorded without a verified_on counts from its recording.
+TEST(ContractPerformance, AsOfCountsOnlyBreachesVerifiedByThen) {
+  Breach b;
+  b.id = "B1";
+  b.severity = Severity::general;
+  b.obligor_side = ObligorSide::counterparty;
+  b.obligor_id = "S1";
+  b.agreement_id = "A1";
+  b.state = BreachState::recorded;
+  b.detected_on = ymd(2026, 3, 2);
+  b.verified_on = ymd(2026, 4, 1);
+  b.recorded_on = ymd(2026, 4, 20);
+  const std::vector<Breach> breaches{b};
+  const auto before =
+      contract_performance(contract().build(), breaches, EvaluationPolicy{}, ymd(2026, 3, 31));
+  EXPECT_DOUBLE_EQ(before[0].breach_penalty, 0);
+  EXPECT_TRUE(before[0].evidence == std::vector<std::string>{"F3"});
+  const auto on = contract_performance(contract().build(), breaches, EvaluationPolicy{}, ymd(2026, 4, 1));
+  EXPECT_DOUBLE_EQ(on[0].breach_penalty, 10);
+  std::vector<Breach> recorded_only = breaches;
+  recorded_only[0].verified_on.reset();
+  EXPECT_DOUBLE_EQ(
+      contract_performance(contract().build(), recorded_only, EvaluationPolicy{}, ymd(2026, 4, 19))[0]
+          .breach_penalty,
+      0);
+  EXPECT_DOUBLE_EQ(
+      contract_performance(contract().build(), recorded_only, EvaluationPolicy{}, ymd(2026, 4, 20))[0]
+          .breach_penalty,
+      10);
 }
 
 // Verifies a contract without an acceptance score is judged by the on-time share alone.

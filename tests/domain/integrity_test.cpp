@@ -77,32 +77,57 @@ TEST_F(IntegrityIndex, PerBody) {
   EXPECT_EQ(g1.kept, 3);
   EXPECT_DOUBLE_EQ(*g1.kept_rate, 0.75);
   EXPECT_DOUBLE_EQ(g1.penalty_points, 15);  // one serious record
-  EXPECT_DOUBLE_EQ(g1.score, 0.7 * 75 + 0.3 * 85);
+  EXPECT_DOUBLE_EQ(*g1.score, 0.7 * 75 + 0.3 * 85);
   EXPECT_EQ(g1.breaches, std::vector<std::string>{"B1"});
   const IntegrityScore& g2 = of(r.bodies, "G2");
   EXPECT_FALSE(g2.kept_rate);
-  EXPECT_DOUBLE_EQ(g2.score, 100);
+  EXPECT_FALSE(g2.score);  // nothing due: no data, not 100
+  EXPECT_EQ(g2.rank, 0);
   EXPECT_DOUBLE_EQ(of(r.bodies, "G3").penalty_points, 0);  // repaired before as_of
 }
 
-// Verifies the ranking (ties by id) and the regions: pooled counts, mean penalty per body, containment
-// of counties in the prefecture.
+// Verifies the ranking (scored first, ties by id, the unscored last with rank 0) and the regions: pooled
+// counts, mean penalty per body, the breaches behind the points; the prefecture, which contains the
+// counties, is given apart as their total and not ranked among them.
 TEST_F(IntegrityIndex, RankingAndRegions) {
   const IntegrityReport r = integrity_index(bodies, ledger, breaches, regions, EvaluationPolicy{}, kAsOf);
   ASSERT_EQ(r.bodies.size(), 3u);
-  EXPECT_EQ(r.bodies[0].subject_id, "G2");
-  EXPECT_EQ(r.bodies[1].subject_id, "G3");
-  EXPECT_EQ(r.bodies[2].subject_id, "G1");
-  EXPECT_EQ(r.bodies[2].rank, 3);
+  EXPECT_EQ(r.bodies[0].subject_id, "G3");
+  EXPECT_EQ(r.bodies[1].subject_id, "G1");
+  EXPECT_EQ(r.bodies[1].rank, 2);
+  EXPECT_EQ(r.bodies[2].subject_id, "G2");
+  EXPECT_EQ(r.bodies[2].rank, 0);
+  ASSERT_EQ(r.regions.size(), 2u);
   const IntegrityScore& chuxiong = of(r.regions, "532301");
   EXPECT_EQ(chuxiong.due, 4);
   EXPECT_DOUBLE_EQ(chuxiong.penalty_points, 7.5);  // 15 points over two bodies
-  EXPECT_DOUBLE_EQ(chuxiong.score, 0.7 * 75 + 0.3 * 92.5);
-  const IntegrityScore& prefecture = of(r.regions, "532300");
+  EXPECT_DOUBLE_EQ(*chuxiong.score, 0.7 * 75 + 0.3 * 92.5);
+  EXPECT_EQ(chuxiong.breaches, std::vector<std::string>{"B1"});
+  EXPECT_EQ(of(r.regions, "532322").rank, 1);
+  EXPECT_EQ(chuxiong.rank, 2);
+  ASSERT_EQ(r.enclosing.size(), 1u);
+  const IntegrityScore& prefecture = r.enclosing[0];
+  EXPECT_EQ(prefecture.subject_id, "532300");
   EXPECT_EQ(prefecture.due, 5);
   EXPECT_EQ(prefecture.kept, 4);
-  EXPECT_EQ(of(r.regions, "532322").rank, 1);
-  EXPECT_EQ(chuxiong.rank, 3);
+  EXPECT_EQ(prefecture.rank, 0);
+  EXPECT_EQ(prefecture.breaches, std::vector<std::string>{"B1"});
+}
+
+// Verifies a county with nothing due is "no data" (no score, not ranked) even when its bodies exist, and
+// that it still shows its penalty points and the breaches behind them.
+TEST_F(IntegrityIndex, CountyWithNothingDueHasNoScore) {
+  bodies.push_back(Body{"G4", "南华县财政局", "532324", BodyKind::department, ""});
+  regions.push_back("532324");
+  breaches.push_back(recorded("B4", "G4", Severity::general, ymd(2026, 6, 1)));
+  const IntegrityReport r = integrity_index(bodies, ledger, breaches, regions, EvaluationPolicy{}, kAsOf);
+  const IntegrityScore& nanhua = of(r.regions, "532324");
+  EXPECT_EQ(nanhua.due, 0);
+  EXPECT_FALSE(nanhua.score);
+  EXPECT_EQ(nanhua.rank, 0);
+  EXPECT_GT(nanhua.penalty_points, 0);
+  EXPECT_EQ(nanhua.breaches, std::vector<std::string>{"B4"});
+  EXPECT_EQ(r.regions.back().subject_id, "532324");
 }
 
 // Verifies a body of unknown region (stored empty: an imported body abroad) is ranked as a body but in no
@@ -113,7 +138,7 @@ TEST_F(IntegrityIndex, UnknownRegionIsRankedInNoRegion) {
   asked.push_back("");
   const IntegrityReport r = integrity_index(bodies, ledger, breaches, asked, EvaluationPolicy{}, kAsOf);
   EXPECT_EQ(r.bodies.size(), 4u);
-  ASSERT_EQ(r.regions.size(), 3u);
+  ASSERT_EQ(r.regions.size() + r.enclosing.size(), 3u);
   for (const IntegrityScore& s : r.regions)
     EXPECT_FALSE(s.subject_id.empty());
 }

@@ -152,7 +152,10 @@ TEST_P(RuleScenarioTest, DetectRecordDiscloseRepair) {
         cited |= e == id;
     EXPECT_TRUE(cited) << id << " " << perf.body;
   }
-  EXPECT_FALSE(get("/api/v1/officials/" + assignee_ + "/eligibility").json()["merit"]["eligible"]);
+  // BC07 is the supplier's failed deliverable: it never restricts the purchasing officials (issue 14).
+  EXPECT_EQ(get("/api/v1/officials/" + assignee_ + "/eligibility").json()["merit"]["eligible"],
+            s.rule == "BC07")
+      << s.rule;
 
   ASSERT_EQ(
       act(id, "request_repair", {{"reason", "已整改"}, {"as_of", "2026-06-01"}, {"evidence", "整改报告"}})

@@ -4,7 +4,6 @@ import {ApiError, clearToken, get, setToken, setUnauthorizedHandler, token} from
 import {disposeCharts} from './charts.js';
 import {h, notice, render, today} from './dom.js';
 import {label, ROLES} from './labels.js';
-import {allRegions} from './names.js';
 import * as overview from './page-overview.js';
 import * as breaches from './page-breaches.js';
 import * as ranking from './page-ranking.js';
@@ -80,8 +79,8 @@ async function start() {
   const me = await get('/whoami');
   let scopeName = '全州（未限定辖区）';
   if (me.region) {
-    const regions = await allRegions().catch(() => new Map());
-    scopeName = regions.get(me.region)?.name || me.region;
+    const region = await get(`/regions/${encodeURIComponent(me.region)}`).catch(() => null);
+    scopeName = region?.name || me.region;
   }
   ctx = context(me, scopeName);
   drawShell();

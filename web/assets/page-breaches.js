@@ -4,8 +4,21 @@
 import {ApiError, getAll, request, token} from './api.js';
 import {field, h, link, money, notice, render, section, table, today} from './dom.js';
 import {ACTIONS, FACT_KINDS, HISTORY_ACTIONS, isCounty, label, OBLIGOR_SIDES, OFFICIAL_ROLES, regionWithin, RULES, SEVERITIES, STATES} from './labels.js';
-import {allRegions, nameBreaches, names} from './names.js';
 import {detectionControl} from './page-overview.js';
+
+/** The names the API answers beside the ids (issue #14), gathered as the pages show them. */
+export function withNames(b) {
+  b.names = {
+    obligor: b.obligor_name || b.obligor_id,
+    body: b.body_name || b.body_id,
+    agreement: b.agreement_title || b.agreement_id || '',
+    commitment: b.commitment_title || b.commitment_id || '',
+    region: b.region_name || b.region,
+    officials: (b.performing_officials || []).map((id, i) => (b.performing_official_names || [])[i] || id),
+    committing: b.committing_official_name || b.committing_official || '',
+  };
+  return b;
+}
 
 export async function show(el, ctx, params) {
   if (params[0]) return showBreach(el, ctx, params[0]);
@@ -24,7 +37,7 @@ function select(id, labelText, options, value) {
 }
 
 async function showList(el, ctx) {
-  const regions = await allRegions().catch(() => new Map());
+  const regions = new Map((await getAll('/regions').catch(() => [])).map((r) => [r.code, r]));
   // The counties in the token's scope (the prefecture's own records show under 全部地区).
   const inScope = [...regions.values()].filter((r) => isCounty(r.code) && regionWithin(ctx.me.region, r.code));
   const regionOptions = Object.fromEntries(inScope.map((r) => [r.code, r.name]));
@@ -58,7 +71,7 @@ async function showList(el, ctx) {
   async function load() {
     render(results, h('p', {class: 'muted'}, '正在载入…'));
     const query = {state: filters.state, severity: filters.severity, rule: filters.rule, region: filters.region};
-    rows = await nameBreaches(await getAll('/breaches', query));
+    rows = (await getAll('/breaches', query)).map(withNames);
     draw();
   }
   function draw() {
@@ -105,8 +118,7 @@ async function downloadCsv() {
 
 async function showBreach(el, ctx, id, message) {
   const {data: b, etag} = await request('GET', `/breaches/${encodeURIComponent(id)}`);
-  await nameBreaches([b]);
-  const officialNames = await names('official', (b.officials || []).map((o) => o.official_id));
+  withNames(b);
   const actorMessage = h('div', {id: 'action-message'}, message || null);
   const actionArea = h('div', {id: 'action-form'});
   const allowed = ctx.can('breach_workflow') ? b.allowed_actions : [];
@@ -155,7 +167,7 @@ async function showBreach(el, ctx, id, message) {
         field('检测说明', h('span', {class: 'small'}, b.summary)),
         ctx.canTrail ? field('审计轨迹', link(`#/trail/breach/${encodeURIComponent(b.id)}`, '查看该记录的全部变更与证明')) : null),
       section('责任人（项目责任回溯）', table([
-        {title: '姓名', cell: (o) => link(`#/officials/${encodeURIComponent(o.official_id)}`, officialNames.get(o.official_id) || o.official_id)},
+        {title: '姓名', cell: (o) => link(`#/officials/${encodeURIComponent(o.official_id)}`, o.name || o.official_id)},
         {title: '责任', cell: (o) => label(OFFICIAL_ROLES, o.role)},
         {title: '职务/角色', cell: (o) => (o.title === 'committed' ? '作出承诺' : o.title)},
       ], b.officials || [], {id: 'officials-table', empty: '未追溯到责任人'}),

@@ -3,7 +3,6 @@
 import {get, getAll} from './api.js';
 import {h, link, notice, render, section, table} from './dom.js';
 import {label, OFFICIAL_ROLES, RULES, SEVERITIES, STATES} from './labels.js';
-import {names} from './names.js';
 import {badge} from './page-breaches.js';
 
 export async function show(el, ctx, params) {
@@ -16,8 +15,7 @@ export async function show(el, ctx, params) {
       traced.set(id, (traced.get(id) || 0) + 1);
     }
   }
-  const bodies = await names('body', officials.flatMap((o) => o.posts.map((p) => p.body_id)));
-  const current = (o) => o.posts.filter((p) => !p.to).map((p) => `${bodies.get(p.body_id) || p.body_id} ${p.title}`).join('；') || '（无现任职务）';
+  const current = (o) => o.posts.filter((p) => !p.to).map((p) => `${p.body_name || p.body_id} ${p.title}`).join('；') || '（无现任职务）';
   officials.sort((a, b) => (traced.get(b.id) || 0) - (traced.get(a.id) || 0) || a.name.localeCompare(b.name, 'zh-CN'));
   const search = h('input', {type: 'search', id: 'official-search', placeholder: '按姓名或单位搜索', 'aria-label': '搜索'});
   const list = h('div');
@@ -49,13 +47,9 @@ async function showOfficial(el, ctx, id) {
     get(`/officials/${encodeURIComponent(id)}/accountability`, {as_of: ctx.asOf()}),
     get(`/officials/${encodeURIComponent(id)}/eligibility`, {as_of: ctx.asOf()}),
   ]);
-  const [bodies, agreements] = await Promise.all([
-    names('body', [...official.posts.map((p) => p.body_id), ...acc.items.map((i) => i.body_id)]),
-    names('agreement', acc.items.map((i) => i.agreement_id)),
-  ]);
   const byId = new Map(acc.items.map((i) => [i.breach_id, i]));
   const breachLinks = (ids) => ids.map((bid, n) => [n ? '、' : '', link(`#/breaches/${encodeURIComponent(bid)}`,
-    byId.has(bid) ? `${byId.get(bid).rule} ${label(RULES, byId.get(bid).rule)}（${agreements.get(byId.get(bid).agreement_id) || ''}）` : bid)]);
+    byId.has(bid) ? `${byId.get(bid).rule} ${label(RULES, byId.get(bid).rule)}（${byId.get(bid).agreement_title || ''}）` : bid)]);
   render(el,
     h('p', {}, link('#/officials', '← 返回责任人列表')),
     h('div', {class: 'page-head'}, h('h1', {id: 'official-name'}, official.name), h('span', {class: 'muted'}, `截至 ${elig.as_of}`)),
@@ -66,7 +60,7 @@ async function showOfficial(el, ctx, id) {
           eligibilityBlock('提拔任用', elig.promotion, breachLinks)),
         h('p', {class: 'muted small'}, '未修复的已认定失信记录限制评优评先；不履行生效裁判（BC06）限制所在机关负责人的提拔任用；“免予惩戒”解除对本人的限制。')),
       section('任职经历', table([
-        {title: '单位', cell: (p) => bodies.get(p.body_id) || p.body_id},
+        {title: '单位', cell: (p) => p.body_name || p.body_id},
         {title: '职务', cell: (p) => `${p.title}${p.head ? '（主要负责人）' : ''}`},
         {title: '任职起', cell: (p) => p.from, class: 'nowrap'},
         {title: '任职止', cell: (p) => p.to || '至今', class: 'nowrap'},
@@ -76,8 +70,8 @@ async function showOfficial(el, ctx, id) {
       {title: '严重程度', cell: (i) => badge('sev', i.severity, label(SEVERITIES, i.severity))},
       {title: '状态', cell: (i) => badge('state', i.state, label(STATES, i.state))},
       {title: '本人责任', cell: (i) => i.roles.map((r) => `${label(OFFICIAL_ROLES, r.role)}（${r.title === 'committed' ? '作出承诺' : r.title}）`).join('；')},
-      {title: '机关', cell: (i) => bodies.get(i.body_id) || i.body_id},
-      {title: '协议', cell: (i) => agreements.get(i.agreement_id) || i.agreement_id},
+      {title: '机关', cell: (i) => i.body_name || i.body_id},
+      {title: '协议', cell: (i) => i.agreement_title || i.agreement_id},
       {title: '约定期限', cell: (i) => i.due || '—', class: 'nowrap'},
       {title: '未修复失信', cell: (i) => (i.unrepaired_record ? h('strong', {class: 'bad'}, '是') : '否')},
     ], acc.items, {id: 'accountability-table'}) : notice('ok', '没有追溯到本人的违诺记录。')));

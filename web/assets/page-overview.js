@@ -3,7 +3,6 @@ import {ApiError, get, getAll, request} from './api.js';
 import {bars, chartBox, ring, SEVERITY_COLORS} from './charts.js';
 import {h, link, notice, render, section, stat, table} from './dom.js';
 import {label, OPEN_STATES, RULES, SEVERITIES, SEVERITY_ORDER} from './labels.js';
-import {name, names, obligorKind} from './names.js';
 
 /** Days from `from` to `to` (YYYY-MM-DD). */
 function daysBetween(from, to) {
@@ -46,15 +45,7 @@ export async function show(el, ctx) {
   const byRule = countBy(live, (b) => b.rule);
   const bySeverity = countBy(live, (b) => b.severity);
   const byRegion = countBy(live, (b) => b.region);
-  const regionNames = await names('region', [...byRegion.keys()]);
-
-  const [agreementNames, commitmentNames, bodyNames, orgNames] = await Promise.all([
-    names('agreement', [...overdue.map((c) => c.agreement_id), ...warnings.items.map((w) => w.agreement_id)]),
-    names('commitment', warnings.items.map((w) => w.subject_id)),
-    names('body', overdue.filter((c) => c.obligor_side === 'government').map((c) => c.obligor_id)),
-    names('organization', overdue.filter((c) => c.obligor_side !== 'government').map((c) => c.obligor_id)),
-  ]);
-  const obligorName = (c) => (obligorKind(c.obligor_side) === 'body' ? bodyNames : orgNames).get(c.obligor_id) || c.obligor_id;
+  const regionNames = new Map(live.map((b) => [b.region, b.region_name || b.region]));
 
   const ruleChart = chartBox('chart-rules', 320);
   const severityChart = chartBox('chart-severity', 320);
@@ -77,16 +68,16 @@ export async function show(el, ctx) {
       section('按地区', regionChart)),
     section(`逾期承诺（截至 ${asOf}，${overdue.length} 项）`, table([
       {title: '承诺', cell: (c) => c.title},
-      {title: '协议', cell: (c) => agreementNames.get(c.agreement_id)},
-      {title: '履约方', cell: (c) => obligorName(c)},
+      {title: '协议', cell: (c) => c.agreement_title || c.agreement_id},
+      {title: '履约方', cell: (c) => c.obligor_name || c.obligor_id},
       {title: '约定期限', cell: (c) => c.due, class: 'nowrap'},
       {title: '逾期天数', cell: (c) => daysBetween(c.due, asOf), class: 'num'},
       ...(ctx.canTrail ? [{title: '轨迹', cell: (c) => link(`#/trail/commitment/${encodeURIComponent(c.id)}`, '查看')}] : []),
     ], overdue, {id: 'overdue-table', empty: '没有逾期的承诺'})),
     section(`本周到期预警（${asOf} 起 7 天内，${warnings.items.length} 项）`, table([
       {title: '预警', cell: (w) => `${w.rule} ${label(RULES, w.rule)}`, class: 'nowrap'},
-      {title: '承诺', cell: (w) => commitmentNames.get(w.subject_id) || w.subject_id},
-      {title: '协议', cell: (w) => agreementNames.get(w.agreement_id) || w.agreement_id},
+      {title: '承诺', cell: (w) => w.subject_title || w.subject_id},
+      {title: '协议', cell: (w) => w.agreement_title || w.agreement_id},
       {title: '日期', cell: (w) => w.date, class: 'nowrap'},
     ], warnings.items, {id: 'warnings-table', empty: '本周没有到期预警'})));
 

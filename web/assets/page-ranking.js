@@ -1,33 +1,31 @@
 // 政务诚信排名: the counties ranked by integrity score as of the reference date, with a monthly trend chart.
-// Until the API leaves them out itself (issue #14), the prefecture's own row is shown apart, not ranked
-// among its counties, and a county with nothing due is "无数据", not 100.
+// The API ranks (issue #14): it leaves the prefecture out of the county ranking (given apart, `enclosing`),
+// gives a county with nothing due no score ("无数据", with its reason), lists the breaches behind each
+// region's penalty points and rounds scores to one decimal; this page shows what it answers.
 import {get} from './api.js';
 import {chartBox, lines} from './charts.js';
 import {h, notice, percent, render, score, section, table} from './dom.js';
-import {isCounty, label, RULES} from './labels.js';
-import {names} from './names.js';
+import {label, RULES} from './labels.js';
 
 export async function show(el, ctx) {
   const asOf = ctx.asOf();
   const data = await get('/integrity', {level: 'region', as_of: asOf, months: 12});
-  const regionNames = await names('region', data.items.map((i) => i.subject_id));
-  const hasData = (i) => i.due > 0;
-  const counties = data.items.filter((i) => isCounty(i.subject_id));
-  const ranked = counties.filter(hasData);
-  ranked.forEach((item, index) => { item.county_rank = index + 1; });
-  const rows = [...ranked, ...counties.filter((i) => !hasData(i))];
-  const own = data.items.filter((i) => !isCounty(i.subject_id));
+  const hasData = (i) => i.score !== null && i.score !== undefined;
+  const rows = data.items;
+  const ranked = rows.filter(hasData);
+  const own = data.enclosing || [];
+  const nameOf = (i) => i.subject_name || i.subject_id;
 
   const trend = chartBox('ranking-chart', 360);
   const columns = [
-    {title: '名次', cell: (i) => i.county_rank ?? '—', class: 'num'},
-    {title: '地区', cell: (i) => regionNames.get(i.subject_id) || i.subject_id},
-    {title: '诚信得分', cell: (i) => (hasData(i) ? h('strong', {}, score(i.score)) : h('span', {class: 'muted'}, '无数据')), class: 'num'},
+    {title: '名次', cell: (i) => i.rank ?? '—', class: 'num'},
+    {title: '地区', cell: nameOf},
+    {title: '诚信得分', cell: (i) => (hasData(i) ? h('strong', {}, score(i.score)) : h('span', {class: 'muted', title: i.no_data_reason || ''}, '无数据')), class: 'num'},
     {title: '按期履约率', cell: (i) => (hasData(i) ? percent(i.kept_rate) : '—'), class: 'num'},
     {title: '到期承诺', cell: (i) => i.due, class: 'num'},
     {title: '按期履行', cell: (i) => i.kept, class: 'num'},
     {title: '失信扣分', cell: (i) => score(i.penalty_points), class: 'num'},
-    {title: '扣分依据', cell: (i) => (i.breaches || []).map((b) => (typeof b === 'string' ? b : `${b.rule || ''} ${label(RULES, b.rule)}`)).join('、') || '—'},
+    {title: '扣分依据', cell: (i) => (i.breaches || []).map((b) => `${b.rule || ''} ${label(RULES, b.rule)}`).join('、') || '—'},
   ];
   render(el,
     h('div', {class: 'page-head'}, h('h1', {}, '政务诚信排名'),
@@ -36,14 +34,14 @@ export async function show(el, ctx) {
       h('p', {class: 'muted small'}, '每月末的诚信得分（0–100）；只画有到期承诺的地区。')),
     section('县市排名', table(columns, rows, {id: 'ranking-table', empty: '辖区内没有县市数据'}),
       h('p', {class: 'muted small'}, '得分 = 按期履约率折算分 − 失信扣分；没有到期承诺的县市不参与排名，显示“无数据”。')),
-    own.length ? section('州本级（不参与县市排名）', table(columns.slice(1), own, {id: 'prefecture-table'})) : null,
+    own.length ? section('全州合计（不参与县市排名）', table(columns.slice(1), own, {id: 'prefecture-table'})) : null,
     rows.length === 0 && own.length === 0 ? notice('info', '没有可排名的数据。') : null);
 
-  const drawn = [...ranked, ...own];
+  const drawn = [...ranked, ...own.filter(hasData)];
   const months = [...new Set(drawn.flatMap((i) => (data.series[i.subject_id] || []).map((p) => p.as_of)))].sort();
   lines(trend, months.map((m) => m.slice(0, 7)), drawn.map((i) => {
-    const byMonth = new Map((data.series[i.subject_id] || []).map((p) => [p.as_of, Number(p.score.toFixed(1))]));
-    const nameText = regionNames.get(i.subject_id) || i.subject_id;
-    return {name: isCounty(i.subject_id) ? nameText : `${nameText}（州本级）`, data: months.map((m) => byMonth.get(m) ?? null)};
+    const byMonth = new Map((data.series[i.subject_id] || []).map((p) => [p.as_of, p.score]));
+    const nameText = own.includes(i) ? `${nameOf(i)}（合计）` : nameOf(i);
+    return {name: nameText, data: months.map((m) => byMonth.get(m) ?? null)};
   }), {yName: '得分', yMin: 0, yMax: 100});
 }

@@ -3,7 +3,6 @@
 import {get, getAll} from './api.js';
 import {field, h, link, percent, render, score, section, table} from './dom.js';
 import {FACT_KINDS, GRADES, label, RULES, SEVERITIES, STATES} from './labels.js';
-import {names, record} from './names.js';
 import {badge} from './page-breaches.js';
 
 export async function show(el, ctx, params) {
@@ -41,9 +40,8 @@ async function showSupplier(el, ctx, id) {
     get(`/organizations/${encodeURIComponent(id)}/performance`, {as_of: asOf}),
     getAll('/breaches', {obligor_id: id}),
   ]);
-  const agreements = await names('agreement', [...perf.contracts.map((c) => c.agreement_id), ...breaches.map((b) => b.agreement_id)]);
   const factIds = perf.contracts.flatMap((c) => c.evidence || []);
-  const facts = new Map(await Promise.all(factIds.map(async (f) => [f, await record('fact', f)])));
+  const facts = new Map(await Promise.all(factIds.map(async (f) => [f, await get(`/facts/${encodeURIComponent(f)}`).catch(() => null)])));
   const factText = (fid) => {
     const f = facts.get(fid);
     if (!f) return fid;
@@ -65,7 +63,7 @@ async function showSupplier(el, ctx, id) {
         field('中小企业', org.sme ? '是（适用《保障中小企业款项支付条例》）' : '否'),
         ctx.canTrail ? field('审计轨迹', link(`#/trail/organization/${encodeURIComponent(org.id)}`, '查看')) : null)),
     section('逐合同评价与证据', table([
-      {title: '协议', cell: (c) => agreements.get(c.agreement_id) || c.agreement_id},
+      {title: '协议', cell: (c) => c.agreement_title || c.agreement_id},
       {title: '评价日期', cell: (c) => c.evaluated_on, class: 'nowrap'},
       {title: '到期承诺', cell: (c) => c.commitments_due, class: 'num'},
       {title: '按期履行', cell: (c) => c.met_on_time, class: 'num'},
@@ -80,7 +78,7 @@ async function showSupplier(el, ctx, id) {
       {title: '规则', cell: (b) => `${b.rule} ${label(RULES, b.rule)}`},
       {title: '严重程度', cell: (b) => badge('sev', b.severity, label(SEVERITIES, b.severity))},
       {title: '状态', cell: (b) => badge('state', b.state, label(STATES, b.state))},
-      {title: '协议', cell: (b) => agreements.get(b.agreement_id) || b.agreement_id},
+      {title: '协议', cell: (b) => b.agreement_title || b.agreement_id},
       {title: '', cell: (b) => link(`#/breaches/${encodeURIComponent(b.id)}`, '打开')},
     ], breaches, {empty: '辖区内没有该企业的违诺记录'})));
 }

@@ -3,11 +3,16 @@
 import {ApiError, get} from './api.js';
 import {field, h, instant, notice, render, section, table} from './dom.js';
 import {label, ROLES, RULES, TRAIL_TYPES} from './labels.js';
-import {name} from './names.js';
 import {verifyInclusion} from './merkle.js';
 
-const NAMED = {breach: null, agreement: 'agreement', commitment: 'commitment', fact: null, body: 'body',
-  official: 'official', organization: 'organization', region: 'region'};
+// The records the heading names by their own name or title (one read of the record viewed).
+const NAMED = {agreement: 'agreements', commitment: 'commitments', body: 'bodies', official: 'officials',
+  organization: 'organizations', region: 'regions'};
+
+async function titleOf(type, id) {
+  const r = await get(`/${NAMED[type]}/${encodeURIComponent(id)}`).catch(() => null);
+  return (r && (r.name || r.title)) || id;
+}
 
 export async function show(el, ctx, params) {
   const [type = 'breach', id = ''] = params;
@@ -57,10 +62,10 @@ export async function show(el, ctx, params) {
     }
     throw e;
   }
-  let title = NAMED[type] ? await name(NAMED[type], id) : id;
+  let title = NAMED[type] ? await titleOf(type, id) : id;
   if (type === 'breach') {
     const b = await get(`/breaches/${encodeURIComponent(id)}`).catch(() => null);
-    if (b) title = `${b.rule} ${label(RULES, b.rule)} · ${await name('agreement', b.agreement_id)}（${id}）`;
+    if (b) title = `${b.rule} ${label(RULES, b.rule)} · ${b.agreement_title || b.agreement_id}（${id}）`;
   }
   const proofOut = h('div', {id: 'proof-result'});
   const showProof = async (seq) => {

@@ -1,0 +1,6 @@
+-- 0014 complaint receipt codes (issue 14). Keep equivalent to sql/sqlite/0014_complaint_receipts.sql.
+-- MySQL commits DDL implicitly: every statement is safe to run again.
+-- A complainant follows a complaint by the receipt code returned when it was filed: random, unguessable,
+-- unique. Complaints filed before this migration have none (NULL) and cannot be followed.
+ALTER TABLE complaints ADD COLUMN IF NOT EXISTS receipt_code VARCHAR(20) NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS complaints_receipt_code ON complaints (receipt_code);
