@@ -193,7 +193,7 @@ constexpr std::size_t kMaxSize = std::numeric_limits<std::uint32_t>::max();
 
 // The single list of keys: file spelling, default, description. config/pactwatch.conf and
 // docs/CONFIGURATION.md document the same list (a CLI test checks the shipped file against it).
-const std::array<KeyDef, 44> kKeys = {{
+const std::array<KeyDef, 47> kKeys = {{
     {{"listen", "127.0.0.1:8080", "HOST:PORT to listen on; port 0 picks a free port"}, set_listen},
     {{"database", "sqlite:var/pactwatch.db",
       "sqlite:PATH or mysql://USER[:PASS]@HOST[:PORT]/DB[?socket=PATH]"},
@@ -253,6 +253,13 @@ const std::array<KeyDef, 44> kKeys = {{
     {{"status_scan_rows", "5000",
       "rows a commitments page with a status filter judges at most; the page may end short (100-1000000)"},
      set_number<int, 100, 1'000'000, &Config::status_scan_rows>},
+    {{"ocds_export_agreements", "100",
+      "agreements per release package of GET /api/v1/export/ocds when limit is absent (1-500)"},
+     set_number<int, 1, 500, &Config::ocds_export_agreements>},
+    {{"ocds_ocid_prefix", "ocds-pactwatch", "OCDS ocid prefix of exported agreements that have no ocid"},
+     set_path<&Config::ocds_ocid_prefix>},
+    {{"ocds_publisher_name", "pactwatch", "publisher name of exported OCDS release packages"},
+     set_path<&Config::ocds_publisher_name>},
     {{"publish_official_names", "true",
       "public breach list shows name and post of officials on recorded breaches (true|false)"},
      set_publish_official_names},

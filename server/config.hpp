@@ -78,6 +78,10 @@ struct Config {
   int credit_push_max_attempts = 8;                               ///< per record, the first included
   std::chrono::milliseconds credit_push_backoff_initial{30'000};  ///< the first retry waits up to this
   std::chrono::milliseconds credit_push_backoff_max{3'600'000};   ///< no retry waits longer
+  // OCDS export (GET /api/v1/export/ocds, docs/OCDS_MAPPING.md "Export").
+  int ocds_export_agreements = 100;                 ///< agreements per release package when `limit` is absent
+  std::string ocds_ocid_prefix = "ocds-pactwatch";  ///< ocid of an agreement that has none: <prefix>-<id>
+  std::string ocds_publisher_name = "pactwatch";    ///< the packages' publisher
   // Platform sync sources (issue #7, docs/SYNC.md), by name.
   std::map<std::string, SourceConfig> sources;
 };

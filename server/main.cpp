@@ -260,7 +260,9 @@ int run_serve(const LoadedConfig& loaded, const Environment& env) {
   const WorkflowOptions workflow = workflow_options(config, std::move(*calendar));
   build_router(
       *router, metrics, probes, auth, database, trail->options, workflow,
-      LedgerApiSettings{std::chrono::hours{config.idempotency_retention_hours}, config.status_scan_rows});
+      LedgerApiSettings{std::chrono::hours{config.idempotency_retention_hours}, config.status_scan_rows,
+                        api::OcdsExportSettings{config.ocds_export_agreements, config.ocds_ocid_prefix,
+                                                config.ocds_publisher_name}});
   // The dashboard (docs/DASHBOARD.md) at / and /assets/: static files, outside the API and its document.
   add_web_routes(*router, config.web_root);
   if (std::error_code ec;

@@ -23,6 +23,7 @@ void build_router(Router& router, Metrics& metrics, SystemProbes probes, const A
   ledger_options.today = workflow.today;  // commitment statuses default to the workflow's today
   ledger_options.idempotency.keep = ledger.idempotency_retention;
   ledger_options.max_status_scan = ledger.status_scan_rows;
+  ledger_options.ocds_export = ledger.ocds_export;
   add_ledger_routes(router, auth, database, std::move(ledger_options));
   add_trail_routes(router, auth, database, std::move(trail));
   add_sync_routes(router, auth, database);                           // issue #7

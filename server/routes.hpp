@@ -6,6 +6,7 @@
 
 #include "adapters/store/database.hpp"
 #include "adapters/store/token_seal.hpp"
+#include "server/api/api_support.hpp"
 #include "server/api/trail_routes.hpp"
 #include "server/api/workflow_routes.hpp"
 #include "server/auth.hpp"
@@ -19,6 +20,7 @@ namespace pactwatch::server {
 struct LedgerApiSettings {
   std::chrono::hours idempotency_retention{24};  ///< idempotency_retention_hours
   int status_scan_rows = 5000;                   ///< status_scan_rows
+  api::OcdsExportSettings ocds_export;           ///< ocds_export_agreements, ocds_ocid_prefix, …
 };
 
 /**

@@ -134,6 +134,8 @@ Result<Page<d::Agreement>> LedgerStore::agreements(const d::Scope& scope, const 
         .use(f.ocid, "ocid_");
     q.use(f.signed_after, "signed_after").use(f.signed_after, "signed_after_");
     q.use(f.signed_before, "signed_before").use(f.signed_before, "signed_before_");
+    q.use(f.changed_since, "since").use(f.changed_since, "since_");
+    q.use(f.changed_since, "since__").use(f.changed_since, "since___");
     q.use(w.after, "after").use(limit, "limit");
     auto page = read_page<d::Agreement>(q, row, w.limit);
     attach_stages(sql, text, page.items);
@@ -485,6 +487,70 @@ Result<DetectionSlice> LedgerStore::load_ledger_for(const d::Scope& scope,
                                std::move(facts));
   if (!ledger) return std::unexpected(ledger.error());
   return DetectionSlice{std::move(*ledger), std::move(bodies), std::move(officials)};
+}
+
+Result<AgreementRecordPage> LedgerStore::agreement_records(const d::Scope& scope, const AgreementFilter& f,
+                                                           const Window& w) {
+  auto page = agreements(scope, f, w);
+  if (!page) return std::unexpected(page.error());
+  AgreementRecordPage out;
+  out.more = page->more;
+  if (page->items.empty()) return out;
+  auto linked = guarded(database_, "reading agreements for export", [&](soci::session& sql) -> Result<bool> {
+    const auto& text = ledger_sql(database_.backend());
+    std::vector<std::string> agreement_ids, organization_ids, body_ids;
+    for (const auto& a : page->items) {
+      agreement_ids.push_back(a.entity.id);
+      body_ids.push_back(a.entity.body_id);
+      if (!a.entity.counterparty_id.empty()) organization_ids.push_back(a.entity.counterparty_id);
+    }
+    auto commitments = stored_of<d::Commitment, detail::CommitmentRow>(
+        sql, text.select_commitments_of_agreements, sorted_unique(agreement_ids));
+    auto facts = stored_of<d::Fact, detail::FactRow>(sql, text.select_facts_of_agreements,
+                                                     sorted_unique(agreement_ids));
+    std::vector<std::string> official_ids;
+    for (const auto& c : commitments) {
+      if (!c.entity.committing_official_id.empty()) official_ids.push_back(c.entity.committing_official_id);
+    }
+    auto bodies = entities_of<d::Body, detail::BodyRow>(sql, text.select_bodies_of, sorted_unique(body_ids));
+    auto organizations = entities_of<d::Organization, detail::OrganizationRow>(
+        sql, text.select_organizations_of, sorted_unique(organization_ids));
+    auto officials = entities_of<d::Official, detail::OfficialRow>(sql, text.select_officials_of,
+                                                                   sorted_unique(official_ids));
+    const auto by_id = [](const auto& a, const auto& b) { return a.entity.id < b.entity.id; };
+    std::sort(commitments.begin(), commitments.end(), by_id);
+    std::sort(facts.begin(), facts.end(), by_id);
+    std::map<std::string, std::size_t> index;
+    for (auto& a : page->items) {
+      index[a.entity.id] = out.items.size();
+      AgreementRecord r;
+      r.agreement = std::move(a);
+      out.items.push_back(std::move(r));
+    }
+    std::map<std::string, std::string> agreement_of;
+    for (auto& c : commitments) {
+      agreement_of[c.entity.id] = c.entity.agreement_id;
+      out.items[index.at(c.entity.agreement_id)].commitments.push_back(std::move(c));
+    }
+    for (auto& fact : facts)
+      out.items[index.at(agreement_of.at(fact.entity.commitment_id))].facts.push_back(std::move(fact));
+    for (auto& r : out.items) {
+      const auto& a = r.agreement.entity;
+      for (const auto& b : bodies)
+        if (b.id == a.body_id) r.body = b;
+      for (const auto& o : organizations)
+        if (o.id == a.counterparty_id) r.counterparty = o;
+      for (const auto& o : officials) {
+        const bool named = std::any_of(r.commitments.begin(), r.commitments.end(), [&](const auto& c) {
+          return c.entity.committing_official_id == o.id;
+        });
+        if (named) r.officials.push_back(o);
+      }
+    }
+    return true;
+  });
+  if (!linked) return std::unexpected(linked.error());
+  return out;
 }
 
 }  // namespace pactwatch::store

@@ -32,15 +32,19 @@ namespace pactwatch::store::detail {
 #define PW_PAGE(col) " AND " col " > :after ORDER BY " col " LIMIT :limit"
 
 // The list of agreements after SELECT (and a join hint).
-#define PW_AGREEMENT_FROM                                                                     \
-  PW_AGREEMENT_COLS                                                                           \
-  " FROM agreements a JOIN bodies b ON b.id = a.body_id"                                      \
-  " WHERE b.region LIKE :scope AND b.region LIKE :region AND (:kind = '' OR a.kind = :kind_)" \
-  " AND (:body = '' OR a.body_id = :body_) AND (:counterparty = '' OR a.counterparty_id = "   \
-  ":counterparty_) AND (:ppc = '' OR a.platform_project_code = :ppc_)"                        \
-  " AND (:udc = '' OR a.unified_deal_code = :udc_) AND (:ocid = '' OR a.ocid = :ocid_)"       \
-  " AND (:signed_after = '' OR a.signed_on >= :signed_after_)"                                \
-  " AND (:signed_before = '' OR a.signed_on <= :signed_before_)" PW_PAGE("a.id")
+#define PW_AGREEMENT_FROM                                                                       \
+  PW_AGREEMENT_COLS                                                                             \
+  " FROM agreements a JOIN bodies b ON b.id = a.body_id"                                        \
+  " WHERE b.region LIKE :scope AND b.region LIKE :region AND (:kind = '' OR a.kind = :kind_)"   \
+  " AND (:body = '' OR a.body_id = :body_) AND (:counterparty = '' OR a.counterparty_id = "     \
+  ":counterparty_) AND (:ppc = '' OR a.platform_project_code = :ppc_)"                          \
+  " AND (:udc = '' OR a.unified_deal_code = :udc_) AND (:ocid = '' OR a.ocid = :ocid_)"         \
+  " AND (:signed_after = '' OR a.signed_on >= :signed_after_)"                                  \
+  " AND (:signed_before = '' OR a.signed_on <= :signed_before_)"                                \
+  " AND (:since = '' OR a.updated_at >= :since_ OR EXISTS (SELECT 1 FROM commitments sc"        \
+  " WHERE sc.agreement_id = a.id AND sc.updated_at >= :since__) OR EXISTS (SELECT 1 FROM facts" \
+  " sf JOIN commitments sfc ON sfc.id = sf.commitment_id WHERE sfc.agreement_id = a.id"         \
+  " AND sf.created_at >= :since___))" PW_PAGE("a.id")
 
 // The list of commitments after SELECT, without its page clause.
 #define PW_COMMITMENT_FROM                                                                       \

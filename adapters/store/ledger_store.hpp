@@ -88,6 +88,9 @@ struct OrganizationFilter {
 struct AgreementFilter {
   std::string region, kind, body_id, counterparty_id, platform_project_code, unified_deal_code, ocid;
   std::string signed_after, signed_before;  ///< inclusive bounds on signed_on
+  /// RFC 3339 UTC instant as stored (format_instant): only agreements written at or after it, or with a
+  /// commitment written or a fact appended at or after it (the OCDS export's `since`).
+  std::string changed_since;
 };
 struct CommitmentFilter {
   std::string region, kind, agreement_id, obligor_side, obligor_id, stage;
@@ -112,6 +115,25 @@ struct DetectionSlice {
   domain::Ledger ledger;
   std::vector<domain::Body> bodies;         ///< the agreements' bodies and the government obligors
   std::vector<domain::Official> officials;  ///< everyone with a post (any, with all posts) at those bodies
+};
+
+/**
+ * An agreement with what an export of it names (GET /api/v1/export/ocds): its body and counterparty, all its
+ * commitments and facts (in id order), and the officials its commitments name as committing officials.
+ */
+struct AgreementRecord {
+  Stored<domain::Agreement> agreement;
+  std::optional<domain::Body> body;
+  std::optional<domain::Organization> counterparty;
+  std::vector<Stored<domain::Commitment>> commitments;
+  std::vector<Stored<domain::Fact>> facts;
+  std::vector<domain::Official> officials;
+};
+
+/** A page of agreement records in agreement id order. */
+struct AgreementRecordPage {
+  std::vector<AgreementRecord> items;
+  bool more = false;
 };
 
 /** A GB/T 2260 region row (read-only reference data). */
@@ -321,6 +343,12 @@ class LedgerStore {
                                              const Window& w);
   domain::Result<Page<domain::Fact>> facts(const domain::Scope& scope, const FactFilter& filter,
                                            const Window& w);
+  /**
+   * A page of agreements as agreements() lists them, each with its body, counterparty, commitments, facts and
+   * committing officials, read with a few IN queries per page (memory: one page).
+   */
+  domain::Result<AgreementRecordPage> agreement_records(const domain::Scope& scope,
+                                                        const AgreementFilter& filter, const Window& w);
   /** Regions within `within` (containment; empty: all), by code after `w.after`. */
   domain::Result<std::vector<RegionRow>> regions(const std::string& within, const Window& w);
   /** The names of the ids a page refers to, in one batched read (NameStore). */

@@ -24,6 +24,13 @@
 
 namespace pactwatch::server::api {
 
+/** GET /api/v1/export/ocds (docs/OCDS_MAPPING.md, "Export"; configuration keys ocds_*). */
+struct OcdsExportSettings {
+  int page_agreements = 100;                   ///< agreements per package when `limit` is absent
+  std::string ocid_prefix = "ocds-pactwatch";  ///< ocid of an agreement without one: <prefix>-<id>
+  std::string publisher_name = "pactwatch";    ///< the package's publisher
+};
+
 /** User-visible limits of the ledger API. */
 struct ApiOptions {
   int default_limit = 50;             ///< items per page when `limit` is absent
@@ -39,6 +46,7 @@ struct ApiOptions {
   std::function<domain::Date()> today;
   /// Hook (issue #5): called after a fact was appended (201), e.g. to run detection for its commitment.
   std::function<void(const Request&, const Principal&, const std::string& commitment_id)> after_fact;
+  OcdsExportSettings ocds_export;
 };
 
 /** The state the handlers share. */

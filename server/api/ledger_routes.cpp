@@ -26,6 +26,7 @@ void add_ledger_routes(Router& router, const Authenticator& auth, store::Databas
   api::add_agreement_routes(router, auth, shared);
   api::add_commitment_routes(router, auth, shared);
   api::add_fact_routes(router, auth, shared);
+  api::add_export_routes(router, auth, shared);  // GET /export/ocds (issue #14)
 }
 
 }  // namespace pactwatch::server

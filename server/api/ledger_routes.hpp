@@ -26,6 +26,7 @@ void add_organization_routes(Router& router, const Authenticator& auth, std::sha
 void add_agreement_routes(Router& router, const Authenticator& auth, std::shared_ptr<Api> api);
 void add_commitment_routes(Router& router, const Authenticator& auth, std::shared_ptr<Api> api);
 void add_fact_routes(Router& router, const Authenticator& auth, std::shared_ptr<Api> api);
+void add_export_routes(Router& router, const Authenticator& auth, std::shared_ptr<Api> api);
 }  // namespace api
 
 }  // namespace pactwatch::server

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "adapters/platform/ocds/extension.hpp"
 #include "adapters/platform/ocds/release_mapper.hpp"
 
 namespace pactwatch::platform::ocds::detail {
@@ -58,6 +59,12 @@ bool ReleaseMapper::map_agreement(ContractContext& c) {
   domain::Agreement& g = a.value;
   g.id = c.key;
   g.kind = ppp_ ? domain::AgreementKind::ppp : o_.default_kind;
+  // An export of this service says the kind it had (a signatory does not make it a PPP then).
+  if (const auto kind = extension_text(contract, "kind")) {
+    const domain::AgreementKind all[] = {domain::AgreementKind::procurement, domain::AgreementKind::ppp,
+                                         domain::AgreementKind::investment, domain::AgreementKind::pledge};
+    if (const auto k = parse_enum_text(*kind, all)) g.kind = *k;
+  }
   g.refs.ocid = ocid_;
   a.stated.insert("kind");
   if (const json* title = member(contract, "title"); title && title->is_string()) {
@@ -95,7 +102,7 @@ bool ReleaseMapper::map_agreement(ContractContext& c) {
 }
 
 void ReleaseMapper::map_signatories(ContractContext& c) {
-  for_each_in_array(*c.source, "signatories", c.path, [&](const json& s, const std::string& path) {
+  const auto map_one = [&](const json& s, const std::string& path) {
     const std::string id = identifier(s).value_or("");
     const std::string name = text(s, "name");
     if (!id.empty() && parties_.contains(id)) return;  // an organization or body signing as itself
@@ -113,8 +120,13 @@ void ReleaseMapper::map_signatories(ContractContext& c) {
     official.id = c.key + "/signatories/" + (id.empty() ? name : id);
     official.name = name;
     if (c.committing_official.empty()) c.committing_official = official.id;
+    c.signatories[id.empty() ? name : id] = official.id;
     out_.officials.push_back({official.id, sha256_hex(canonical_json(s)), std::move(official)});
-  });
+  };
+  for_each_in_array(*c.source, "signatories", c.path, map_one);
+  // An export's committing officials of a contract that is not a PPP (docs/OCDS_MAPPING.md, "Export").
+  if (const json* ext = extension_of(*c.source))
+    for_each_in_array(*ext, "signatories", c.path + "/" + kExtension, map_one);
 }
 
 void ReleaseMapper::map_milestone(ContractContext& c, const json& m, const std::string& path) {
@@ -165,6 +177,7 @@ void ReleaseMapper::map_milestone(ContractContext& c, const json& m, const std::
   k.grace_days = o_.default_grace_days;
   if (ppp_) k.stage = type == "financing" ? domain::StageKind::financing : domain::StageKind::implementation;
   if (rule.side == ObligorSide::government) k.committing_official_id = c.committing_official;
+  if (extension_of(m)) apply_extension(c, m, k);
   e.commitment = out_.commitments.size();
   out_.commitments.push_back({k.id, sha256_hex(canonical_json(m)), std::move(k)});
   c.milestones[*id] = std::move(e);
@@ -200,8 +213,9 @@ void ReleaseMapper::map_transaction(ContractContext& c, const json& t, const std
   // it is recorded on the contract's payment record, never quarantined for want of a milestone.
   f.value.commitment_id = target ? c.key + "/milestones/" + *target : payment_record(c, payer, **on);
   f.value.amount = *amount;
-  f.note = "transaction " + *id + ": " + (payer ? text(*payer, "name") : "?") + " paid " +
-           (payee ? text(*payee, "name") : "?");
+  f.note =
+      extension_text(t, "note").value_or("transaction " + *id + ": " + (payer ? text(*payer, "name") : "?") +
+                                         " paid " + (payee ? text(*payee, "name") : "?"));
   out_.facts.push_back(std::move(f));
   if (!target) return;
   if (auto it = c.milestones.find(*target); it != c.milestones.end()) ++it->second.linked_transaction_facts;
@@ -322,6 +336,15 @@ void ReleaseMapper::map_milestone_facts(ContractContext& c) {
     } else {
       f.note = "partially met; the amount performed is not stated";
     }
+    if (auto note = extension_text(*e.source, "note")) f.note = *note;
+    if (const json* ext = extension_of(*e.source); ext && member(*ext, "factAmount")) {
+      auto amount = money(*member(*ext, "factAmount"), e.path + "/" + kExtension + "/factAmount");
+      if (!amount) {
+        quarantine(amount.error(), e.path, *e.source);
+        continue;
+      }
+      f.value.amount = *amount;
+    }
     out_.facts.push_back(std::move(f));
   }
 }
@@ -354,6 +377,20 @@ void ReleaseMapper::map_amendment(ContractContext& c, const json& a, const std::
       after += (after.empty() ? "" : ", ") + std::string("period ends ") + domain::format_date(**end);
   }
   if (!after.empty()) f.note += (f.note.empty() ? "" : "; ") + std::string("contract now: ") + after;
+  if (auto note = extension_text(a, "note")) f.note = *note;
+  // An export names the commitments the amendment was recorded on: it applies to those only.
+  if (const json* ext = extension_of(a); ext && member(*ext, "commitments")) {
+    for_each_in_array(*ext, "commitments", path + "/" + kExtension, [&](const json& id, const std::string&) {
+      if (!id.is_string()) return;
+      MappedFact one = f;
+      one.key = f.key + "@" + id.get<std::string>();
+      one.value.id = one.key;
+      one.scope = FactScope::commitment;
+      one.value.commitment_id = c.key + "/milestones/" + id.get<std::string>();
+      out_.facts.push_back(std::move(one));
+    });
+    return;
+  }
   out_.facts.push_back(std::move(f));
 }
 
@@ -387,6 +424,7 @@ void ReleaseMapper::map_termination(ContractContext& c) {
   f.note = "OCDS status \"" + status + "\"" +
            (final_status.empty() ? "" : ", finalStatus \"" + final_status + "\"");
   if (const std::string d = text(contract, "finalStatusDetails"); !d.empty()) f.note += ": " + d;
+  if (auto note = extension_text(contract, "terminationNote")) f.note = *note;
   out_.facts.push_back(std::move(f));
 }
 
@@ -450,7 +488,33 @@ void ReleaseMapper::map_performance_failure(ContractContext& c, const json& pf, 
   if (const json* paid = member(pf, "penaltyPaid"); paid && paid->is_boolean()) {
     f.note += std::string("; penalty paid: ") + (paid->get<bool>() ? "yes" : "no");
   }
+  if (auto note = extension_text(pf, "note")) f.note = *note;
+  if (auto reason = extension_text(pf, "reason"); reason && parse_reason_code(*reason))
+    f.value.reason = *parse_reason_code(*reason);
   out_.facts.push_back(std::move(f));
+}
+
+void ReleaseMapper::apply_extension(const ContractContext& c, const json& m, domain::Commitment& k) const {
+  // What an export of this service says about the commitment, over what the milestone type implies.
+  if (auto kind = extension_text(m, "kind"); kind && parse_commitment_kind(*kind))
+    k.kind = *parse_commitment_kind(*kind);
+  if (auto side = extension_text(m, "obligorSide"); side && parse_obligor_side(*side)) {
+    k.obligor_side = *parse_obligor_side(*side);
+    k.obligor_id = k.obligor_side == ObligorSide::government ? c.body_key : c.counterparty_key;
+  }
+  if (auto grace = extension_days(m, "graceDays")) k.grace_days = *grace;
+  k.payment_term_days = extension_days(m, "paymentTermDays");
+  k.stage.reset();
+  if (auto stage = extension_text(m, "stage")) {
+    using S = domain::StageKind;
+    const S all[] = {S::preparation, S::tendering, S::procurement, S::financing, S::implementation};
+    k.stage = parse_enum_text(*stage, all);
+  }
+  k.committing_official_id.clear();
+  if (auto official = extension_text(m, "committingOfficial")) {
+    if (auto it = c.signatories.find(*official); it != c.signatories.end())
+      k.committing_official_id = it->second;
+  }
 }
 
 }  // namespace pactwatch::platform::ocds::detail

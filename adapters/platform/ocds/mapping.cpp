@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "adapters/platform/ocds/extension.hpp"
 #include "adapters/platform/ocds/release_mapper.hpp"
 
 namespace pactwatch::platform::ocds {
@@ -147,10 +148,13 @@ void ReleaseMapper::map_party(const json& party, const std::string& path) {
     b.id = key;
     b.name = name;
     if (code && domain::RegionCode::parse(code->region_part())) b.region = std::string(code->region_part());
+    // This service's export says the region a body without a credit code had (none: it is abroad).
+    const auto exported_region = code ? std::nullopt : extension_text(party, "region");
+    if (exported_region && domain::RegionCode::parse(*exported_region)) b.region = *exported_region;
     KeyedParty<domain::Body> body{{key, hash, std::move(b)}, ref.local_key};
     // A body that says it is abroad (a foreign identifier scheme, an address in another country) gets no
     // default region: its region stays unknown rather than the configured prefecture's.
-    if (!code) body.outside = foreign_party(party);
+    if (!code) body.outside = exported_region ? b.region.empty() : foreign_party(party);
     out_.bodies.push_back(std::move(body));
   } else if (side == Side::organization) {
     domain::Organization org;

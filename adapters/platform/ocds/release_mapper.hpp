@@ -42,6 +42,7 @@ struct ContractContext {
   std::string body_key;
   std::string counterparty_key;
   std::string committing_official;
+  std::map<std::string, std::string> signatories;  ///< signatory id (else name) -> official key
   std::map<std::string, MilestoneEntry> milestones;
   std::vector<std::string> quarantined_milestones;
   std::map<std::string, std::size_t> payment_records;  ///< key -> index into MappingResult::commitments
@@ -72,6 +73,8 @@ class ReleaseMapper {
   void map_amendment(ContractContext& c, const json& a, const std::string& path);
   void map_termination(ContractContext& c);
   void map_performance_failure(ContractContext& c, const json& pf, const std::string& path);
+  /** An exported milestone's `pactwatch` object (extension.hpp): kind, side, grace, term, stage, official. */
+  void apply_extension(const ContractContext& c, const json& m, domain::Commitment& k) const;
 
   // shared helpers (mapping.cpp)
   void quarantine(QuarantineReason reason, std::string message, const std::string& path, const json& source);
