@@ -61,6 +61,7 @@ const std::map<std::string, Access>& expected_matrix() {
       {"GET /api/v1/organizations", Access::ledger_read},
       {"POST /api/v1/organizations", Access::ledger_write},
       {"GET /api/v1/organizations/{id}", Access::ledger_read},
+      {"GET /api/v1/export/ocds", Access::ledger_read},
       {"PATCH /api/v1/organizations/{id}", Access::ledger_write},
       {"GET /api/v1/agreements", Access::ledger_read},
       {"POST /api/v1/agreements", Access::ledger_write},
