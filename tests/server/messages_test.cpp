@@ -1,5 +1,7 @@
 // Tests of the message catalogue: which language a request prefers, and the Chinese of the service's
 // English texts (templates with variable parts, a reordered summary, an unknown text left as it is).
+#include <algorithm>
+
 #include "server/messages.hpp"
 
 #include <gtest/gtest.h>
@@ -68,4 +70,29 @@ TEST(Messages, LocalizeProblem) {
 }
 
 }  // namespace
+// Verifies an English problem text the catalogue does not know is remembered (once) when it is left in a
+// Chinese answer, so that the HTTP suites can fail on it, while ids, English answers and known texts are not.
+TEST(Messages, UntranslatedTextsAreRemembered) {
+  Request request;
+  request.path = "/api/v1/x";
+  const auto count = [](const std::string& text) {
+    const auto texts = untranslated_texts();
+    return std::count(texts.begin(), texts.end(), text);
+  };
+  for (int i = 0; i < 2; ++i) {
+    Response r = problem_response(request, 409, "a brand new english sentence");
+    localize_problem(r, Language::zh);
+  }
+  EXPECT_EQ(count("a brand new english sentence"), 1);
+  Response english = problem_response(request, 409, "another new english sentence");
+  localize_problem(english, Language::en);
+  EXPECT_EQ(count("another new english sentence"), 0);
+  Response known = problem_response(request, 404, "no body bod_1");
+  localize_problem(known, Language::zh);
+  EXPECT_EQ(count("no body bod_1"), 0);
+  Response id_only = problem_response(request, 409, "agr_01");
+  localize_problem(id_only, Language::zh);
+  EXPECT_EQ(count("agr_01"), 0);
+}
+
 }  // namespace pactwatch::server
