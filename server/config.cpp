@@ -189,8 +189,6 @@ Problem set_ms(Config& c, std::string_view v) {
   return std::nullopt;
 }
 
-constexpr std::size_t kMaxSize = std::numeric_limits<std::uint32_t>::max();
-
 // The single list of keys: file spelling, default, description. config/pactwatch.conf and
 // docs/CONFIGURATION.md document the same list (a CLI test checks the shipped file against it).
 const std::array<KeyDef, 47> kKeys = {{

@@ -93,7 +93,7 @@ Result<void> TrailAppender::record(const WriteContext& context, const ChangeReco
           : trail::canonical_change({entity, op, trail::json_patch::diff(change.before, change.after)});
   if (!text) return std::unexpected(text.error());
   if (!open_) {
-    open_.emplace();
+    open_ = OpenSet{};  // not emplace(): clang deems a nested class with member initialisers incomplete there
     open_->context = context;
     open_->first = entity;
     open_->first_action = change.entity_type + "." + op;
