@@ -15,6 +15,7 @@
 #include "adapters/store/guarded.hpp"
 #include "adapters/store/ledger_rows.hpp"
 #include "adapters/store/soci_errors.hpp"
+#include "adapters/store/trail_state.hpp"
 #include "domain/responsibility.hpp"
 
 namespace pactwatch::store {
@@ -317,6 +318,46 @@ Result<OpenOutcome> BreachStore::open_findings(LedgerTransaction& tx, std::span<
     outcome.opened.push_back(stored->breach);
   }
   return outcome;
+}
+
+std::vector<ScannedRow> scan_breach_rows(soci::session& sql, const std::string& after, int limit) {
+  // The columns that repeat fields of the record (for filters): an edit of either is a difference.
+  static constexpr std::array<const char*, 7> kRepeated{
+      "rule", "severity", "state", "obligor_side", "obligor_id", "due", "detected_on"};
+  std::vector<ScannedRow> out;
+  std::vector<StoredBreach> stored;
+  std::vector<std::array<std::string, kRepeated.size()>> repeated;
+  std::vector<std::size_t> at;
+  {
+    BreachRow row;
+    std::array<std::string, kRepeated.size()> columns;
+    std::array<soci::indicator, kRepeated.size()> inds{};
+    Query query(sql, q::scan_breaches);
+    query.use(after, "after").use(limit, "limit").into(row);
+    for (std::size_t i = 0; i < columns.size(); ++i)
+      query.into_value(columns[i], inds[i]);
+    auto st = query.run();
+    while (st.fetch()) {
+      ScannedRow r;
+      r.id = row.id;
+      if (auto s = row.get(); s) {
+        stored.push_back(std::move(*s));
+        repeated.push_back(columns);
+        at.push_back(out.size());
+      } else {
+        r.problem = s.error().message;
+      }
+      out.push_back(std::move(r));
+      row.complaint_ind = soci::i_null;
+    }
+  }
+  for (std::size_t i = 0; i < stored.size(); ++i) {
+    read_details(sql, stored[i]);
+    out[at[i]].state = to_json(stored[i]);
+    for (std::size_t c = 0; c < kRepeated.size(); ++c)
+      out[at[i]].columns.emplace_back(kRepeated[c], std::move(repeated[i][c]));
+  }
+  return out;
 }
 
 Result<StoredBreach> BreachStore::open_complaint(LedgerTransaction& tx, const Complaint& c,

@@ -42,6 +42,9 @@ struct LedgerSql {
   std::string_view agreement_ids_of_commitments, select_agreements_of, select_commitments_of_agreements,
       select_facts_of_agreements, select_organizations_of, select_bodies_of, official_ids_posted_at,
       select_officials_of, select_posts_of;
+  /// Every row of a table in id order, a keyset page at a time (`trail verify --state`): :after, :limit.
+  std::string_view scan_bodies, scan_officials, scan_organizations, scan_agreements, scan_commitments,
+      scan_facts;
   std::string_view select_idempotency, insert_idempotency, delete_expired_idempotency_key, purge_idempotency;
 };
 

@@ -227,6 +227,13 @@ constexpr LedgerSql make_ledger_sql(std::string_view begin_write, bool straight_
   s.select_posts_of =
       "SELECT " PW_POST_COLS " FROM posts WHERE official_id IN (:ids) ORDER BY official_id, seq";
 
+  s.scan_bodies = "SELECT " PW_BODY_COLS " FROM bodies b WHERE 1 = 1" PW_PAGE("b.id");
+  s.scan_officials = "SELECT " PW_OFFICIAL_COLS " FROM officials o WHERE 1 = 1" PW_PAGE("o.id");
+  s.scan_organizations = "SELECT " PW_ORG_COLS " FROM organizations g WHERE 1 = 1" PW_PAGE("g.id");
+  s.scan_agreements = "SELECT " PW_AGREEMENT_COLS " FROM agreements a WHERE 1 = 1" PW_PAGE("a.id");
+  s.scan_commitments = "SELECT " PW_COMMITMENT_COLS " FROM commitments c WHERE 1 = 1" PW_PAGE("c.id");
+  s.scan_facts = "SELECT " PW_FACT_COLS " FROM facts f WHERE 1 = 1" PW_PAGE("f.id");
+
   s.select_idempotency =
       "SELECT method, route, request_sha256, status, response_body, etag, location FROM idempotency_keys"
       " WHERE token_id = :token_id AND idem_key = :idem_key AND created_at >= :cutoff";

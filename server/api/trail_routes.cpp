@@ -317,6 +317,31 @@ Response entity_history(TrailApi& api, const Request& request) {
                              {"entries", std::move(items)}});
 }
 
+}  // namespace
+
+nlohmann::json verification_json(const store::TrailVerification& result, const trail::PublicKey* key) {
+  const auto& report = result.report;
+  json finding = nullptr;
+  if (report.finding) {
+    finding = {{"kind", trail::to_string(report.finding->kind)},
+               {"seq", report.finding->seq},
+               {"seq_last", report.finding->seq_last},
+               {"detail", report.finding->detail}};
+  }
+  return {{"ok", result.ok()},
+          {"head_seq", result.head_seq},
+          {"entries_verified", report.entries_verified},
+          {"checkpoints", result.checkpoints_checked},
+          {"checkpoints_verified", report.checkpoints_verified},
+          {"root_hash", trail::to_hex(report.root)},
+          {"key_id", key ? json(key->key_id()) : json(nullptr)},
+          {"finding", std::move(finding)},
+          {"tree_nodes_problem",
+           result.tree_nodes_problem.empty() ? json(nullptr) : json(result.tree_nodes_problem)}};
+}
+
+namespace {
+
 Response verify(TrailApi& api, const Request& request) {
   std::vector<FieldError> errors;
   reject_unknown(request, {}, errors);
@@ -325,25 +350,7 @@ Response verify(TrailApi& api, const Request& request) {
   options.public_key = api.options.public_key.get();
   auto result = api.store.verify(options);
   if (!result) return error_response(request, result.error());
-  const auto& report = result->report;
-  json finding = nullptr;
-  if (report.finding) {
-    finding = {{"kind", trail::to_string(report.finding->kind)},
-               {"seq", report.finding->seq},
-               {"seq_last", report.finding->seq_last},
-               {"detail", report.finding->detail}};
-  }
-  return json_response(
-      200, {{"ok", result->ok()},
-            {"head_seq", result->head_seq},
-            {"entries_verified", report.entries_verified},
-            {"checkpoints", result->checkpoints_checked},
-            {"checkpoints_verified", report.checkpoints_verified},
-            {"root_hash", trail::to_hex(report.root)},
-            {"key_id", api.options.public_key ? json(api.options.public_key->key_id()) : json(nullptr)},
-            {"finding", std::move(finding)},
-            {"tree_nodes_problem",
-             result->tree_nodes_problem.empty() ? json(nullptr) : json(result->tree_nodes_problem)}});
+  return json_response(200, verification_json(*result, api.options.public_key.get()));
 }
 
 /** Wraps a handler: trail_read permission, unscoped tokens only. */
