@@ -45,6 +45,11 @@ inline constexpr std::string_view officials_of =
 inline constexpr std::string_view history_of =
     "SELECT seq, action, actor, reason, from_state, to_state, as_of, at, detail FROM breach_history"
     " WHERE breach_id = :id ORDER BY seq";
+/// The history of given breaches: `(:ids)` is expanded by detail::expand_ids(), one placeholder per id.
+inline constexpr std::string_view history_of_breaches =
+    "SELECT breach_id, seq, action, actor, reason, from_state, to_state, as_of, at, detail FROM "
+    "breach_history"
+    " WHERE breach_id IN (:ids) ORDER BY breach_id, seq";
 inline constexpr std::string_view next_history_seq =
     "SELECT COALESCE(MAX(seq), 0) + 1 FROM breach_history WHERE breach_id = :id";
 

@@ -109,6 +109,42 @@ std::map<std::string, std::vector<TracedOfficial>, std::less<>> read_officials_o
   return out;
 }
 
+/** The columns of history_of_breaches, bound with soci::into. */
+struct HistoryRow {
+  std::string breach_id;
+  HistoryEntry h;
+  soci::indicator from_ind = soci::i_null;
+  void bind(soci::details::prepare_temp_type& prep) {
+    prep, soci::into(breach_id), soci::into(h.seq), soci::into(h.action), soci::into(h.actor),
+        soci::into(h.reason), soci::into(h.from_state, from_ind), soci::into(h.to_state), soci::into(h.as_of),
+        soci::into(h.at), soci::into(h.note);
+  }
+  HistoryEntry get() const {
+    HistoryEntry e = h;
+    if (from_ind == soci::i_null) e.from_state.clear();
+    return e;
+  }
+};
+
+/** The history of each of `breach_ids`, in one query per 500 ids; by breach id. */
+std::map<std::string, std::vector<HistoryEntry>, std::less<>> read_histories_of(
+    soci::session& sql, const std::vector<std::string>& breach_ids) {
+  std::map<std::string, std::vector<HistoryEntry>, std::less<>> out;
+  constexpr std::size_t kChunk = 500;
+  for (std::size_t first = 0; first < breach_ids.size(); first += kChunk) {
+    std::vector<const std::string*> chunk;
+    for (std::size_t i = first; i < std::min(first + kChunk, breach_ids.size()); ++i)
+      chunk.push_back(&breach_ids[i]);
+    HistoryRow row;
+    Query query(sql, detail::expand_ids(q::history_of_breaches, chunk.size()));
+    detail::use_ids(query, chunk);
+    auto st = query.into(row).run();
+    while (st.fetch())
+      out[row.breach_id].push_back(row.get());
+  }
+  return out;
+}
+
 void read_details(soci::session& sql, StoredBreach& b) {
   {
     TracedOfficial o;
@@ -351,8 +387,15 @@ std::vector<ScannedRow> scan_breach_rows(soci::session& sql, const std::string& 
       row.complaint_ind = soci::i_null;
     }
   }
+  // The page's officials and histories in one query each, not two per breach.
+  std::vector<std::string> ids;
+  for (const auto& b : stored)
+    ids.push_back(b.breach.id);
+  auto officials = read_officials_of(sql, ids);
+  auto histories = read_histories_of(sql, ids);
   for (std::size_t i = 0; i < stored.size(); ++i) {
-    read_details(sql, stored[i]);
+    stored[i].officials = std::move(officials[stored[i].breach.id]);
+    stored[i].history = std::move(histories[stored[i].breach.id]);
     out[at[i]].state = to_json(stored[i]);
     for (std::size_t c = 0; c < kRepeated.size(); ++c)
       out[at[i]].columns.emplace_back(kRepeated[c], std::move(repeated[i][c]));
