@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "adapters/store/trail_store.hpp"
 #include "tests/cli/process.hpp"
 #include "tests/support/test_database.hpp"
 
@@ -187,6 +188,42 @@ TEST_F(CliStateTest, EditedBreachRecordIsNamed) {
   ASSERT_EQ(found.size(), 1u) << report.dump(2);
   EXPECT_EQ(found[0].at("field"), "/severity");
   EXPECT_EQ(found[0].at("trail"), severity);
+}
+
+// Verifies the rule for rows older than a field of their trail history (docs/TRAIL.md §8.7): a field the
+// row has and the trail never recorded is counted as unchecked, not reported, while every recorded field is
+// still compared.
+TEST_F(CliStateTest, FieldsTheTrailNeverRecordedAreCountedNotReported) {
+  ASSERT_EQ(pactwatch({"migrate"}).exit_code, 0);
+  const auto db = db_.open(1);
+  {
+    // An organization as an older writer recorded it: without `sme`, which the row has.
+    auto lease = db->acquire();
+    soci::transaction tr(*lease);
+    const nlohmann::json recorded{{"id", "org_old"},
+                                  {"name", "老企业"},
+                                  {"credit_code", nullptr},
+                                  {"version", 1},
+                                  {"created_at", "2025-01-01T00:00:00.000Z"},
+                                  {"updated_at", "2025-01-01T00:00:00.000Z"}};
+    const store::ChangeRecord change{"create", "organization", "org_old", nullptr, recorded};
+    const store::WriteContext context{"", "test", "admin", "", "", "2025-01-01T00:00:00.000Z"};
+    ASSERT_TRUE(store::append_change_set(*lease, context, std::span<const store::ChangeRecord>(&change, 1)));
+    *lease << "INSERT INTO organizations (id, name, credit_code, sme, version, created_at, updated_at) VALUES"
+              " ('org_old', '老企业', NULL, 1, 1, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z')";
+    tr.commit();
+  }
+  auto report = verify_json(0);
+  EXPECT_EQ(report.at("state").at("differences_total"), 0) << report.dump(2);
+  EXPECT_EQ(report.at("state").at("unrecorded_fields"), 1);
+  const auto text = pactwatch({"trail", "verify", "--state"});
+  EXPECT_THAT(text.out, HasSubstr("1 fields the trail never recorded (older entries) not checked"));
+
+  sql("UPDATE organizations SET name = '新名' WHERE id = 'org_old'");
+  report = verify_json(3);
+  const auto found = about(report, "organization", "org_old");
+  ASSERT_EQ(found.size(), 1u) << report.dump(2);
+  EXPECT_EQ(found[0].at("field"), "/name");
 }
 
 }  // namespace
