@@ -1,5 +1,6 @@
 #pragma once
-// `pactwatch trail verify [--checkpoint FILE] [--public-key FILE]` (DESIGN §6, docs/TRAIL.md §6, §8):
+// `pactwatch trail verify [--state] [--json] [--checkpoint FILE] [--public-key FILE]` (DESIGN §6,
+// docs/TRAIL.md §6, §8):
 // recomputes every entry hash and link, the Merkle roots of every stored checkpoint (and of the auditor's
 // saved ones given with --checkpoint), checks every signature and the chain head, and names the first bad
 // sequence number and what is wrong.
@@ -8,8 +9,11 @@
 // GET /api/v1/trail/public-key) or else the configured trail_key_file. --checkpoint takes a file holding one
 // checkpoint, an array of them, or a page of GET /api/v1/trail/checkpoints ({"items": [...]}).
 //
-// Exit codes: 0 the trail is intact; 3 it is not (the first bad seq and kind on stdout); 1 a runtime
-// failure (database); 2 a usage or configuration error.
+// With --state it then replays the trail and compares it with every ledger, breach and token row, naming each
+// difference (docs/TRAIL.md §8.7); --json prints {ok, chain, state} instead of text.
+//
+// Exit codes: 0 the trail is intact (and with --state the rows match it); 3 it is not, or a row differs
+// (named on stdout); 1 a runtime failure (database); 2 a usage or configuration error.
 
 #include <iosfwd>
 #include <memory>

@@ -25,6 +25,12 @@ inline constexpr std::string_view list_breaches =
     " AND id > :after ORDER BY id LIMIT :limit";
 inline constexpr std::string_view all_breaches =
     "SELECT " PW_BREACH_COLS " FROM breaches WHERE region LIKE :scope ORDER BY id";
+/// Every breach in id order, a keyset page at a time, with the columns that repeat its record's fields
+/// (`trail verify --state` compares both with the trail).
+inline constexpr std::string_view scan_breaches =
+    "SELECT " PW_BREACH_COLS
+    ", rule, severity, state, obligor_side, obligor_id, due, detected_on"
+    " FROM breaches WHERE id > :after ORDER BY id LIMIT :limit";
 /// Breaches about given commitments: `(:ids)` is expanded by detail::expand_ids(), one placeholder per id.
 inline constexpr std::string_view breaches_of_commitments =
     "SELECT " PW_BREACH_COLS
@@ -39,6 +45,11 @@ inline constexpr std::string_view officials_of =
 inline constexpr std::string_view history_of =
     "SELECT seq, action, actor, reason, from_state, to_state, as_of, at, detail FROM breach_history"
     " WHERE breach_id = :id ORDER BY seq";
+/// The history of given breaches: `(:ids)` is expanded by detail::expand_ids(), one placeholder per id.
+inline constexpr std::string_view history_of_breaches =
+    "SELECT breach_id, seq, action, actor, reason, from_state, to_state, as_of, at, detail FROM "
+    "breach_history"
+    " WHERE breach_id IN (:ids) ORDER BY breach_id, seq";
 inline constexpr std::string_view next_history_seq =
     "SELECT COALESCE(MAX(seq), 0) + 1 FROM breach_history WHERE breach_id = :id";
 

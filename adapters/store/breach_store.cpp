@@ -15,6 +15,7 @@
 #include "adapters/store/guarded.hpp"
 #include "adapters/store/ledger_rows.hpp"
 #include "adapters/store/soci_errors.hpp"
+#include "adapters/store/trail_state.hpp"
 #include "domain/responsibility.hpp"
 
 namespace pactwatch::store {
@@ -104,6 +105,42 @@ std::map<std::string, std::vector<TracedOfficial>, std::less<>> read_officials_o
     st.execute(false);
     while (st.fetch())
       out[breach_id].push_back(o);
+  }
+  return out;
+}
+
+/** The columns of history_of_breaches, bound with soci::into. */
+struct HistoryRow {
+  std::string breach_id;
+  HistoryEntry h;
+  soci::indicator from_ind = soci::i_null;
+  void bind(soci::details::prepare_temp_type& prep) {
+    prep, soci::into(breach_id), soci::into(h.seq), soci::into(h.action), soci::into(h.actor),
+        soci::into(h.reason), soci::into(h.from_state, from_ind), soci::into(h.to_state), soci::into(h.as_of),
+        soci::into(h.at), soci::into(h.note);
+  }
+  HistoryEntry get() const {
+    HistoryEntry e = h;
+    if (from_ind == soci::i_null) e.from_state.clear();
+    return e;
+  }
+};
+
+/** The history of each of `breach_ids`, in one query per 500 ids; by breach id. */
+std::map<std::string, std::vector<HistoryEntry>, std::less<>> read_histories_of(
+    soci::session& sql, const std::vector<std::string>& breach_ids) {
+  std::map<std::string, std::vector<HistoryEntry>, std::less<>> out;
+  constexpr std::size_t kChunk = 500;
+  for (std::size_t first = 0; first < breach_ids.size(); first += kChunk) {
+    std::vector<const std::string*> chunk;
+    for (std::size_t i = first; i < std::min(first + kChunk, breach_ids.size()); ++i)
+      chunk.push_back(&breach_ids[i]);
+    HistoryRow row;
+    Query query(sql, detail::expand_ids(q::history_of_breaches, chunk.size()));
+    detail::use_ids(query, chunk);
+    auto st = query.into(row).run();
+    while (st.fetch())
+      out[row.breach_id].push_back(row.get());
   }
   return out;
 }
@@ -317,6 +354,53 @@ Result<OpenOutcome> BreachStore::open_findings(LedgerTransaction& tx, std::span<
     outcome.opened.push_back(stored->breach);
   }
   return outcome;
+}
+
+std::vector<ScannedRow> scan_breach_rows(soci::session& sql, const std::string& after, int limit) {
+  // The columns that repeat fields of the record (for filters): an edit of either is a difference.
+  static constexpr std::array<const char*, 7> kRepeated{
+      "rule", "severity", "state", "obligor_side", "obligor_id", "due", "detected_on"};
+  std::vector<ScannedRow> out;
+  std::vector<StoredBreach> stored;
+  std::vector<std::array<std::string, kRepeated.size()>> repeated;
+  std::vector<std::size_t> at;
+  {
+    BreachRow row;
+    std::array<std::string, kRepeated.size()> columns;
+    std::array<soci::indicator, kRepeated.size()> inds{};
+    Query query(sql, q::scan_breaches);
+    query.use(after, "after").use(limit, "limit").into(row);
+    for (std::size_t i = 0; i < columns.size(); ++i)
+      query.into_value(columns[i], inds[i]);
+    auto st = query.run();
+    while (st.fetch()) {
+      ScannedRow r;
+      r.id = row.id;
+      if (auto s = row.get(); s) {
+        stored.push_back(std::move(*s));
+        repeated.push_back(columns);
+        at.push_back(out.size());
+      } else {
+        r.problem = s.error().message;
+      }
+      out.push_back(std::move(r));
+      row.complaint_ind = soci::i_null;
+    }
+  }
+  // The page's officials and histories in one query each, not two per breach.
+  std::vector<std::string> ids;
+  for (const auto& b : stored)
+    ids.push_back(b.breach.id);
+  auto officials = read_officials_of(sql, ids);
+  auto histories = read_histories_of(sql, ids);
+  for (std::size_t i = 0; i < stored.size(); ++i) {
+    stored[i].officials = std::move(officials[stored[i].breach.id]);
+    stored[i].history = std::move(histories[stored[i].breach.id]);
+    out[at[i]].state = to_json(stored[i]);
+    for (std::size_t c = 0; c < kRepeated.size(); ++c)
+      out[at[i]].columns.emplace_back(kRepeated[c], std::move(repeated[i][c]));
+  }
+  return out;
 }
 
 Result<StoredBreach> BreachStore::open_complaint(LedgerTransaction& tx, const Complaint& c,

@@ -10,6 +10,7 @@
 #include "adapters/store/migrations.hpp"
 #include "adapters/store/soci_errors.hpp"
 #include "adapters/store/token_sql.hpp"
+#include "adapters/store/trail_state.hpp"
 #include "adapters/store/trail_store.hpp"
 
 namespace pactwatch::store {
@@ -75,7 +76,8 @@ bool is_sha256_hex(const std::string& s) {
   return true;
 }
 
-TokenRow from_row(const soci::row& row, const TokenSeal& seal) {
+/** A row's columns, its seal not yet checked. */
+TokenRow fields_of(const soci::row& row) {
   TokenRow r;
   TokenRecord& t = r.record;
   t.id = row.get<std::string>(0);
@@ -86,7 +88,12 @@ TokenRow from_row(const soci::row& row, const TokenSeal& seal) {
   if (row.get_indicator(5) != soci::i_null) t.revoked_at = row.get<std::string>(5);
   r.sha256_hex = row.get<std::string>(6);
   r.mac = row.get<std::string>(7);
-  t.seal = seal.check(sealed_fields(t, r.sha256_hex), r.mac);
+  return r;
+}
+
+TokenRow from_row(const soci::row& row, const TokenSeal& seal) {
+  TokenRow r = fields_of(row);
+  r.record.seal = seal.check(sealed_fields(r.record, r.sha256_hex), r.mac);
   return r;
 }
 
@@ -184,6 +191,20 @@ domain::Result<std::vector<TokenRecord>> TokenStore::list() {
   } catch (...) {
     return std::unexpected(map_current_exception("listing tokens"));
   }
+}
+
+std::vector<ScannedRow> scan_token_rows(soci::session& sql, const std::string& after, int limit) {
+  soci::rowset<soci::row> rows =
+      (sql.prepare
+           << "SELECT id, name, role, region, created_at, revoked_at, token_sha256, row_mac FROM api_tokens"
+              " WHERE id > :after ORDER BY id LIMIT :limit",
+       soci::use(after, "after"), soci::use(limit, "limit"));
+  std::vector<ScannedRow> out;
+  for (const auto& row : rows) {
+    const TokenRow r = fields_of(row);
+    out.push_back({r.record.id, token_json(r.record, r.sha256_hex), {}, {}});
+  }
+  return out;
 }
 
 domain::Result<std::optional<TokenRecord>> TokenStore::find_active(const std::string& sha256_hex) {

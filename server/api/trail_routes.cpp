@@ -1,5 +1,6 @@
 #include "server/api/trail_routes.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -8,7 +9,9 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/store/trail_scope.hpp"
 #include "adapters/store/trail_store.hpp"
+#include "adapters/trail/change_set.hpp"
 #include "adapters/trail/entry.hpp"
 #include "adapters/trail/merkle.hpp"
 #include "server/api/api_support.hpp"
@@ -26,6 +29,7 @@ constexpr std::string_view kTrail = "/api/v1/trail";
 struct TrailApi {
   store::TrailStore store;
   TrailOptions options;
+  store::Database& database;  ///< to decide which entities a region-scoped caller's region holds
 };
 using TrailApiPtr = std::shared_ptr<TrailApi>;
 
@@ -97,14 +101,42 @@ std::optional<std::uint64_t> cursor_param(const Request& request, std::vector<Fi
   return std::nullopt;
 }
 
-/** The trail is prefecture-wide: its entries do not carry a region, so a region-scoped token cannot read it.
+/**
+ * The whole trail's routes (lists, CSV, verify) need an unscoped token: the trail is prefecture-wide and its
+ * entries carry no region. A region-scoped token reads its region's entries one at a time (see visible()).
  */
 std::optional<Response> refuse_scoped(const Request& request, const Principal& principal) {
   if (principal.region.empty()) return std::nullopt;
   return problem_response(
       request, 403,
-      "The accountability trail covers the whole prefecture; it needs a token that is not "
-      "scoped to a region.");
+      "This route covers the whole prefecture's trail; it needs a token that is not scoped to a region. "
+      "A region-scoped token reads the entries, proofs and histories of its region's entities.");
+}
+
+/**
+ * Whether `principal` may read `entry`: always when unscoped; for a region-scoped token only when EVERY
+ * entity the entry changed belongs to its region (docs/TOKENS.md): an entry is shown whole — its hash and
+ * proof need every byte — so one entity of another region in it would leak that entity's change.
+ */
+d::Result<bool> visible(TrailApi& api, const Principal& principal, const trail::TrailEntry& entry) {
+  if (principal.region.empty()) return true;
+  const auto parsed = json::parse(entry.patch, nullptr, false);
+  if (parsed.is_discarded()) return false;
+  const auto entities = trail::changed_entities(entry, parsed);
+  auto in = store::entities_in_region(api.database, entities, principal.region);
+  if (!in) return std::unexpected(in.error());
+  return !in->empty() && std::ranges::all_of(*in, [](bool b) { return b; });
+}
+
+/** The entry `seq` when `principal` may read it; not_found alike when it does not exist or may not be read.
+ */
+d::Result<trail::TrailEntry> readable_entry(TrailApi& api, const Principal& principal, std::uint64_t seq) {
+  auto entry = api.store.entry(seq);
+  if (!entry) return entry;
+  auto shown = visible(api, principal, *entry);
+  if (!shown) return std::unexpected(shown.error());
+  if (!*shown) return d::fail(d::ErrorCode::not_found, "no trail entry " + std::to_string(seq));
+  return entry;
 }
 
 json hex_list(const std::vector<trail::Hash>& hashes) {
@@ -192,10 +224,10 @@ Response list_entries(TrailApi& api, const Request& request, bool csv) {
   return json_response(200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
 }
 
-Response one_entry(TrailApi& api, const Request& request) {
+Response one_entry(TrailApi& api, const Request& request, const Principal& principal) {
   const auto seq = seq_param(request);
   if (!seq) return problem_response(request, 404, "no trail entry " + std::string(request.param("seq")));
-  auto entry = api.store.entry(*seq);
+  auto entry = readable_entry(api, principal, *seq);
   if (!entry) return error_response(request, entry.error());
   return json_response(200, trail::entry_to_json(*entry));
 }
@@ -210,9 +242,13 @@ d::Result<std::uint64_t> default_tree_size(TrailApi& api, std::uint64_t at_least
   return head->seq;
 }
 
-Response inclusion(TrailApi& api, const Request& request) {
+Response inclusion(TrailApi& api, const Request& request, const Principal& principal) {
   const auto seq = seq_param(request);
   if (!seq) return problem_response(request, 404, "no trail entry " + std::string(request.param("seq")));
+  if (!principal.region.empty()) {
+    if (auto entry = readable_entry(api, principal, *seq); !entry)
+      return error_response(request, entry.error());
+  }
   std::vector<FieldError> errors;
   reject_unknown(request, {"tree_size"}, errors);
   auto tree_size = positive(request, "tree_size", errors);
@@ -286,16 +322,22 @@ Response public_key(TrailApi& api, const Request& request) {
                              {"public_key_pem", key.pem()}});
 }
 
-Response entity_history(TrailApi& api, const Request& request) {
+Response entity_history(TrailApi& api, const Request& request, const Principal& principal) {
   std::vector<FieldError> errors;
   reject_unknown(request, {"as_of"}, errors);
   const std::string as_of = instant_param(request, "as_of", errors);
   if (!errors.empty()) return validation_problem(request, std::move(errors));
   const std::string type(request.param("type"));
   const std::string id(request.param("id"));
+  bool in_scope = true;
+  if (!principal.region.empty()) {
+    auto in = store::entities_in_region(api.database, {{type, id}}, principal.region);
+    if (!in) return error_response(request, in.error());
+    in_scope = in->front();
+  }
   auto entries = api.store.entity_history(type, id, as_of);
   if (!entries) return error_response(request, entries.error());
-  if (entries->empty()) {
+  if (entries->empty() || !in_scope) {
     return problem_response(request, 404,
                             as_of.empty() ? "the trail holds no entry for " + type + " " + id
                                           : type + " " + id + " did not exist as of " + as_of);
@@ -309,13 +351,47 @@ Response entity_history(TrailApi& api, const Request& request) {
   auto state = store::rebuild_state(*entries, {type, id});
   if (!state) return error_response(request, state.error());
   json items = json::array();
-  for (const auto& e : *entries)
-    items.push_back(trail::entry_to_json(e));
+  std::size_t withheld = 0;
+  for (const auto& e : *entries) {
+    auto shown = visible(api, principal, e);
+    if (!shown) return error_response(request, shown.error());
+    if (*shown) {
+      items.push_back(trail::entry_to_json(e));
+    } else {
+      ++withheld;
+    }
+  }
   return json_response(200, {{"entity", {{"type", type}, {"id", id}}},
                              {"as_of", as_of.empty() ? json(nullptr) : json(as_of)},
                              {"state", std::move(*state)},
-                             {"entries", std::move(items)}});
+                             {"entries", std::move(items)},
+                             {"entries_withheld", withheld}});
 }
+
+}  // namespace
+
+nlohmann::json verification_json(const store::TrailVerification& result, const trail::PublicKey* key) {
+  const auto& report = result.report;
+  json finding = nullptr;
+  if (report.finding) {
+    finding = {{"kind", trail::to_string(report.finding->kind)},
+               {"seq", report.finding->seq},
+               {"seq_last", report.finding->seq_last},
+               {"detail", report.finding->detail}};
+  }
+  return {{"ok", result.ok()},
+          {"head_seq", result.head_seq},
+          {"entries_verified", report.entries_verified},
+          {"checkpoints", result.checkpoints_checked},
+          {"checkpoints_verified", report.checkpoints_verified},
+          {"root_hash", trail::to_hex(report.root)},
+          {"key_id", key ? json(key->key_id()) : json(nullptr)},
+          {"finding", std::move(finding)},
+          {"tree_nodes_problem",
+           result.tree_nodes_problem.empty() ? json(nullptr) : json(result.tree_nodes_problem)}};
+}
+
+namespace {
 
 Response verify(TrailApi& api, const Request& request) {
   std::vector<FieldError> errors;
@@ -325,28 +401,10 @@ Response verify(TrailApi& api, const Request& request) {
   options.public_key = api.options.public_key.get();
   auto result = api.store.verify(options);
   if (!result) return error_response(request, result.error());
-  const auto& report = result->report;
-  json finding = nullptr;
-  if (report.finding) {
-    finding = {{"kind", trail::to_string(report.finding->kind)},
-               {"seq", report.finding->seq},
-               {"seq_last", report.finding->seq_last},
-               {"detail", report.finding->detail}};
-  }
-  return json_response(
-      200, {{"ok", result->ok()},
-            {"head_seq", result->head_seq},
-            {"entries_verified", report.entries_verified},
-            {"checkpoints", result->checkpoints_checked},
-            {"checkpoints_verified", report.checkpoints_verified},
-            {"root_hash", trail::to_hex(report.root)},
-            {"key_id", api.options.public_key ? json(api.options.public_key->key_id()) : json(nullptr)},
-            {"finding", std::move(finding)},
-            {"tree_nodes_problem",
-             result->tree_nodes_problem.empty() ? json(nullptr) : json(result->tree_nodes_problem)}});
+  return json_response(200, verification_json(*result, api.options.public_key.get()));
 }
 
-/** Wraps a handler: trail_read permission, unscoped tokens only. */
+/** Wraps a handler of the whole trail: trail_read permission, unscoped tokens only. */
 Handler guarded(const Authenticator& auth, TrailApiPtr api,
                 std::function<Response(TrailApi&, const Request&)> handler) {
   return auth.guard(Permission::trail_read, [api = std::move(api), handler = std::move(handler)](
@@ -356,22 +414,37 @@ Handler guarded(const Authenticator& auth, TrailApiPtr api,
   });
 }
 
+/** Wraps a handler that reveals no entity, or only the caller's region's: trail_read, any scope. */
+Handler any_scope(const Authenticator& auth, TrailApiPtr api,
+                  std::function<Response(TrailApi&, const Request&, const Principal&)> handler) {
+  return auth.guard(Permission::trail_read, [api = std::move(api), handler = std::move(handler)](
+                                                const Request& request, const Principal& principal) {
+    return handler(*api, request, principal);
+  });
+}
+
+/** A handler that reveals no entity (hashes, checkpoints, the public key): the same for every caller. */
+std::function<Response(TrailApi&, const Request&, const Principal&)> for_all(
+    Response (*handler)(TrailApi&, const Request&)) {
+  return [handler](TrailApi& api, const Request& request, const Principal&) { return handler(api, request); };
+}
+
 }  // namespace
 
 void add_trail_routes(Router& router, const Authenticator& auth, store::Database& database,
                       TrailOptions options) {
-  auto api = std::make_shared<TrailApi>(TrailApi{store::TrailStore(database), std::move(options)});
+  auto api = std::make_shared<TrailApi>(TrailApi{store::TrailStore(database), std::move(options), database});
   const std::string base(kTrail);
   router.get(base, guarded(auth, api,
                            [](TrailApi& a, const Request& r) { return list_entries(a, r, wants_csv(r)); }));
   router.get(base + ".csv",
              guarded(auth, api, [](TrailApi& a, const Request& r) { return list_entries(a, r, true); }));
-  router.get(base + "/entries/{seq}", guarded(auth, api, one_entry));
-  router.get(base + "/entries/{seq}/proof", guarded(auth, api, inclusion));
-  router.get(base + "/consistency", guarded(auth, api, consistency));
-  router.get(base + "/checkpoints", guarded(auth, api, list_checkpoints));
-  router.get(base + "/public-key", guarded(auth, api, public_key));
-  router.get(base + "/entities/{type}/{id}", guarded(auth, api, entity_history));
+  router.get(base + "/entries/{seq}", any_scope(auth, api, one_entry));
+  router.get(base + "/entries/{seq}/proof", any_scope(auth, api, inclusion));
+  router.get(base + "/consistency", any_scope(auth, api, for_all(consistency)));
+  router.get(base + "/checkpoints", any_scope(auth, api, for_all(list_checkpoints)));
+  router.get(base + "/public-key", any_scope(auth, api, for_all(public_key)));
+  router.get(base + "/entities/{type}/{id}", any_scope(auth, api, entity_history));
   router.get(base + "/verify", guarded(auth, api, verify));
 }
 

@@ -21,11 +21,17 @@
 #include <mutex>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "adapters/store/database.hpp"
 #include "adapters/trail/checkpoint.hpp"
 #include "domain/date.hpp"
 #include "server/auth.hpp"
 #include "server/router.hpp"
+
+namespace pactwatch::store {
+struct TrailVerification;
+}
 
 namespace pactwatch::server {
 
@@ -39,6 +45,9 @@ struct TrailOptions {
   int max_csv_rows = 50'000;         ///< rows per CSV response; the next page's cursor is in X-Next-Cursor
   std::size_t max_history = 10'000;  ///< entries one entity's history may return
 };
+
+/** The answer of GET /api/v1/trail/verify (and `trail verify --json`): ok, counts, root, first finding. */
+nlohmann::json verification_json(const store::TrailVerification& result, const trail::PublicKey* key);
 
 /** Adds the trail routes. `database` must outlive the router. */
 void add_trail_routes(Router& router, const Authenticator& auth, store::Database& database,

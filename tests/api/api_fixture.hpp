@@ -37,6 +37,7 @@ inline constexpr const char* kSupervisor = "tok-supervisor";           ///< unsc
 inline constexpr const char* kChuxiongCity = "tok-supervisor-532301";  ///< supervisor scoped to 楚雄市
 inline constexpr const char* kLufeng = "tok-supervisor-532302";        ///< supervisor scoped to 禄丰市
 inline constexpr const char* kAuditor = "tok-auditor";
+inline constexpr const char* kChuxiongAuditor = "tok-auditor-532301";  ///< auditor scoped to 楚雄市
 inline constexpr const char* kPlatform = "tok-platform";
 inline constexpr const char* kAdmin = "tok-admin";
 
@@ -51,6 +52,7 @@ class ApiFixture : public ::testing::Test {
         {kChuxiongCity, {"t_cx", "楚雄市财政局", Role::supervisor, "532301"}},
         {kLufeng, {"t_lf", "禄丰市财政局", Role::supervisor, "532302"}},
         {kAuditor, {"t_aud", "州审计局", Role::auditor, ""}},
+        {kChuxiongAuditor, {"t_cxa", "楚雄市审计局", Role::auditor, "532301"}},
         {kPlatform, {"t_plat", "公共资源交易平台", Role::platform, ""}},
         {kAdmin, {"t_adm", "运维", Role::admin, ""}},
     };

@@ -19,7 +19,10 @@ enum class Access {
   ledger_read,   ///< supervisor, auditor
   ledger_write,  ///< supervisor only ("write ledger records"); auditors never write; platform only facts
   fact_append,   ///< supervisor and platform ("push facts")
-  trail_read,    ///< unscoped supervisor, auditor, admin (the trail is prefecture-wide: scoped tokens 403)
+  trail_read,    ///< unscoped supervisor, auditor, admin (the whole trail is prefecture-wide: scoped tokens
+                 ///< 403)
+  trail_scoped,  ///< supervisor, auditor, admin, scoped or not (a scoped token sees its region's entries
+                 ///< only)
   breach_read,   ///< supervisor, auditor: breaches and the answers computed from them
   breach_work,   ///< supervisor only: detection runs and lifecycle transitions
   sync_read,     ///< supervisor, platform, auditor, admin: sync runs and quarantine
@@ -33,6 +36,7 @@ const std::set<std::string> kReaders{"supervisor", "scoped_supervisor", "auditor
 const std::set<std::string> kWriters{"supervisor", "scoped_supervisor"};
 const std::set<std::string> kFactWriters{"supervisor", "scoped_supervisor", "platform"};
 const std::set<std::string> kTrailReaders{"supervisor", "auditor", "admin"};
+const std::set<std::string> kScopedTrailReaders{"supervisor", "scoped_supervisor", "auditor", "admin"};
 const std::set<std::string> kSyncReaders{"supervisor", "scoped_supervisor", "platform", "auditor", "admin"};
 const std::set<std::string> kSyncWriters{"platform", "admin"};
 const std::set<std::string> kOutboxReaders{"auditor", "admin"};
@@ -77,12 +81,12 @@ const std::map<std::string, Access>& expected_matrix() {
       {"GET /api/v1/facts/{id}", Access::ledger_read},
       {"GET /api/v1/trail", Access::trail_read},
       {"GET /api/v1/trail.csv", Access::trail_read},
-      {"GET /api/v1/trail/entries/{seq}", Access::trail_read},
-      {"GET /api/v1/trail/entries/{seq}/proof", Access::trail_read},
-      {"GET /api/v1/trail/consistency", Access::trail_read},
-      {"GET /api/v1/trail/checkpoints", Access::trail_read},
-      {"GET /api/v1/trail/public-key", Access::trail_read},
-      {"GET /api/v1/trail/entities/{type}/{id}", Access::trail_read},
+      {"GET /api/v1/trail/entries/{seq}", Access::trail_scoped},
+      {"GET /api/v1/trail/entries/{seq}/proof", Access::trail_scoped},
+      {"GET /api/v1/trail/consistency", Access::trail_scoped},
+      {"GET /api/v1/trail/checkpoints", Access::trail_scoped},
+      {"GET /api/v1/trail/public-key", Access::trail_scoped},
+      {"GET /api/v1/trail/entities/{type}/{id}", Access::trail_scoped},
       {"GET /api/v1/trail/verify", Access::trail_read},
       {"GET /api/v1/breaches", Access::breach_read},
       {"GET /api/v1/breaches/{id}", Access::breach_read},
@@ -127,6 +131,8 @@ bool allowed(Access access, const std::string& who) {
       return kFactWriters.contains(who);
     case Access::trail_read:
       return kTrailReaders.contains(who);
+    case Access::trail_scoped:
+      return kScopedTrailReaders.contains(who);
     case Access::breach_read:
       return kReaders.contains(who);
     case Access::breach_work:

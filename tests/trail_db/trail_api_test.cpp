@@ -125,12 +125,107 @@ TEST_F(TrailApiTest, LedgerWritesAreListedWithWhoAndWhy) {
             0u);
 }
 
-// Verifies a region-scoped token and roles without trail_read are refused.
+// Verifies a region-scoped token is refused the whole trail, and roles without trail_read everything.
 TEST_F(TrailApiTest, ScopedTokensAndPlatformAreRefused) {
   EXPECT_EQ(get("/api/v1/trail", kChuxiongCity).status, 403);
   EXPECT_EQ(get("/api/v1/trail/verify", kPlatform).status, 403);
   EXPECT_EQ(get("/api/v1/trail", "").status, 401);
   EXPECT_EQ(get("/api/v1/trail", kAdmin).status, 200);
+}
+
+// Verifies a county-scoped auditor reads the trail of its county's entities — the history, the entry and its
+// inclusion proof — and gets 404 for another county's, exactly as for an id that does not exist (a 403 would
+// confirm the id), while the whole-trail routes stay 403 and the hash-only ones answer.
+TEST_F(TrailApiTest, CountyAuditorReadsItsCountysTrailOnly) {
+  const std::string own = new_body("楚雄市财政局");
+  const std::string other = new_body("禄丰市财政局", "532302");
+  checkpoint();
+
+  auto history = get("/api/v1/trail/entities/body/" + own, kChuxiongAuditor);
+  ASSERT_EQ(history.status, 200) << history.body;
+  const json own_history = history.json();
+  ASSERT_EQ(own_history.at("entries").size(), 1u);
+  EXPECT_EQ(own_history.at("entries_withheld"), 0);
+  EXPECT_EQ(own_history.at("state").at("name"), "楚雄市财政局");
+  const std::string own_seq = std::to_string(own_history.at("entries")[0].at("seq").get<std::uint64_t>());
+  const std::string other_seq = std::to_string(get("/api/v1/trail/entities/body/" + other, kAuditor)
+                                                   .json()
+                                                   .at("entries")[0]
+                                                   .at("seq")
+                                                   .get<std::uint64_t>());
+
+  auto entry = get("/api/v1/trail/entries/" + own_seq, kChuxiongAuditor);
+  ASSERT_EQ(entry.status, 200) << entry.body;
+  EXPECT_EQ(entry.json().at("entity").at("id"), own);
+  auto proof = get("/api/v1/trail/entries/" + own_seq + "/proof", kChuxiongAuditor);
+  ASSERT_EQ(proof.status, 200) << proof.body;
+  const json p = proof.json();
+  EXPECT_TRUE(trail::verify_inclusion(trail::merkle_leaf_hash(hex_hash(p.at("entry_hash"))),
+                                      p.at("leaf_index"), p.at("tree_size"), hex_hashes(p.at("audit_path")),
+                                      hex_hash(p.at("root_hash"))));
+  EXPECT_EQ(get("/api/v1/trail/checkpoints", kChuxiongAuditor).status, 200);
+  EXPECT_EQ(get("/api/v1/trail/public-key", kChuxiongAuditor).status, 200);
+  EXPECT_EQ(get("/api/v1/trail/consistency?from=1", kChuxiongAuditor).status, 200);
+
+  // Another county's body: 404 everywhere, with the answer an id that never existed gets.
+  const auto missing = get("/api/v1/trail/entities/body/bod_missing", kChuxiongAuditor);
+  EXPECT_EQ(missing.status, 404);
+  const auto refused = get("/api/v1/trail/entities/body/" + other, kChuxiongAuditor);
+  EXPECT_EQ(refused.status, 404) << refused.body;
+  EXPECT_EQ(refused.json().at("title"), missing.json().at("title"));
+  EXPECT_THAT(refused.body, ::testing::Not(::testing::HasSubstr("禄丰")));
+  EXPECT_EQ(get("/api/v1/trail/entries/" + other_seq, kChuxiongAuditor).status, 404);
+  EXPECT_EQ(get("/api/v1/trail/entries/" + other_seq + "/proof", kChuxiongAuditor).status, 404);
+  EXPECT_EQ(get("/api/v1/trail/entries/999999", kChuxiongAuditor).status, 404);
+
+  // The other county's scoped token sees the mirror image; unscoped readers see both.
+  EXPECT_EQ(get("/api/v1/trail/entities/body/" + other, kLufeng).status, 200);
+  EXPECT_EQ(get("/api/v1/trail/entries/" + own_seq, kLufeng).status, 404);
+  EXPECT_EQ(get("/api/v1/trail/entries/" + other_seq, kAuditor).status, 200);
+  EXPECT_EQ(get("/api/v1/trail/entries/" + own_seq + "/proof", kAuditor).status, 200);
+
+  // The whole trail stays refused to a scoped token.
+  EXPECT_EQ(get("/api/v1/trail", kChuxiongAuditor).status, 403);
+  EXPECT_EQ(get("/api/v1/trail.csv", kChuxiongAuditor).status, 403);
+  EXPECT_EQ(get("/api/v1/trail?entity=body:" + own, kChuxiongAuditor).status, 403);
+  EXPECT_EQ(get("/api/v1/trail/verify", kChuxiongAuditor).status, 403);
+}
+
+// Verifies an entry that changed entities of two counties is shown to a county's token only when ALL of its
+// entities are in that county: it is withheld from both counties' histories (and counted), 404 by seq, and
+// shown to an unscoped auditor; an organization belongs to the counties whose agreements name it.
+TEST_F(TrailApiTest, EntrySpanningCountiesIsWithheldFromEach) {
+  store::LedgerStore ledger(*database_);
+  const store::WriteContext context{"t_sup", "州财政局采购监管科",      "supervisor", "req-two-counties",
+                                    "",      "2026-11-26T05:29:13.042Z"};
+  auto written = ledger.write(
+      context, std::nullopt, [](store::LedgerTransaction& tx) -> domain::Result<store::StoredResponse> {
+        for (const auto& [id, region] :
+             {std::pair{"bod_cx_joint", "532301"}, std::pair{"bod_lf_joint", "532302"}}) {
+          domain::Body b;
+          b.id = id;
+          b.name = std::string("联合") + region;
+          b.region = region;
+          if (auto r = tx.insert_body(b); !r) return std::unexpected(r.error());
+        }
+        return store::StoredResponse{};
+      });
+  ASSERT_TRUE(written) << written.error().message;
+  ASSERT_EQ(patch("/api/v1/bodies/bod_cx_joint", {{"name", "楚雄市联合办"}}, "*").status, 200);
+
+  const auto all = get("/api/v1/trail/entities/body/bod_cx_joint", kAuditor).json();
+  ASSERT_EQ(all.at("entries").size(), 2u);
+  const std::string joint_seq = std::to_string(all.at("entries")[0].at("seq").get<std::uint64_t>());
+  EXPECT_EQ(all.at("entries_withheld"), 0);
+
+  const auto scoped = get("/api/v1/trail/entities/body/bod_cx_joint", kChuxiongAuditor);
+  ASSERT_EQ(scoped.status, 200) << scoped.body;
+  EXPECT_EQ(scoped.json().at("entries").size(), 1u);  // only the rename, which changed this body alone
+  EXPECT_EQ(scoped.json().at("entries_withheld"), 1);
+  EXPECT_EQ(scoped.json().at("state").at("name"), "楚雄市联合办");
+  EXPECT_EQ(get("/api/v1/trail/entries/" + joint_seq, kChuxiongAuditor).status, 404);
+  EXPECT_EQ(get("/api/v1/trail/entries/" + joint_seq, kLufeng).status, 404);
+  EXPECT_EQ(get("/api/v1/trail/entries/" + joint_seq, kAuditor).status, 200);
 }
 
 // Verifies the entity history and ?as_of: the state is rebuilt from the patches as it was at that instant.
