@@ -10,11 +10,12 @@
 #
 #   bench/sync_bench.sh [BUILD_DIR] [N]      (defaults: build, 100000)
 #   BACKENDS="sqlite mariadb" BATCH_SIZE=500 DETECT=true DETECT_N=N BUFFER_POOL=3G FLOOR=false ROUNDS=1
-#   FIRST_BATCH=  (defaults; FIRST_BATCH sets sync_first_import_batch_size, empty: the configured default;
+#   FIRST_BATCH= FLOOR_BATCH=  (defaults; FIRST_BATCH sets sync_first_import_batch_size, empty: the configured default;
 #   an explicit BATCH_SIZE is passed as --batch-size only to re-imports, which never use the first-import size)
 #
 # Each run is measured with /usr/bin/time -v: wall time, user + system CPU time, peak RSS, bytes written to
-# storage (File system outputs x 512 B, i.e. /proc/<pid>/io write_bytes); prints releases/s (of wall time and
+# storage (File system outputs x 512 B, i.e. /proc/<pid>/io write_bytes; for MariaDB what mariadbd writes is
+# not in it); prints releases/s (of wall time and
 # of CPU time), CPU ms per release, the load average at its start, and what the import reported. With
 # ROUNDS=3 each SQLite/MariaDB run is repeated on a fresh database and a median row follows.
 set -euo pipefail
@@ -30,6 +31,8 @@ detect_releases="${DETECT_N:-$releases}"
 buffer_pool="${BUFFER_POOL:-3G}"
 floor="${FLOOR:-false}"
 rounds="${ROUNDS:-1}"
+# The floors write transactions of the size a first import uses (sync_first_import_batch_size, default 5000).
+floor_batch="${FLOOR_BATCH:-${BATCH_SIZE:-${FIRST_BATCH:-5000}}}"
 [[ -n "${FIRST_BATCH:-}" ]] && export PACTWATCH_SYNC_FIRST_IMPORT_BATCH_SIZE="$FIRST_BATCH"
 
 pactwatch="$build/server/pactwatch"
@@ -70,7 +73,7 @@ measure() {  # LABEL BACKEND DATABASE_URL N FILE DETECTION(true|false)
     "${batch_args[@]}" --no-detection "$no_detection" "$file" >"$log.out" 2>"$log"
   local report
   report="$(head -1 "$log.out")"
-  awk -v label="$label" -v backend="$backend" -v n="$n" -v report="$report" -v load="$load" '
+  awk -v label="$label" -v backend="$backend" -v n="$n" -v report="$report" -v ld="$load" '
     /Elapsed \(wall clock\)/ { t = $NF; k = split(t, p, ":"); wall = (k == 3) ? p[1] * 3600 + p[2] * 60 + p[3] : p[1] * 60 + p[2] }
     /User time \(seconds\)/ { user = $NF }
     /System time \(seconds\)/ { sys = $NF }
@@ -79,7 +82,7 @@ measure() {  # LABEL BACKEND DATABASE_URL N FILE DETECTION(true|false)
     END {
       cpu = user + sys
       printf "%-30s %-8s %8d %8.1f %8.1f %7.1f %10.0f %10.0f %7.3f %9.0f %7.1f %5s\n", label, backend, n, wall, user,
-             sys, n / wall, n / cpu, cpu * 1000 / n, out * 512 / 1048576, rss / 1024, load
+             sys, n / wall, n / cpu, cpu * 1000 / n, out * 512 / 1048576, rss / 1024, ld
       printf "#   %s\n", report > "/dev/stderr"
     }' "$log" >>"$tmp/summary"
 }
@@ -104,7 +107,7 @@ for backend in $backends; do
       if [[ $floor = true ]]; then
         echo "# sqlite floor (load average $(cut -d' ' -f1-3 /proc/loadavg)):" >>"$tmp/floor"
         /usr/bin/time -f "# sqlite floor process: %e s wall, %U + %S s CPU, peak RSS %M KiB" \
-          "$build/bench/sync/import_floor_bench" "$tmp/floor.db" --releases "$releases" --batch "$batch_size" \
+          "$build/bench/sync/import_floor_bench" "$tmp/floor.db" --releases "$releases" --batch "$floor_batch" \
           --sql-dir "$repo/sql" >>"$tmp/floor" 2>&1
         rm -f "$tmp/floor.db" "$tmp/floor.db-wal" "$tmp/floor.db-shm"
       fi
@@ -129,7 +132,7 @@ for backend in $backends; do
           "$(ps -o cputime= -p "$MARIADB_PID")):" >>"$tmp/floor"
         /usr/bin/time -f "# mariadb floor process: %e s wall, %U + %S s CPU, peak RSS %M KiB" \
           "$build/bench/sync/import_floor_bench_mariadb" "$socket" pactwatch_floor --releases "$releases" \
-          --batch "$batch_size" --sql-dir "$repo/sql" >>"$tmp/floor" 2>&1
+          --batch "$floor_batch" --sql-dir "$repo/sql" >>"$tmp/floor" 2>&1
         echo "# mariadbd CPU time after it: $(ps -o cputime= -p "$MARIADB_PID")" >>"$tmp/floor"
       fi
       mariadb_stop
