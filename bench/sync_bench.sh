@@ -9,10 +9,15 @@
 # benchmarks.
 #
 #   bench/sync_bench.sh [BUILD_DIR] [N]      (defaults: build, 100000)
-#   BACKENDS="sqlite mariadb" BATCH_SIZE=500 DETECT=true DETECT_N=N BUFFER_POOL=3G FLOOR=false  (defaults)
+#   BACKENDS="sqlite mariadb" BATCH_SIZE=500 DETECT=true DETECT_N=N BUFFER_POOL=3G FLOOR=false ROUNDS=1
+#   FIRST_BATCH= FLOOR_BATCH=  (defaults; FIRST_BATCH sets sync_first_import_batch_size, empty: the configured default;
+#   an explicit BATCH_SIZE is passed as --batch-size only to re-imports, which never use the first-import size)
 #
-# Each run is measured with /usr/bin/time -v: wall time, user + system CPU time, peak RSS; prints releases/s
-# (of wall time and of CPU time) per run, and what the import reported.
+# Each run is measured with /usr/bin/time -v: wall time, user + system CPU time, peak RSS, bytes written to
+# storage (File system outputs x 512 B, i.e. /proc/<pid>/io write_bytes; for MariaDB what mariadbd writes is
+# not in it); prints releases/s (of wall time and
+# of CPU time), CPU ms per release, the load average at its start, and what the import reported. With
+# ROUNDS=3 each SQLite/MariaDB run is repeated on a fresh database and a median row follows.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,6 +30,10 @@ detect="${DETECT:-true}"
 detect_releases="${DETECT_N:-$releases}"
 buffer_pool="${BUFFER_POOL:-3G}"
 floor="${FLOOR:-false}"
+rounds="${ROUNDS:-1}"
+# The floors write transactions of the size a first import uses (sync_first_import_batch_size, default 5000).
+floor_batch="${FLOOR_BATCH:-${BATCH_SIZE:-${FIRST_BATCH:-5000}}}"
+[[ -n "${FIRST_BATCH:-}" ]] && export PACTWATCH_SYNC_FIRST_IMPORT_BATCH_SIZE="$FIRST_BATCH"
 
 pactwatch="$build/server/pactwatch"
 gen="$build/bench/sync/gen_ocds"
@@ -54,21 +63,26 @@ start_mariadb() {  # sets $socket
 # Runs one import under /usr/bin/time -v and appends a summary row.
 measure() {  # LABEL BACKEND DATABASE_URL N FILE DETECTION(true|false)
   local label="$1" backend="$2" url="$3" n="$4" file="$5" detection="$6" log="$tmp/$1-$2.log"
-  local no_detection=true
+  local no_detection=true load
   [[ $detection = true ]] && no_detection=false
+  load="$(cut -d' ' -f1 /proc/loadavg)"
+  # A first import uses sync_first_import_batch_size unless --batch-size is given: pass it only for re-imports.
+  local batch_args=(--batch-size "$batch_size")
+  [[ $label = first* && -z "${BATCH_SIZE:-}" ]] && batch_args=()
   PACTWATCH_DATABASE="$url" /usr/bin/time -v "$pactwatch" import --source bench --owner sync-bench \
-    --batch-size "$batch_size" --no-detection "$no_detection" "$file" >"$log.out" 2>"$log"
+    "${batch_args[@]}" --no-detection "$no_detection" "$file" >"$log.out" 2>"$log"
   local report
   report="$(head -1 "$log.out")"
-  awk -v label="$label" -v backend="$backend" -v n="$n" -v report="$report" '
+  awk -v label="$label" -v backend="$backend" -v n="$n" -v report="$report" -v ld="$load" '
     /Elapsed \(wall clock\)/ { t = $NF; k = split(t, p, ":"); wall = (k == 3) ? p[1] * 3600 + p[2] * 60 + p[3] : p[1] * 60 + p[2] }
     /User time \(seconds\)/ { user = $NF }
     /System time \(seconds\)/ { sys = $NF }
     /Maximum resident set size/ { rss = $NF }
+    /File system outputs/ { out = $NF }
     END {
       cpu = user + sys
-      printf "%-34s %-8s %8d %9.1f %9.1f %9.1f %11.0f %11.0f %8.1f\n", label, backend, n, wall, user, sys,
-             n / wall, n / cpu, rss / 1024
+      printf "%-30s %-8s %8d %8.1f %8.1f %7.1f %10.0f %10.0f %7.3f %9.0f %7.1f %5s\n", label, backend, n, wall, user,
+             sys, n / wall, n / cpu, cpu * 1000 / n, out * 512 / 1048576, rss / 1024, ld
       printf "#   %s\n", report > "/dev/stderr"
     }' "$log" >>"$tmp/summary"
 }
@@ -83,15 +97,17 @@ for backend in $backends; do
   case "$backend" in
     sqlite)
       url="sqlite:$tmp/sync.db"
-      PACTWATCH_DATABASE="$url" "$pactwatch" migrate >/dev/null
-      measure "first import" sqlite "$url" "$releases" "$tmp/releases.jsonl" false
-      measure "re-import (unchanged)" sqlite "$url" "$releases" "$tmp/releases.jsonl" false
-      echo "# sqlite: database file $(du -m "$tmp/sync.db" | cut -f1) MiB"
-      rm -f "$tmp/sync.db" "$tmp/sync.db-wal" "$tmp/sync.db-shm"
+      for ((round = 1; round <= rounds; ++round)); do
+        PACTWATCH_DATABASE="$url" "$pactwatch" migrate >/dev/null
+        measure "first import" sqlite "$url" "$releases" "$tmp/releases.jsonl" false
+        measure "re-import (unchanged)" sqlite "$url" "$releases" "$tmp/releases.jsonl" false
+        echo "# sqlite: database file $(du -m "$tmp/sync.db" | cut -f1) MiB"
+        rm -f "$tmp/sync.db" "$tmp/sync.db-wal" "$tmp/sync.db-shm"
+      done
       if [[ $floor = true ]]; then
         echo "# sqlite floor (load average $(cut -d' ' -f1-3 /proc/loadavg)):" >>"$tmp/floor"
         /usr/bin/time -f "# sqlite floor process: %e s wall, %U + %S s CPU, peak RSS %M KiB" \
-          "$build/bench/sync/import_floor_bench" "$tmp/floor.db" --releases "$releases" --batch "$batch_size" \
+          "$build/bench/sync/import_floor_bench" "$tmp/floor.db" --releases "$releases" --batch "$floor_batch" \
           --sql-dir "$repo/sql" >>"$tmp/floor" 2>&1
         rm -f "$tmp/floor.db" "$tmp/floor.db-wal" "$tmp/floor.db-shm"
       fi
@@ -99,12 +115,16 @@ for backend in $backends; do
     mariadb)
       command -v mariadbd >/dev/null || { echo "sync_bench: mariadbd is not installed" >&2; exit 2; }
       start_mariadb
-      mariadb --no-defaults --socket="$socket" --user=root \
-        -e 'CREATE DATABASE pactwatch_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci'
       url="mysql://root@localhost/pactwatch_bench?socket=$socket"
-      PACTWATCH_DATABASE="$url" "$pactwatch" migrate >/dev/null
-      measure "first import" mariadb "$url" "$releases" "$tmp/releases.jsonl" false
-      measure "re-import (unchanged)" mariadb "$url" "$releases" "$tmp/releases.jsonl" false
+      for ((round = 1; round <= rounds; ++round)); do
+        mariadb --no-defaults --socket="$socket" --user=root -e 'DROP DATABASE IF EXISTS pactwatch_bench;
+          CREATE DATABASE pactwatch_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci'
+        PACTWATCH_DATABASE="$url" "$pactwatch" migrate >/dev/null
+        local_before="$(ps -o cputime= -p "$MARIADB_PID")"
+        measure "first import" mariadb "$url" "$releases" "$tmp/releases.jsonl" false
+        echo "# mariadbd CPU time during the first import: $local_before -> $(ps -o cputime= -p "$MARIADB_PID")"
+        measure "re-import (unchanged)" mariadb "$url" "$releases" "$tmp/releases.jsonl" false
+      done
       if [[ $floor = true ]]; then
         mariadb --no-defaults --socket="$socket" --user=root \
           -e 'CREATE DATABASE pactwatch_floor CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci'
@@ -112,7 +132,7 @@ for backend in $backends; do
           "$(ps -o cputime= -p "$MARIADB_PID")):" >>"$tmp/floor"
         /usr/bin/time -f "# mariadb floor process: %e s wall, %U + %S s CPU, peak RSS %M KiB" \
           "$build/bench/sync/import_floor_bench_mariadb" "$socket" pactwatch_floor --releases "$releases" \
-          --batch "$batch_size" --sql-dir "$repo/sql" >>"$tmp/floor" 2>&1
+          --batch "$floor_batch" --sql-dir "$repo/sql" >>"$tmp/floor" 2>&1
         echo "# mariadbd CPU time after it: $(ps -o cputime= -p "$MARIADB_PID")" >>"$tmp/floor"
       fi
       mariadb_stop
@@ -131,7 +151,23 @@ if [[ $detect = true ]]; then
   measure "first import, detection on" sqlite "$url" "$detect_releases" "$file" true
 fi
 echo "# load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-34s %-8s %8s %9s %9s %9s %11s %11s %8s\n' run backend releases "wall s" "user s" "sys s" \
-  "rel/s wall" "rel/s CPU" "RSS MiB"
+printf '%-30s %-8s %8s %8s %8s %7s %10s %10s %7s %9s %7s %5s\n' run backend releases "wall s" "user s" \
+  "sys s" "rel/s wall" "rel/s CPU" "CPU ms" "MiB wr" "RSS MiB" load
 cat "$tmp/summary"
+if ((rounds > 1)); then
+  echo "# medians of $rounds rounds (each column separately):"
+  sort -s -k1,2 "$tmp/summary" | awk '
+    { key = substr($0, 1, 39); n[key]++; for (i = 1; i <= NF; ++i) v[key, n[key], i] = $i; nf[key] = NF }
+    END {
+      for (key in n) {
+        m = int((n[key] + 1) / 2); line = key
+        for (i = nf[key] - 9; i <= nf[key]; ++i) {
+          k = 0; for (j = 1; j <= n[key]; ++j) a[++k] = v[key, j, i]
+          for (x = 1; x <= k; ++x) for (y = x + 1; y <= k; ++y) if (a[y] + 0 < a[x] + 0) { t = a[x]; a[x] = a[y]; a[y] = t }
+          line = line " " a[m]
+        }
+        print "median " line
+      }
+    }'
+fi
 if [[ -s $tmp/floor ]]; then cat "$tmp/floor"; fi

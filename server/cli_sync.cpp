@@ -229,6 +229,9 @@ int run_import_command(std::span<const std::string> args, const Environment& env
   const sync::StoreOptions configured = sync_store_options(config);
   options.store.sqlite_cache_mib = configured.sqlite_cache_mib;
   options.store.sqlite_checkpoint_mib = configured.sqlite_checkpoint_mib;
+  // An explicit --batch-size is what the caller wants, first import or not.
+  if (!a->options.contains("batch-size"))
+    options.first_import_batch_size = config.sync_first_import_batch_size;
   if (no_detection == a->options.end() || no_detection->second == "false") {
     auto workflow = configured_workflow(config);
     if (!workflow) {

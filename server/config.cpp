@@ -191,7 +191,7 @@ Problem set_ms(Config& c, std::string_view v) {
 
 // The single list of keys: file spelling, default, description. config/pactwatch.conf and
 // docs/CONFIGURATION.md document the same list (a CLI test checks the shipped file against it).
-const std::array<KeyDef, 47> kKeys = {{
+const std::array<KeyDef, 48> kKeys = {{
     {{"listen", "127.0.0.1:8080", "HOST:PORT to listen on; port 0 picks a free port"}, set_listen},
     {{"database", "sqlite:var/pactwatch.db",
       "sqlite:PATH or mysql://USER[:PASS]@HOST[:PORT]/DB[?socket=PATH]"},
@@ -206,6 +206,10 @@ const std::array<KeyDef, 47> kKeys = {{
     {{"sync_sqlite_cache_mib", "64",
       "SQLite: page cache (MiB) of a session writing an import or sync batch; 0: SQLite's 2 MiB (0-65536)"},
      set_number<int, 0, 65'536, &Config::sync_sqlite_cache_mib>},
+    {{"sync_first_import_batch_size", "5000",
+      "pactwatch import: releases per transaction while the source has no cursor yet (its first import); "
+      "0: --batch-size (0-100000)"},
+     set_number<std::size_t, 0, 100'000, &Config::sync_first_import_batch_size>},
     {{"sync_sqlite_checkpoint_mib", "256",
       "SQLite: WAL size (MiB) after which such a session checkpoints; 0: SQLite's 4 MiB (0-65536)"},
      set_number<int, 0, 65'536, &Config::sync_sqlite_checkpoint_mib>},

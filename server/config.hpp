@@ -46,6 +46,7 @@ struct Config {
   std::size_t db_write_group_max = 64;               ///< writes committed together (group commit)
   std::chrono::milliseconds db_busy_timeout{5'000};  ///< SQLite busy timeout
   int sync_sqlite_cache_mib = 64;                    ///< SQLite: page cache of a session writing a sync batch
+  std::size_t sync_first_import_batch_size = 5000;   ///< `import`: releases per transaction of a first import
   int sync_sqlite_checkpoint_mib = 256;  ///< SQLite: WAL size after which such a session checkpoints
   std::string log_level = "info";        ///< trace|debug|info|warn|error|critical|off
   std::string log_format = "json";       ///< json: one JSON object per line

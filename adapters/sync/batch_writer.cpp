@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <unordered_map>
+#include <utility>
 
 #include "adapters/platform/ocds/values.hpp"
 #include "adapters/store/ids.hpp"
@@ -84,8 +85,13 @@ class BatchApplier {
     const auto add = [&keys](const std::string& key) {
       if (!key.empty()) keys.push_back(key);
     };
-    for (const auto& r : records) {
+    // The records' own keys first: a record stored with the same hash is skipped without looking at its
+    // entities (record()), so a re-import looks up one key per record instead of about eighteen.
+    for (const auto& r : records)
       add(r.record_key);
+    lookup(std::exchange(keys, {}));
+    for (const auto& r : records) {
+      if (unchanged(r)) continue;
       for (const auto& b : r.bodies) {
         add(b.key);
         add(b.local_key);
@@ -141,7 +147,7 @@ class BatchApplier {
   void record(SyncRecord& r) {
     ++counts_.records;
     const auto seen = find_key(r.record_key);
-    if (!force_ && seen && seen->content_hash == r.content_hash) {
+    if (unchanged(r)) {
       ++counts_.unchanged;
       return;
     }
@@ -273,6 +279,13 @@ class BatchApplier {
   }
 
  private:
+  /** True when the record is stored with this content hash already (and not forced): nothing to do. */
+  bool unchanged(const SyncRecord& r) {
+    if (force_) return false;
+    const auto seen = find_key(r.record_key);
+    return seen && seen->content_hash == r.content_hash;
+  }
+
   /** Looks up the keys not known yet, a hundred per SELECT; remembers the absent ones as absent. */
   void lookup(std::vector<std::string> keys) {
     std::sort(keys.begin(), keys.end());

@@ -191,6 +191,11 @@ d::Result<ImportReport> import_ocds_files(SyncStore& store, std::span<const std:
   auto run_id = store.start_run(*lease, *before);
   if (!run_id) return std::unexpected(run_id.error());
 
+  // A first import (the source has no cursor yet) writes larger transactions, if configured.
+  ImportOptions effective = options;
+  if (before->empty() && options.first_import_batch_size > options.batch_size)
+    effective.batch_size = options.first_import_batch_size;
+
   ImportReport report;
   report.run_id = *run_id;
   RunReport run;
@@ -198,7 +203,7 @@ d::Result<ImportReport> import_ocds_files(SyncStore& store, std::span<const std:
   run.status = "succeeded";
   std::optional<d::Error> failure;
   for (const auto& path : paths) {
-    auto file = import_ocds_file(store, *lease, path, options);
+    auto file = import_ocds_file(store, *lease, path, effective);
     if (!file) {
       failure = file.error();
       break;

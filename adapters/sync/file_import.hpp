@@ -24,6 +24,10 @@ struct ImportOptions {
   std::string source = "file";   ///< the source name: lease, cursor, runs and external keys are per source
   std::string owner;             ///< lease owner; empty: host name and process id
   std::size_t batch_size = 500;  ///< releases per transaction
+  /// Releases per transaction while the source has no cursor yet (its first import; config
+  /// `sync_first_import_batch_size`); 0, or not above batch_size: batch_size. Fewer, larger commits write
+  /// each index page fewer times; each batch is still one transaction with its cursor (crash-safe alike).
+  std::size_t first_import_batch_size = 0;
   StoreOptions store;
   platform::ocds::MappingOptions mapping;
   AfterBatch after_batch;

@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include "bench/sync/synthetic_ocds.hpp"
@@ -32,11 +33,25 @@ std::vector<std::string> import_args(const std::string& file) {
           "--batch-size",   "40",     "--no-detection", "true", file};
 }
 
-// Verifies killing the import mid-batch and running it again gives the same agreements, commitments,
-// facts (modulo ids), parties, external keys and quarantine as one clean run, and that the kill came after
-// some batches were committed and before the last.
-TEST(CrashRestart, KilledImportRestartedEqualsCleanRun) {
+/** The arguments of a first import in transactions of sync_first_import_batch_size (no --batch-size). */
+std::vector<std::string> first_import_args(const std::string& file) {
+  return {PACTWATCH_BINARY, "import",         "--source", "bulk", "--owner",
+          "importer-1",     "--no-detection", "true",     file};
+}
+
+/**
+ * Kills `args` mid-import (SIGKILL, after its first batch committed), runs it again, and compares the result
+ * with one clean run of the same arguments: the same agreements, commitments, facts (modulo ids), parties,
+ * external keys and quarantine, every fact once.
+ */
+void expect_killed_import_restarted_equals_clean_run(
+    const std::function<std::vector<std::string>(const std::string&)>& args_of, const EnvVars& extra) {
   const auto dir = pactwatch::testing::make_temp_dir("pactwatch-crash");
+  const auto env = [&extra](const SyncDb& db) {
+    EnvVars vars = env_for(db);
+    vars.insert(extra.begin(), extra.end());
+    return vars;
+  };
   const std::string file = (dir / "synthetic.jsonl").string();
   {
     std::ofstream out(file, std::ios::binary);
@@ -47,7 +62,7 @@ TEST(CrashRestart, KilledImportRestartedEqualsCleanRun) {
   SyncDb clean;
 
   {
-    Subprocess p(import_args(file), env_for(crashed), PACTWATCH_SOURCE_DIR);
+    Subprocess p(args_of(file), env(crashed), PACTWATCH_SOURCE_DIR);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{120};
     while (crashed.count("sync_cursors") == 0 && std::chrono::steady_clock::now() < deadline &&
            ::kill(p.pid(), 0) == 0 && !p.err().starts_with("pactwatch")) {
@@ -62,9 +77,9 @@ TEST(CrashRestart, KilledImportRestartedEqualsCleanRun) {
   const long long facts_at_kill = crashed.count("facts");
   EXPECT_GT(facts_at_kill, 0);
 
-  const auto restarted = run_process(import_args(file), env_for(crashed), PACTWATCH_SOURCE_DIR);
+  const auto restarted = run_process(args_of(file), env(crashed), PACTWATCH_SOURCE_DIR);
   ASSERT_EQ(restarted.exit_code, 0) << restarted.err;
-  const auto uninterrupted = run_process(import_args(file), env_for(clean), PACTWATCH_SOURCE_DIR);
+  const auto uninterrupted = run_process(args_of(file), env(clean), PACTWATCH_SOURCE_DIR);
   ASSERT_EQ(uninterrupted.exit_code, 0) << uninterrupted.err;
   EXPECT_NE(uninterrupted.out.find("3000 records read"), std::string::npos) << uninterrupted.out;
 
@@ -82,6 +97,21 @@ TEST(CrashRestart, KilledImportRestartedEqualsCleanRun) {
   EXPECT_EQ(crashed.count("facts"), crashed.count("external_keys", "entity_type = 'fact'"));
   EXPECT_EQ(crashed.count("facts", "corrects IS NOT NULL"), 0);
   std::filesystem::remove_all(dir);
+}
+
+// Verifies killing the import mid-batch and running it again gives the same agreements, commitments,
+// facts (modulo ids), parties, external keys and quarantine as one clean run, and that the kill came after
+// some batches were committed and before the last.
+TEST(CrashRestart, KilledImportRestartedEqualsCleanRun) {
+  expect_killed_import_restarted_equals_clean_run(import_args, {});
+}
+
+// Verifies the same for a first import in its larger transactions (sync_first_import_batch_size, here 400
+// releases, no --batch-size): killed after its first transaction, the restart finds the cursor and goes on
+// in transactions of --batch-size's default, and ends equal to one clean first import.
+TEST(CrashRestart, KilledFirstImportInLargeTransactionsRestartedEqualsCleanRun) {
+  expect_killed_import_restarted_equals_clean_run(first_import_args,
+                                                  {{"PACTWATCH_SYNC_FIRST_IMPORT_BATCH_SIZE", "400"}});
 }
 
 // Verifies exactly once, detection included: the real binary killed (SIGKILL, by the fault-injection point

@@ -93,6 +93,32 @@ TEST_F(FileImportTest, AFailedBatchStopsTheReaderAndKeepsTheCommittedBatches) {
   EXPECT_EQ(cursor(), "file:" + path + "#20");
 }
 
+// Verifies a first import (the source has no cursor yet) writes transactions of first_import_batch_size and
+// a later import of the same source those of batch_size: 45 releases in batches of 20, 20, 5 the first time,
+// and then, all unchanged, in batches of 10.
+TEST_F(FileImportTest, AFirstImportWritesLargerTransactions) {
+  const std::string path = synthetic_file(45);
+  ImportOptions options;
+  options.source = "bulk";
+  options.owner = "importer";
+  options.batch_size = 10;
+  options.first_import_batch_size = 20;
+  std::vector<std::size_t> sizes;
+  options.after_batch = [&](const BatchCounts& counts) { sizes.push_back(counts.records); };
+  const std::vector<std::string> paths{path};
+  auto first = import_ocds_files(store, paths, options);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{20, 20, 5}));
+  EXPECT_EQ(first->total.created, 45u);
+  EXPECT_EQ(cursor(), "file:" + path + "#45");
+  sizes.clear();
+  auto again = import_ocds_files(store, paths, options);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{10, 10, 10, 10, 5}));
+  EXPECT_EQ(again->total.unchanged, 45u);
+  EXPECT_EQ(db.count("agreements"), 45);
+}
+
 // Verifies input that is not a release is counted and quarantined through the pipeline like a release: a
 // broken last line is one input problem, in the last batch, after all 25 releases.
 TEST_F(FileImportTest, InputProblemsAreCountedAndQuarantined) {
