@@ -4,6 +4,7 @@
 // ports on SOCI; tests use the in-memory fakes in tests/fakes/. Nothing in domain/ reads the clock but
 // through Clock.
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <span>
@@ -23,7 +24,15 @@ struct Scope {
   std::string region;  ///< GB/T 2260 code; a token scoped to 532301 sees only bodies within it
 };
 
-/** "Now", the only way to learn it. */
+/** The calendar date in Asia/Shanghai (UTC+8, no daylight saving) of the instant `t`. */
+inline Date shanghai_date(Instant t) {
+  return Date{std::chrono::floor<std::chrono::days>(t + std::chrono::hours{8})};
+}
+
+/**
+ * "Now", the only way to learn it. The real one is adapters/clock/system_clock.hpp; tests use
+ * tests/fakes SimulatedClock.
+ */
 class Clock {
  public:
   virtual ~Clock() = default;
@@ -58,7 +67,7 @@ class BreachWriter {
                                                     const std::string& actor) = 0;
   /**
    * Stores a transition. `expected_state` is the state the transition started from: a breach that moved
-   * meanwhile is a `conflict` (optimistic concurrency), so two supervisors cannot both act on one state.
+   * meanwhile is `stale` (optimistic concurrency), so two supervisors cannot both act on one state.
    */
   virtual Result<void> save_transition(const Transition& transition, BreachState expected_state) = 0;
 };

@@ -15,7 +15,13 @@ enum class ErrorCode {
   conflict,            ///< the input contradicts existing state (duplicate, overlap)
   illegal_transition,  ///< a lifecycle action not allowed in the current state
   unavailable,         ///< a dependency (database, platform) cannot be reached
+  stale,               ///< the row changed since it was read (optimistic concurrency lost a race)
 };
+
+/** True for both kinds of contradiction with stored state: `conflict` and `stale`. */
+constexpr bool is_conflict(ErrorCode code) {
+  return code == ErrorCode::conflict || code == ErrorCode::stale;
+}
 
 /** A failure with a human-readable reason and, for validation, the offending field. */
 struct Error {

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <vector>
 
+#include "adapters/clock/system_clock.hpp"
 #include "server/api/workflow_support.hpp"
 #include "server/logging.hpp"
 
@@ -127,14 +128,15 @@ void DailyDetection::loop() {
   std::unique_lock lock(mutex_);
   while (!stop_) {
     // The next HH:MM in Asia/Shanghai (UTC+8), as a system_clock instant.
-    const auto now = system_clock::now();
+    const auto now = clock::system_clock().now();
     const auto local = now + hours(8);
     auto next = floor<days>(local) + minutes(minute_of_day_);
     if (next <= local) next += days(1);
     const auto wake_at = next - hours(8);
     if (wake_.wait_until(lock, wake_at, [this] { return stop_; })) break;
     lock.unlock();
-    auto summary = api::run_detection(wf, system_context("daily detection"), d::Scope{}, shanghai_today());
+    auto summary =
+        api::run_detection(wf, system_context("daily detection"), d::Scope{}, clock::system_clock().today());
     if (summary) {
       log_event("info", "daily_detection", {{"summary", summary->to_json()}});
     } else {

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "adapters/clock/system_clock.hpp"
 #include "adapters/store/ledger_json.hpp"
 #include "adapters/store/region_store.hpp"
 #include "domain/date.hpp"
@@ -403,8 +404,7 @@ int run_seed_demo_command(std::span<const std::string> args, const Environment& 
     int code = 0;
     auto db = open_cli_database(a->config_args, env, err, code);
     if (!db) return code;
-    const auto now =
-        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    const auto now = clock::system_clock().now();
     const store::WriteContext context{"",          "seed-demo", "admin",
                                       "seed-demo", "regions",   d::format_instant(now)};
     auto inserted = store::insert_missing_regions(*db, regions, context);
@@ -426,7 +426,7 @@ int run_seed_demo_command(std::span<const std::string> args, const Environment& 
   int code = 0;
   auto db = open_cli_database(a->config_args, env, err, code);
   if (!db) return code;
-  const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  const auto now = clock::system_clock().now();
   auto summary = seed_demo(*db, *data, d::format_instant(now));
   if (!summary) {
     err << "pactwatch seed-demo: " << summary.error().message << "\n";

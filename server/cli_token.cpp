@@ -6,6 +6,7 @@
 #include <iostream>
 #include <optional>
 
+#include "adapters/clock/system_clock.hpp"
 #include "adapters/store/ledger_store.hpp"
 #include "adapters/store/token_store.hpp"
 #include "adapters/trail/checkpoint.hpp"
@@ -26,7 +27,7 @@ constexpr std::string_view kTokenUsage =
     "       pactwatch token reseal [--accept-unchecked-hashes]";
 
 domain::Instant now_utc() {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  return clock::system_clock().now();
 }
 
 int usage_error(std::ostream& err, const std::string& message) {

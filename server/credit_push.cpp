@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/clock/system_clock.hpp"
 #include "adapters/sync/file_import.hpp"
 #include "server/cli_token.hpp"
 #include "server/logging.hpp"
@@ -120,14 +121,14 @@ void register_credit_outbox_metrics(Metrics& metrics, store::Database& database,
   metrics.gauge_callback("pactwatch_credit_push_last_success_timestamp_seconds",
                          "When the newest acknowledged record was settled, Unix time (0: none yet).", {},
                          [stats] { return unix_seconds(stats->get().last_sent_at).value_or(0); });
-  metrics.gauge_callback(
-      "pactwatch_credit_outbox_oldest_pending_age_seconds",
-      "Age of the oldest pending outbox row (0: none pending).", {}, [stats] {
-        const auto created = unix_seconds(stats->get().oldest_pending_created);
-        if (!created) return 0.0;
-        const auto now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch());
-        return std::max(0.0, now.count() - *created);
-      });
+  metrics.gauge_callback("pactwatch_credit_outbox_oldest_pending_age_seconds",
+                         "Age of the oldest pending outbox row (0: none pending).", {}, [stats] {
+                           const auto created = unix_seconds(stats->get().oldest_pending_created);
+                           if (!created) return 0.0;
+                           const auto now =
+                               std::chrono::duration<double>(clock::system_clock().now().time_since_epoch());
+                           return std::max(0.0, now.count() - *created);
+                         });
 }
 
 CreditPushService::CreditPushService(store::Database& database, credit::DispatchOptions options,

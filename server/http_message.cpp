@@ -33,6 +33,7 @@ std::string_view problem_type_for(domain::ErrorCode code) {
     case domain::ErrorCode::not_found:
       return problem_type::not_found;
     case domain::ErrorCode::conflict:
+    case domain::ErrorCode::stale:
       return problem_type::conflict;
     case domain::ErrorCode::illegal_transition:
       return problem_type::illegal_transition;
@@ -216,6 +217,7 @@ int status_for(domain::ErrorCode code) {
     case domain::ErrorCode::not_found:
       return 404;
     case domain::ErrorCode::conflict:
+    case domain::ErrorCode::stale:
       return 409;
     case domain::ErrorCode::illegal_transition:
       return 409;

@@ -13,6 +13,7 @@
 #include <system_error>
 #include <vector>
 
+#include "adapters/clock/system_clock.hpp"
 #include "adapters/store/database.hpp"
 #include "adapters/sync/file_import.hpp"
 #include "domain/calendar.hpp"
@@ -192,7 +193,7 @@ bool check_migrations(store::Database& db, const Config& config) {
 bool record_config(store::Database& db, const LoadedConfig& loaded) {
   auto status = db.migration_status();
   if (!status || !status->at_head()) return true;  // check_migrations() reported it; /readyz says 503
-  const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  const auto now = clock::system_clock().now();
   auto recorded = record_config_change(db, loaded, domain::format_instant(now), local_hostname());
   if (!recorded) {
     log_event("error", "config_trail_failed", {{"error", recorded.error().message}});

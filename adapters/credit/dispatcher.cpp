@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "adapters/clock/system_clock.hpp"
+
 namespace pactwatch::credit {
 
 namespace d = pactwatch::domain;
@@ -65,7 +67,7 @@ Dispatcher::Dispatcher(store::OutboxStore& store, DispatchOptions options)
 
 d::Instant Dispatcher::now() const {
   if (options_.now) return options_.now();
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  return clock::system_clock().now();
 }
 
 Result<DispatchReport> Dispatcher::run_once(const std::function<bool()>& should_stop,

@@ -288,7 +288,10 @@ std::string_view basis_name(d::ResponsibilityBasis basis) {
 
 std::vector<TracedOfficial> traced_officials(const d::Commitment& commitment, const d::Agreement& agreement,
                                              std::span<const d::Official> officials, d::Date due) {
-  const auto r = d::trace_responsibility(commitment, agreement, officials, due);
+  return traced_officials(d::trace_responsibility(commitment, agreement, officials, due));
+}
+
+std::vector<TracedOfficial> traced_officials(const d::Responsibility& r) {
   std::vector<TracedOfficial> out;
   for (const auto& p : r.performing)
     out.push_back({p.official_id, "performing", std::string(basis_name(p.basis)), p.role});
@@ -460,7 +463,7 @@ Result<StoredBreach> BreachStore::save_transition(LedgerTransaction& tx, const d
                                 .use(version, "version")
                                 .exec();
   if (changed != 1)
-    return d::fail(ErrorCode::conflict, "breach " + b.id + " was changed by another request meanwhile");
+    return d::fail(ErrorCode::stale, "breach " + b.id + " was changed by another request meanwhile");
   HistoryEntry h;
   h.action = std::string(to_string(t.change.action));
   h.actor = t.change.actor;

@@ -21,6 +21,7 @@
 #include "domain/breach_lifecycle.hpp"
 #include "domain/ledger.hpp"
 #include "domain/ports.hpp"
+#include "domain/responsibility.hpp"
 
 namespace pactwatch::store {
 
@@ -146,6 +147,8 @@ class BreachStore {
 };
 
 /** The trace-back of a breach as TracedOfficial rows (performing first, then committing). */
+std::vector<TracedOfficial> traced_officials(const domain::Responsibility& responsible);
+/** The same, traced from a commitment of an agreement as of its due date. */
 std::vector<TracedOfficial> traced_officials(const domain::Commitment& commitment,
                                              const domain::Agreement& agreement,
                                              std::span<const domain::Official> officials, domain::Date due);

@@ -176,7 +176,7 @@ Result<OutboxRow> OutboxStore::retry(LedgerTransaction& tx, const d::Scope& scop
   }
   const std::string& now = tx.context().now;
   if (Query(sql, q::retry_row).use(now, "now").use(now, "now_").use(id, "id").exec() != 1)
-    return d::fail(ErrorCode::conflict, "outbox row " + id + " was changed meanwhile");
+    return d::fail(ErrorCode::stale, "outbox row " + id + " was changed meanwhile");
   auto after = read_one(sql, "%", id);
   if (!after) return after;
   if (auto r = tx.record_external_change({"retry", "credit_outbox", id, to_json(*before), to_json(*after)});

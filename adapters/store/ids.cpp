@@ -8,6 +8,8 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "adapters/clock/system_clock.hpp"
+
 namespace pactwatch::store {
 
 namespace {
@@ -18,9 +20,7 @@ std::string new_id(std::string_view prefix) {
   static std::mutex mutex;
   static std::uint64_t last_ms = 0;
   static std::array<unsigned char, 10> last_random{};
-  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  const auto now = clock::system_clock().now().time_since_epoch().count();
   std::uint64_t ms = static_cast<std::uint64_t>(now);
   std::array<unsigned char, 10> random{};
   {

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "adapters/clock/system_clock.hpp"
 #include "adapters/store/guarded.hpp"
 #include "adapters/store/ledger_json.hpp"
 #include "adapters/store/ledger_rows.hpp"
@@ -199,7 +200,7 @@ Result<void> LedgerTransaction::bump_version(std::string_view statement, const s
   const long long version = expected;
   const long long changed =
       Query(sql_, statement).use(context_.now, "now").use(id, "id").use(version, "version").exec();
-  if (changed != 1) return d::fail(ErrorCode::conflict, id + " was changed by another request meanwhile");
+  if (changed != 1) return d::fail(ErrorCode::stale, id + " was changed by another request meanwhile");
   return {};
 }
 
@@ -289,7 +290,7 @@ Result<Stored<d::Body>> LedgerTransaction::update_body(const Stored<d::Body>& be
                                 .use(b.id, "id")
                                 .use(version, "version")
                                 .exec();
-  if (changed != 1) return d::fail(ErrorCode::conflict, b.id + " was changed by another request meanwhile");
+  if (changed != 1) return d::fail(ErrorCode::stale, b.id + " was changed by another request meanwhile");
   return recorded(read_body(sql_, "%", b.id), {"update", "body", b.id, to_json(before), nullptr});
 }
 
@@ -332,7 +333,7 @@ Result<Stored<d::Official>> LedgerTransaction::update_official(const Stored<d::O
                                 .use(o.id, "id")
                                 .use(version, "version")
                                 .exec();
-  if (changed != 1) return d::fail(ErrorCode::conflict, o.id + " was changed by another request meanwhile");
+  if (changed != 1) return d::fail(ErrorCode::stale, o.id + " was changed by another request meanwhile");
   return recorded(read_official(sql_, "%", o.id), {"update", "official", o.id, to_json(before), nullptr});
 }
 
@@ -395,7 +396,7 @@ Result<Stored<d::Organization>> LedgerTransaction::update_organization(const Sto
                                 .use(o.id, "id")
                                 .use(version, "version")
                                 .exec();
-  if (changed != 1) return d::fail(ErrorCode::conflict, o.id + " was changed by another request meanwhile");
+  if (changed != 1) return d::fail(ErrorCode::stale, o.id + " was changed by another request meanwhile");
   return recorded(read_organization(sql_, o.id), {"update", "organization", o.id, to_json(before), nullptr});
 }
 
@@ -481,7 +482,7 @@ Result<Stored<d::Agreement>> LedgerTransaction::update_agreement(const Stored<d:
                                 .use(a.id, "id")
                                 .use(version, "version")
                                 .exec();
-  if (changed != 1) return d::fail(ErrorCode::conflict, a.id + " was changed by another request meanwhile");
+  if (changed != 1) return d::fail(ErrorCode::stale, a.id + " was changed by another request meanwhile");
   return recorded(read_agreement(sql_, "%", a.id), {"update", "agreement", a.id, to_json(before), nullptr});
 }
 
@@ -614,7 +615,7 @@ Result<Stored<d::Commitment>> LedgerTransaction::update_commitment(const Stored<
   Query q(sql_, text_of(sql_).update_commitment);
   q.use(c.id, "id").use(version, "version").use(context_.now, "now");
   values.bind(q, c);
-  if (q.exec() != 1) return d::fail(ErrorCode::conflict, c.id + " was changed by another request meanwhile");
+  if (q.exec() != 1) return d::fail(ErrorCode::stale, c.id + " was changed by another request meanwhile");
   return recorded(read_commitment(sql_, "%", c.id), {"update", "commitment", c.id, to_json(before), nullptr});
 }
 
@@ -964,9 +965,7 @@ LedgerStore::LedgerStore(Database& database, std::optional<IdempotencyRetention>
 
 bool LedgerStore::idempotency_purge_due() {
   if (!idempotency_) return false;
-  const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count();
+  const std::int64_t now_ms = clock::system_clock().now().time_since_epoch().count();
   const std::int64_t every_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(idempotency_->purge_every).count();
   std::int64_t last = cache_->last_idempotency_purge_ms.load();
@@ -976,8 +975,7 @@ bool LedgerStore::idempotency_purge_due() {
 
 std::string LedgerStore::idempotency_cutoff() const {
   if (!idempotency_) return {};
-  const auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  return d::format_instant(now - idempotency_->keep);
+  return d::format_instant(clock::system_clock().now() - idempotency_->keep);
 }
 
 Result<Stored<d::Agreement>> LedgerStore::agreement(const d::Scope& scope, const std::string& id) {

@@ -1,9 +1,6 @@
 #include "adapters/store/migrations.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <fstream>
 #include <map>
@@ -161,23 +158,6 @@ std::vector<std::string> split_sql_statements(std::string_view text, bool backsl
   }
   finish();
   return statements;
-}
-
-std::string sha256_hex(std::string_view bytes) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  // EVP_Digest fails only when OpenSSL itself is broken; that is an assertion, not a branch.
-  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
-    std::abort();
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xf]);
-  }
-  return out;
 }
 
 MigrationStatus compare_migrations(const std::vector<MigrationFile>& files,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "adapters/store/database.hpp"
+#include "adapters/trail/hash.hpp"
 #include "domain/result.hpp"
 
 namespace pactwatch::store {
@@ -44,8 +45,8 @@ domain::Result<std::vector<MigrationFile>> load_migration_files(const std::files
  */
 std::vector<std::string> split_sql_statements(std::string_view text, bool backslash_escapes);
 
-/** Lower-case hex SHA-256 (OpenSSL EVP) of `bytes`. */
-std::string sha256_hex(std::string_view bytes);
+/** Lower-case hex SHA-256 of `bytes` (the one helper, adapters/trail/hash.hpp). */
+using trail::sha256_hex;
 
 /**
  * Compares the files with the recorded rows: every file becomes a MigrationState; an applied migration

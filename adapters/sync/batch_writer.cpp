@@ -17,6 +17,7 @@
 #include "adapters/sync/sync_sql.hpp"
 #include "adapters/sync/sync_store.hpp"
 #include "adapters/trail/hash.hpp"
+#include "domain/fact_rules.hpp"
 #include "domain/identifiers.hpp"
 
 namespace pactwatch::sync {
@@ -43,7 +44,7 @@ std::string utf8_prefix(const std::string& text, std::size_t bytes) {
 /** The SHA-256 (lower-case hex) an external key is stored under (OpenSSL's direct calls: see trail/hash.cpp).
  */
 std::string key_sha(std::string_view key) {
-  return trail::to_hex(trail::sha256(key));
+  return trail::sha256_hex(key);
 }
 
 /** What an external key points at. */
@@ -670,6 +671,23 @@ class BatchApplier {
 
   /** An agreement-wide fact becomes one fact per commitment of the agreement (of its side, when given). */
   void fact(MappedFact& m) {
+    // The same definition of a valid fact as the API's (domain/fact_rules.hpp, the platform rule set): a
+    // platform fact that breaks it is quarantined with the rules it breaks, never stored as it is and never
+    // silently dropped.
+    const auto draft = d::draft_of(m.value);
+    auto broken = d::fact_rule_errors(draft, {}, d::FactRuleSet::platform);
+    for (auto& e : d::fact_amount_errors(draft))
+      broken.push_back(std::move(e));
+    if (!broken.empty()) {
+      std::string why;
+      for (const auto& e : broken)
+        why += (why.empty() ? "" : "; ") + e.field + " " + e.message;
+      quarantine(
+          {"invalid_fact",
+           "fact " + m.key + " (" + std::string(d::to_string(m.value.kind)) + ") is not a valid fact: " + why,
+           m.key, "fact", record_quarantine_});
+      return;
+    }
     if (m.scope == platform::ocds::FactScope::commitment) {
       const std::string commitment_id = resolve(m.value.commitment_id);
       if (commitment_id.empty()) {

@@ -5,6 +5,7 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
+#include "adapters/clock/system_clock.hpp"
 #include "adapters/platform/ocds/values.hpp"
 #include "adapters/store/guarded.hpp"
 #include "adapters/store/ledger_store.hpp"
@@ -57,7 +58,7 @@ void RunReport::set_counts(const BatchCounts& total) {
 }
 
 d::Instant system_now() {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  return clock::system_clock().now();
 }
 
 void BatchCounts::add(const BatchCounts& o) {

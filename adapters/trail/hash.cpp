@@ -123,6 +123,10 @@ void append_hex(const Hash& h, std::string& out) {
   encode_hex(h, out.data() + at);
 }
 
+std::string sha256_hex(std::string_view bytes) {
+  return to_hex(sha256(bytes));
+}
+
 std::string to_hex(const Hash& h) {
   std::string out(h.size() * 2, '0');
   encode_hex(h, out.data());

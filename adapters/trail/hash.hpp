@@ -58,6 +58,12 @@ inline Hash sha256(std::string_view data) {
 
 /** 64 lower-case hex digits. */
 std::string to_hex(const Hash& h);
+/**
+ * The one SHA-256 hex helper: the 64 lower-case hex digits of the SHA-256 of `bytes` (content hashes of
+ * platform records, migration checksums, token hashes, request hashes). store:: and platform::ocds:: spell
+ * it as their own through a using-declaration.
+ */
+std::string sha256_hex(std::string_view bytes);
 /** Appends the 64 lower-case hex digits of `h` to `out` (no temporary string). */
 void append_hex(const Hash& h, std::string& out);
 /** Whether `text` is exactly the 64 lower-case hex digits of `h` (one encode and compare, no parse). */

@@ -1,6 +1,7 @@
 // /api/v1/agreements: procurement contracts, PPP projects, investment promises and public pledges, with
 // their stages and the officials assigned to them (政府方责任人). Assignments are appended through
 // POST /agreements/{id}/stages/{kind}/assignments; two tenures of one role in one stage may not overlap.
+#include "app/assignments.hpp"
 #include "domain/date.hpp"
 #include "server/api/api_support.hpp"
 #include "server/api/ledger_routes.hpp"
@@ -239,18 +240,8 @@ Response append_assignment(Api& api, const Request& request, const Principal& pr
         // No two tenures of one role in one stage may overlap (inclusive dates; an open end runs forever).
         for (const auto& s : before->entity.stages) {
           if (s.kind != *stage) continue;
-          for (const auto& other : s.assignments) {
-            if (other.role != assignment.role) continue;
-            const bool starts_before_other_ends = !other.to || assignment.from <= *other.to;
-            const bool ends_after_other_starts = !assignment.to || other.from <= *assignment.to;
-            if (starts_before_other_ends && ends_after_other_starts) {
-              errs.push_back(
-                  {"from", "the tenure overlaps " + other.official_id + "'s tenure as " + other.role +
-                               " from " + d::format_date(other.from) +
-                               (other.to ? " to " + d::format_date(*other.to) : std::string(" (open)"))});
-              break;
-            }
-          }
+          if (auto overlap = app::tenure_overlap(s, assignment))
+            errs.push_back({overlap->field, overlap->message});
         }
         if (!errs.empty()) return d::fail(d::ErrorCode::invalid, "invalid assignment");
         auto stored = tx.append_assignment(*before, *stage, assignment);

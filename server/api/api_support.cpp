@@ -7,6 +7,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "adapters/clock/system_clock.hpp"
 #include "adapters/store/ids.hpp"
 #include "adapters/store/ledger_json.hpp"
 #include "adapters/store/migrations.hpp"
@@ -406,15 +407,9 @@ ListParams list_params(const Api& api, const Request& request,
   params.window.limit = api.options.default_limit;
   for (const auto& [name, value] : request.query) {
     if (name == "limit") {
-      int limit = 0;
-      const auto* end = value.data() + value.size();
-      auto [ptr, ec] = std::from_chars(value.data(), end, limit);
-      if (ec != std::errc{} || ptr != end || limit < 1 || limit > api.options.max_limit) {
-        params.errors.push_back(
-            {"limit", "must be a whole number from 1 to " + std::to_string(api.options.max_limit)});
-      } else {
-        params.window.limit = limit;
-      }
+      // The one limit parser of the list routes (int_query), as trail and sync use it.
+      if (auto limit = int_query(request, "limit", 1, api.options.max_limit, params.errors))
+        params.window.limit = *limit;
     } else if (name == "cursor") {
       auto key = decode_cursor(value);
       if (!key) {
@@ -548,7 +543,7 @@ std::string new_id(std::string_view prefix) {
 }
 
 std::string now_text() {
-  return d::format_instant(std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()));
+  return d::format_instant(clock::system_clock().now());
 }
 
 d::Scope scope_of(const Principal& principal) {
@@ -633,6 +628,12 @@ Response read_error(const Request& request, const d::Error& error) {
   return error_response(request, error);
 }
 
+Response update_error(const Request& request, const d::Error& error) {
+  // The row changed between our read and our write: for the client this is a failed precondition.
+  if (error.code == d::ErrorCode::stale) return problem_response(request, 412, error.message);
+  return read_error(request, error);
+}
+
 Response idempotent_post(Api& api, const Request& request, const Principal& principal,
                          const WriteWork& work) {
   if (auto problem = context_problem(request)) return *problem;
@@ -666,7 +667,7 @@ Response idempotent_post(Api& api, const Request& request, const Principal& prin
   if (!errors.empty()) return validation_problem(request, std::move(errors));
   if (!result) {
     // A concurrent request with the same key won the race: answer as a replay would.
-    if (key && result.error().code == d::ErrorCode::conflict) {
+    if (key && d::is_conflict(result.error().code)) {
       auto existing = api.store.idempotent_response(key->token_id, key->key);
       if (existing && *existing && (*existing)->key.request_sha256 == key->request_sha256) {
         return from_stored((*existing)->response);
@@ -692,13 +693,7 @@ Response conditional_update(
   auto result = api.store.write(write_context(request, principal), std::nullopt,
                                 [&](store::LedgerTransaction& tx) { return work(tx, errors, tag); });
   if (!errors.empty()) return validation_problem(request, std::move(errors));
-  if (!result) {
-    // The row changed between our read and our write: for the client this is a failed precondition.
-    if (result.error().code == d::ErrorCode::conflict && result.error().message.ends_with("meanwhile")) {
-      return problem_response(request, 412, result.error().message);
-    }
-    return read_error(request, result.error());
-  }
+  if (!result) return update_error(request, result.error());
   return from_stored(*result);
 }
 

@@ -325,6 +325,11 @@ Response patch_entity(Api& api, const Request& request, const Principal& princip
 
 /** Maps a store/domain error of a read to a response. */
 Response read_error(const Request& request, const domain::Error& error);
+/**
+ * Maps the error of a conditional update: `stale` (the row changed between the read and the write) is a
+ * failed precondition (412), decided by the error's kind, never by its text; anything else as read_error.
+ */
+Response update_error(const Request& request, const domain::Error& error);
 /** The answer to a stored response (from a write or a replay). */
 Response from_stored(const store::StoredResponse& stored);
 

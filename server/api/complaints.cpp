@@ -14,7 +14,9 @@
 #include <map>
 #include <mutex>
 
+#include "adapters/clock/system_clock.hpp"
 #include "adapters/store/migrations.hpp"
+#include "app/complaints.hpp"
 #include "domain/responsibility.hpp"
 #include "server/api/workflow_support.hpp"
 #include "server/messages.hpp"
@@ -114,8 +116,8 @@ Response file(Workflow& wf, const Request& request) {
         "A complaint may be at most " + std::to_string(wf.options.complaint_max_bytes) + " bytes.");
   }
   const std::string ip = client_ip(request.client_address);
-  const auto since = d::format_instant(std::chrono::time_point_cast<std::chrono::seconds>(
-      std::chrono::system_clock::now() - std::chrono::seconds(kWindowSeconds)));
+  const auto since = d::format_instant(std::chrono::floor<std::chrono::seconds>(
+      clock::system_clock().now() - std::chrono::seconds(kWindowSeconds)));
   auto recent = wf.breaches.complaints_since(ip, since);
   if (!recent) return read_error(request, recent.error());
   if (*recent >= wf.options.complaints_per_hour)
@@ -170,25 +172,11 @@ Response file(Workflow& wf, const Request& request) {
   const d::Date today = wf.today();
 
   store::FindingToOpen candidate;
-  d::Finding& f = candidate.finding;
-  // A candidate, not a finding: the supervisor verifies it. The rule is the general one for the kind of
-  // agreement (BC10 for a public pledge, BC01 otherwise); severity starts at minor.
-  f.rule = a.kind == d::AgreementKind::pledge ? d::RuleCode::BC10 : d::RuleCode::BC01;
-  f.severity = d::Severity::minor;
-  f.agreement_id = a.id;
-  f.due = today;
-  f.occurred_on = today;
+  candidate.finding = app::complaint_finding(a, commitment ? &commitment->entity : nullptr, today);
   if (commitment) {
     const auto& cm = commitment->entity;
-    f.obligor_side = cm.obligor_side;
-    f.obligor_id = cm.obligor_id;
-    f.commitment_id = cm.id;
-    f.due = cm.due;
-    f.committed = cm.amount;
     candidate.officials = store::traced_officials(cm, a, *officials, cm.due);
   } else {
-    f.obligor_side = d::ObligorSide::government;
-    f.obligor_id = a.body_id;
     for (const auto& head : d::heads_of(a.body_id, *officials, today))
       candidate.officials.push_back({head, "performing", "body_head", "主要负责人"});
   }

@@ -1,6 +1,7 @@
 // /api/v1/facts: what happened to a commitment (履约事实). Append-only: there is no PATCH or DELETE route
 // (the router answers 405); a correction is a new fact whose `corrects` names a fact of the same commitment.
 // The platform role may append facts (fact_write) but not read the ledger; supervisors may do both.
+#include "domain/fact_rules.hpp"
 #include "server/api/api_support.hpp"
 #include "server/api/ledger_routes.hpp"
 #include "server/api/named.hpp"
@@ -62,37 +63,16 @@ std::optional<d::Fact> parse_fact(const Api& api, const json& object, std::vecto
         std::tuple{"note", &f.note, TextKind::multiline}}) {
     *target = r.text(name, Need::optional, kind).value_or("");
   }
+  // The rules of a valid fact are the domain's (domain/fact_rules.hpp), shared with platform sync.
+  const d::FactDraft draft{
+      kind.value_or(d::FactKind::fulfilled), reason, terminated_by, score, new_due, amount, new_amount};
   if (kind) {
-    using K = d::FactKind;
-    const bool acceptance = *kind == K::acceptance_passed || *kind == K::acceptance_failed;
-    const bool with_reason = *kind == K::revoked || *kind == K::refused || *kind == K::not_performed;
-    if (score && !acceptance) r.error("score", "applies only to acceptance facts");
-    if (amount && *kind != K::fulfilled && *kind != K::judgment_fulfilled) {
-      r.error("amount", "applies only to fulfilled and judgment_fulfilled facts");
-    }
-    if (new_amount && *kind != K::amended) r.error("new_amount", "applies only to amended facts");
-    if (new_due && *kind != K::amended && *kind != K::judgment_issued) {
-      r.error("new_due", "applies only to amended and judgment_issued facts");
-    }
-    if (*kind == K::amended && !new_due && !new_amount && !r.has_error("new_due") &&
-        !r.has_error("new_amount")) {
-      r.error("new_due", "an amended fact needs new_due or new_amount");
-    }
-    if (*kind == K::judgment_issued && !new_due && !r.has_error("new_due")) {
-      r.error("new_due", "a judgment_issued fact needs the performance deadline in new_due");
-    }
-    if (*kind == K::terminated && !terminated_by && !r.has_error("terminated_by")) {
-      r.error("terminated_by", "a terminated fact needs the side that ended the agreement");
-    }
-    if (terminated_by && *kind != K::terminated) r.error("terminated_by", "applies only to terminated facts");
-    if (reason && *reason != d::ReasonCode::none && !with_reason) {
-      r.error("reason", "applies only to revoked, refused and not_performed facts");
-    }
-    if (with_reason && !reason && !r.has_error("reason"))
-      r.error("reason", "is required for this kind of fact");
+    for (const auto& e :
+         d::fact_rule_errors(draft, [&](std::string_view field) { return r.has_error(field); }))
+      r.error(e.field, e.message);
   }
-  if (amount && amount->fen < 0) r.error("amount", "must not be negative");
-  if (new_amount && new_amount->fen < 0) r.error("new_amount", "must not be negative");
+  for (const auto& e : d::fact_amount_errors(draft))
+    r.error(e.field, e.message);
   if (!errors.empty()) return std::nullopt;
   f.commitment_id = *commitment_id;
   f.kind = *kind;

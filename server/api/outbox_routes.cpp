@@ -71,8 +71,7 @@ Response retry(OutboxApi& o, const Request& request, const Principal& principal)
                                   return store::StoredResponse{};
                                 });
   if (!written) {
-    if (written.error().code == d::ErrorCode::conflict)
-      return problem_response(request, 409, written.error().message);
+    if (d::is_conflict(written.error().code)) return problem_response(request, 409, written.error().message);
     return api::read_error(request, written.error());
   }
   return json_response(200, store::to_json(after));

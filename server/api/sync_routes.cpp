@@ -7,6 +7,7 @@
 
 #include "adapters/platform/ocds/reader.hpp"
 #include "adapters/sync/sync_store.hpp"
+#include "server/api/api_support.hpp"
 #include "server/http_message.hpp"
 
 namespace pactwatch::server {
@@ -28,6 +29,17 @@ std::optional<std::int64_t> int_param(const Request& r, std::string_view name, s
     return std::nullopt;
   }
   return value;
+}
+
+/** `limit` (0 to 500, default 50) through the one limit parser of the list routes (api::int_query). */
+std::optional<std::int64_t> limit_param(const Request& r, Response& error) {
+  std::vector<FieldError> errors;
+  const auto limit = api::int_query(r, "limit", 0, 500, errors);
+  if (!errors.empty()) {
+    error = problem_response(r, 400, "limit " + errors.front().message);
+    return std::nullopt;
+  }
+  return limit.value_or(50);
 }
 
 std::string text_param(const Request& r, std::string_view name) {
@@ -72,7 +84,7 @@ json quarantine_json(const sync::QuarantineRow& q) {
 
 Response list_runs(sync::SyncStore& store, const Request& r, const Principal& who) {
   Response error;
-  const auto limit = int_param(r, "limit", 50, 500, error);
+  const auto limit = limit_param(r, error);
   if (!limit) return error;
   const auto before = int_param(r, "cursor", 0, INT64_MAX, error);
   if (!before) return error;
@@ -89,7 +101,7 @@ Response list_runs(sync::SyncStore& store, const Request& r, const Principal& wh
 
 Response list_quarantine(sync::SyncStore& store, const Request& r, const Principal& who) {
   Response error;
-  const auto limit = int_param(r, "limit", 50, 500, error);
+  const auto limit = limit_param(r, error);
   if (!limit) return error;
   const auto after = int_param(r, "cursor", 0, INT64_MAX, error);
   if (!after) return error;

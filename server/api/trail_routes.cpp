@@ -9,12 +9,14 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/clock/system_clock.hpp"
 #include "adapters/store/trail_scope.hpp"
 #include "adapters/store/trail_store.hpp"
 #include "adapters/trail/change_set.hpp"
 #include "adapters/trail/entry.hpp"
 #include "adapters/trail/merkle.hpp"
 #include "server/api/api_support.hpp"
+#include "server/csv.hpp"
 
 namespace pactwatch::server {
 
@@ -77,14 +79,9 @@ std::string instant_param(const Request& request, std::string_view name, std::ve
   return d::format_instant(*t);
 }
 
+/** `limit` through the one limit parser of the list routes (api::int_query): 1 to `max`. */
 int limit_param(const TrailApi& api, const Request& request, int max, std::vector<FieldError>& errors) {
-  auto value = positive(request, "limit", errors);
-  if (!value) return api.options.default_limit;
-  if (*value > static_cast<std::uint64_t>(max)) {
-    errors.push_back({"limit", "must be at most " + std::to_string(max)});
-    return max;
-  }
-  return static_cast<int>(*value);
+  return api::int_query(request, "limit", 1, max, errors).value_or(api.options.default_limit);
 }
 
 /** An opaque cursor over a number (a seq or a tree size). */
@@ -150,34 +147,19 @@ json checkpoint_or_null(const std::optional<trail::SignedCheckpoint>& c) {
   return c ? trail::checkpoint_to_json(*c) : json(nullptr);
 }
 
-/** RFC 4180 field: always quoted, quotes doubled. */
-void csv_field(std::string& out, std::string_view text) {
-  out += '"';
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
-
+/** trail.csv, written by the one CSV writer (server/csv.hpp): formula-leading text is defused here too. */
 std::string csv_of(const std::vector<trail::TrailEntry>& entries) {
-  std::string out = "\xEF\xBB\xBF";  // UTF-8 BOM: spreadsheet programs then read Chinese text correctly
-  out +=
-      "seq,time,actor_token_id,actor_name,role,action,entity_type,entity_id,request_id,reason,patch,"
-      "prev_hash,hash\r\n";
+  CsvWriter csv;
+  csv.row({"seq", "time", "actor_token_id", "actor_name", "role", "action", "entity_type", "entity_id",
+           "request_id", "reason", "patch", "prev_hash", "hash"});
   for (const auto& e : entries) {
-    out += std::to_string(e.seq);
-    for (std::string_view field :
-         {std::string_view(e.time), std::string_view(e.actor.token_id), std::string_view(e.actor.name),
-          std::string_view(e.role), std::string_view(e.action), std::string_view(e.entity.type),
-          std::string_view(e.entity.id), std::string_view(e.request_id), std::string_view(e.reason),
-          std::string_view(e.patch)}) {
-      out += ',';
-      csv_field(out, field);
-    }
-    out += ',' + trail::to_hex(e.prev_hash) + ',' + trail::to_hex(e.hash) + "\r\n";
+    const std::string seq = std::to_string(e.seq);
+    const std::string prev = trail::to_hex(e.prev_hash);
+    const std::string hash = trail::to_hex(e.hash);
+    csv.row({seq, e.time, e.actor.token_id, e.actor.name, e.role, e.action, e.entity.type, e.entity.id,
+             e.request_id, e.reason, e.patch, prev, hash});
   }
-  return out;
+  return csv.take();
 }
 
 bool wants_csv(const Request& request) {
@@ -487,7 +469,7 @@ void CheckpointScheduler::start() {
       if (stopping_) break;
       lock.unlock();
       // A failure (database away) is retried at the next poll; the trail itself is unaffected.
-      (void)tick(std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
+      (void)tick(clock::system_clock().now());
       lock.lock();
     }
   });
@@ -504,8 +486,7 @@ void CheckpointScheduler::stop() {
     thread_.join();
     // Leave the head checkpointed on a clean shutdown.
     store::TrailStore store(database_);
-    (void)store.take_checkpoint(
-        *key_, std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
+    (void)store.take_checkpoint(*key_, clock::system_clock().now());
   }
 }
 

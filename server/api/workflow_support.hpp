@@ -13,6 +13,7 @@
 
 #include "adapters/store/breach_store.hpp"
 #include "adapters/store/ledger_store.hpp"
+#include "app/detection.hpp"
 #include "server/api/api_support.hpp"
 #include "server/api/workflow_routes.hpp"
 
@@ -34,22 +35,15 @@ struct Workflow {
   domain::Date today() const { return options.today ? options.today() : shanghai_today(); }
 };
 
-/** What one detection run found and opened. */
-struct DetectionSummary {
-  domain::Date as_of{};
-  int findings = 0;  ///< findings as of the date (new or already on file)
-  int opened = 0;    ///< breaches opened by this run
-  int warnings = 0;
-  std::map<std::string, int> by_rule, by_severity;          ///< over all findings
-  std::map<std::string, int> new_by_rule, new_by_severity;  ///< over the opened breaches
-  std::vector<std::string> opened_ids;
-
+/** What one detection run found and opened (app::DetectionSummary), with its JSON form. */
+struct DetectionSummary : app::DetectionSummary {
   nlohmann::json to_json() const;
 };
 
 /**
- * Runs every rule over the ledger in `scope` as of `as_of` and opens a `detected` breach (with its
- * trace-back officials) for each finding not on file, in one transaction. `commitments`, when given,
+ * The detection use case (app::detect) on the store: runs every rule over the ledger in `scope` as of
+ * `as_of` and opens a `detected` breach (with its trace-back officials) for each finding not on file, in
+ * one transaction. `commitments`, when given,
  * restricts what is opened, and what the summary counts (findings; warnings whose subject is one of them),
  * to findings about those commitments (the fact hook, a sync batch); only the part of the ledger those
  * findings depend on is then read (LedgerStore::load_ledger_for), not the whole scope.
@@ -64,11 +58,9 @@ domain::Result<DetectionSummary> run_detection(
 /** The domain breaches of stored ones. */
 std::vector<domain::Breach> plain(const std::vector<store::StoredBreach>& stored);
 
-/** A `text/csv; charset=utf-8` response with a UTF-8 BOM (so that Excel shows the Chinese text). */
+/** A `text/csv; charset=utf-8` response written by the one CSV writer (server/csv.hpp: BOM, defusing). */
 Response csv_response(const std::vector<std::string>& header,
                       const std::vector<std::vector<std::string>>& rows, const std::string& filename);
-/** One CSV field, quoted when it holds a comma, quote or line break; formula-leading text is defused. */
-std::string csv_field(std::string_view text);
 /** True when the client asked for CSV: ?format=csv or an Accept of text/csv. A `format` other than csv or
  * json adds a 422 entry to `errors`. */
 bool wants_csv(const Request& request, std::vector<FieldError>& errors);

@@ -157,7 +157,7 @@ TEST_F(OutboxTest, AFailingTransitionLeavesNoRow) {
   rows_inside = -1;
   auto stale = record_in_one_write(database(), id, 1, false, rows_inside);
   ASSERT_FALSE(stale.has_value());
-  EXPECT_EQ(stale.error().code, d::ErrorCode::conflict);
+  EXPECT_EQ(stale.error().code, d::ErrorCode::stale);
   EXPECT_EQ(rows_inside, -1) << "refused before anything was queued";
   EXPECT_EQ(count("credit_outbox"), 0);
 

@@ -66,7 +66,7 @@ TEST(Ports, SaveTransitionChecksTheExpectedState) {
   verify.reason = "核实属实";
   verify.as_of = ymd(2026, 2, 3);
   const Transition t = apply_command(opened, verify, WorkingCalendar::plain(), LifecyclePolicy{}).value();
-  EXPECT_EQ(store.save_transition(t, BreachState::verified).error().code, ErrorCode::conflict);
+  EXPECT_EQ(store.save_transition(t, BreachState::verified).error().code, ErrorCode::stale);
   EXPECT_TRUE(store.save_transition(t, BreachState::detected));
   EXPECT_EQ(store.breach(Scope{}, opened.id)->state, BreachState::verified);
 }

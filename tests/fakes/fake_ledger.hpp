@@ -23,9 +23,7 @@ class SimulatedClock final : public Clock {
  public:
   explicit SimulatedClock(Instant start) : now_(start) {}
   Instant now() const override { return now_; }
-  Date today() const override {
-    return Date{std::chrono::floor<std::chrono::days>(now_ + std::chrono::hours{8})};
-  }
+  Date today() const override { return shanghai_date(now_); }
   void advance(std::chrono::milliseconds d) { now_ += d; }
 
  private:
@@ -107,7 +105,7 @@ class FakeLedger final : public LedgerReader, public BreachWriter {
   Result<void> save_transition(const Transition& t, BreachState expected_state) override {
     for (Breach& b : breach_list) {
       if (b.id != t.breach.id) continue;
-      if (b.state != expected_state) return fail(ErrorCode::conflict, "breach " + b.id + " has moved");
+      if (b.state != expected_state) return fail(ErrorCode::stale, "breach " + b.id + " has moved");
       b = t.breach;
       saved_transitions.push_back(t);
       return {};

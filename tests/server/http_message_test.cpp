@@ -1,5 +1,7 @@
 #include "server/http_message.hpp"
 
+#include "server/api/api_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -48,6 +50,7 @@ TEST(HttpMessageTest, DomainErrorsMapToStatuses) {
   EXPECT_EQ(status_for(domain::ErrorCode::conflict), 409);
   EXPECT_EQ(status_for(domain::ErrorCode::illegal_transition), 409);
   EXPECT_EQ(status_for(domain::ErrorCode::unavailable), 503);
+  EXPECT_EQ(status_for(domain::ErrorCode::stale), 409);
 
   auto invalid =
       error_response(sample_request(), domain::Error::invalid("amount.currency", "unknown currency"));
@@ -86,6 +89,21 @@ TEST(HttpMessageTest, ParsesMethods) {
   EXPECT_EQ(parse_method("DELETE"), Method::delete_);
   EXPECT_EQ(parse_method("get"), Method::other);
   EXPECT_EQ(method_name(Method::patch), "PATCH");
+}
+
+// Verifies that a write which lost an optimistic-concurrency race is classified by the error's kind: a
+// `stale` error is 412 on an update and 409 elsewhere whatever its text says, and a `conflict` whose text
+// happens to end in "meanwhile" stays 409 (it used to be told apart by that suffix).
+TEST(HttpMessageTest, StaleWriteMapsByKindNotText) {
+  const domain::Error stale{domain::ErrorCode::stale, "the row moved under us", ""};
+  EXPECT_EQ(api::update_error(sample_request(), stale).status, 412);
+  EXPECT_EQ(api::read_error(sample_request(), stale).status, 409);
+  EXPECT_EQ(error_response(sample_request(), stale).status, 409);
+  EXPECT_EQ(nlohmann::json::parse(error_response(sample_request(), stale).body).at("type"),
+            "/problems/conflict");
+
+  const domain::Error duplicate{domain::ErrorCode::conflict, "a duplicate was created meanwhile", ""};
+  EXPECT_EQ(api::update_error(sample_request(), duplicate).status, 409);
 }
 
 }  // namespace

@@ -67,6 +67,32 @@ TEST_F(SyncStoreTest, SameRecordTwiceIsStoredOnce) {
   EXPECT_EQ(db.count("trail_entries"), trail_after_first);
 }
 
+// Verifies that sync applies the API's definition of a valid fact (domain/fact_rules.hpp): a met milestone
+// whose stated amount is negative breaks "amount must not be negative", so that fulfilment is quarantined
+// `invalid_fact` with the rule it breaks and the record's text — neither stored as it is nor dropped
+// silently — while the rest of the release (agreement, commitment) is stored. A termination without a side,
+// which OCDS cannot state, is still stored (the platform rule set, FactRuleSet::platform).
+TEST_F(SyncStoreTest, FactBreakingTheFactRulesIsQuarantinedWithTheReason) {
+  std::string release = release_json("r1", "met", "2025-02-20");
+  const std::string met = R"("status":"met")";
+  release.replace(release.find(met), met.size(),
+                  R"("status":"met","pactwatch":{"factAmount":{"amount":-5.00,"currency":"CNY"}})");
+  const std::string active = R"("status":"active")";
+  release.replace(release.find(active), active.size(),
+                  R"("status":"terminated","finalStatusDate":"2025-02-25")");
+  const FileReport report = import(take(), write_file(dir, "t.json", package_json({release})));
+  EXPECT_EQ(db.count("agreements"), 1);
+  EXPECT_EQ(db.count("commitments"), 1);
+  EXPECT_EQ(db.count("facts", "kind = 'fulfilled'"), 0) << "the negative fulfilment is not stored";
+  EXPECT_EQ(db.count("facts", "kind = 'terminated'"), 1);
+  ASSERT_EQ(db.count("sync_quarantine", "reason = 'invalid_fact'"), 1) << report.counts.describe();
+  const auto rows = joined_rows(db, "SELECT message FROM sync_quarantine WHERE reason = 'invalid_fact'");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_NE(rows[0].find("(fulfilled) is not a valid fact: amount must not be negative"), std::string::npos)
+      << rows[0];
+  EXPECT_EQ(db.count("sync_quarantine", "reason = 'invalid_fact' AND raw_text LIKE '%factAmount%'"), 1);
+}
+
 // Verifies a restated release with the same content (another release id) adds nothing — yet, never seen
 // before, it is counted imported, not "unchanged" — and one whose fact changed adds a correcting fact that
 // names the one it supersedes (facts are append-only).

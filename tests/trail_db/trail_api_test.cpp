@@ -264,6 +264,24 @@ TEST_F(TrailApiTest, CsvExport) {
   EXPECT_FALSE(accept.header("x-next-cursor").empty());
 }
 
+// Verifies that trail.csv goes through the one CSV writer with formula-cell defusing: a reason "=1+1" (and
+// ones starting with @ or -) comes out with a leading apostrophe, so a spreadsheet shows it as text
+// instead of running it; the hashes and the sequence number are left as they are.
+TEST_F(TrailApiTest, CsvExportDefusesFormulaCells) {
+  for (const char* reason : {"=1+1", "@SUM(A1)", "-2+3"}) {
+    auto r = post("/api/v1/bodies", body_json(std::string("楚雄州审计局 ") + reason, "532301"), kSupervisor,
+                  {{"X-Reason", reason}});
+    ASSERT_EQ(r.status, 201) << r.body;
+  }
+  auto r = get("/api/v1/trail.csv", kAuditor);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, ::testing::HasSubstr(",'=1+1,"));
+  EXPECT_THAT(r.body, ::testing::Not(::testing::HasSubstr(",=1+1,")));
+  EXPECT_THAT(r.body, ::testing::HasSubstr(",'@SUM(A1),"));
+  EXPECT_THAT(r.body, ::testing::HasSubstr(",'-2+3,"));
+  EXPECT_THAT(r.body, ::testing::HasSubstr("\r\n1,"));  // the first entry's seq, not defused or quoted
+}
+
 // Verifies proofs over HTTP: the inclusion proof verifies against the signed checkpoint's root, with the key
 // from /public-key; the consistency proof between two checkpoints verifies; a flipped bit is rejected.
 TEST_F(TrailApiTest, ProofsVerifyAgainstSignedCheckpoints) {

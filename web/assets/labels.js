@@ -79,7 +79,7 @@ export function isCounty(code) {
 
 /** Quarantine reasons (docs/SYNC.md, docs/OCDS_MAPPING.md, docs/EXCHANGE_DB.md); unknown ones show as sent. */
 export const QUARANTINE_REASONS = {
-  unmatched_transaction: '付款交易无法对应承诺', unresolved_commitment: '找不到对应承诺', unresolved_agreement: '找不到对应协议',
+  unmatched_transaction: '付款交易无法对应承诺', unresolved_commitment: '找不到对应承诺', invalid_fact: '履约事实不合规则', unresolved_agreement: '找不到对应协议',
   unresolved_party: '无法确定当事方', unknown_contract: '未知合同', unknown_currency: '未知币种', missing_due_date: '缺少到期日',
   missing_date: '缺少日期', missing_id: '缺少编号', missing_field: '缺少字段', missing_ocid: '缺少 OCID',
   missing_unified_deal_code: '缺少统一交易编码', missing_contract_code: '缺少合同编号', invalid_credit_code: '统一社会信用代码无效',

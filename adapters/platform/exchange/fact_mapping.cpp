@@ -214,7 +214,9 @@ void RowMapper::map_termination() {
   MappedFact f =
       make_fact(key, turnover ? domain::FactKind::revoked : domain::FactKind::terminated, *on, agreement);
   f.scope = FactScope::agreement;
-  f.value.reason = reason;
+  // A reason code belongs to a revocation only (domain/fact_rules.hpp); a termination keeps its reason as
+  // text in the note.
+  if (turnover) f.value.reason = reason;
   if (!turnover) {
     f.value.terminated_by = by;
     f.value.lawful_grounds =

@@ -1,7 +1,5 @@
 #include "adapters/platform/ocds/values.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <array>
 
@@ -73,19 +71,6 @@ ValueResult<domain::Money> parse_amount(std::string_view text, std::string_view 
                                       "amount " + std::string(text) + ": " + money.error().message});
   }
   return *money;
-}
-
-std::string sha256_hex(std::string_view bytes) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(static_cast<std::size_t>(length) * 2, '0');
-  for (unsigned int i = 0; i < length; ++i) {
-    out[2 * i] = kHex[digest[i] >> 4];
-    out[2 * i + 1] = kHex[digest[i] & 0x0F];
-  }
-  return out;
 }
 
 }  // namespace pactwatch::platform::ocds

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "adapters/platform/ocds/quarantine.hpp"
+#include "adapters/trail/hash.hpp"
 #include "domain/date.hpp"
 #include "domain/money.hpp"
 
@@ -38,7 +39,7 @@ bool is_iso4217(std::string_view code);
  */
 ValueResult<domain::Money> parse_amount(std::string_view number_text, std::string_view currency_code);
 
-/** Lower-case hex SHA-256 of `bytes`. */
-std::string sha256_hex(std::string_view bytes);
+/** Lower-case hex SHA-256 of `bytes` (the one helper, adapters/trail/hash.hpp). */
+using trail::sha256_hex;
 
 }  // namespace pactwatch::platform::ocds
