@@ -254,7 +254,6 @@ test('a token scoped to 元谋县 sees its county only and says so', async () =>
   assert.equal(await scoped.textContent('#stat-breaches .stat-value'), String(expected.json.items.length),
     'the overview counts the county only');
   assert.ok(await drawnPixels(scoped, '#chart-regions') > 500);
-  assert.equal(await scoped.locator('#page a[href^="#/trail"]').count(), 0, 'no link to the prefecture-wide trail');
   await shot(scoped, '12-scoped-overview');
   await scoped.click('#nav a[data-path=breaches]');
   await scoped.waitForSelector('#breach-table tbody tr');
@@ -262,8 +261,19 @@ test('a token scoped to 元谋县 sees its county only and says so', async () =>
   assert.equal(regions.length, expected.json.items.length);
   assert.deepEqual([...new Set(regions)], ['元谋县']);
   await shot(scoped, '13-scoped-breaches');
-  await scoped.click('#nav a[data-path=trail]');
-  assert.match(await scoped.textContent('#page-trail'), /覆盖全州/);
+  // The trail of its own county's breach opens (entries that also touched other counties are withheld and
+  // counted); another county's breach is answered as unknown; the whole-trail verification is not offered.
+  await scoped.goto(`${BASE_URL}/#/trail/breach/${encodeURIComponent(expected.json.items[0].id)}`);
+  await scoped.waitForSelector('#trail-entries section');
+  assert.match(await scoped.textContent('#page-trail'), /元谋县/);
+  assert.doesNotMatch(await scoped.textContent('#trail-entries'), /没有/);
+  assert.equal(await scoped.locator('#verify-trail').count(), 0, 'no verification of the whole trail');
+  const other = await api('GET', '/breaches?region=532301&limit=1', SUPERVISOR_TOKEN);
+  assert.ok(other.json.items.length > 0);
+  await scoped.goto(`${BASE_URL}/#/trail/breach/${encodeURIComponent(other.json.items[0].id)}`);
+  await scoped.waitForSelector('#trail-entries .notice');
+  assert.match(await scoped.textContent('#trail-entries'), /不在 元谋县/);
+  await shot(scoped, '14-scoped-trail');
   await scoped.context().close();
 });
 

@@ -33,8 +33,9 @@ function context(me, scopeName) {
     scopeName,
     scoped: Boolean(me.region),
     can: (permission) => me.permissions.includes(permission),
-    // The trail covers the whole prefecture: the server refuses it to region-scoped tokens (403).
-    canTrail: me.permissions.includes('trail_read') && !me.region,
+    // A region-scoped token reads the trail of its region's records (the server answers 404 for others');
+    // the list of all entries and the verification of the whole trail stay with unscoped tokens (docs/TOKENS.md).
+    canTrail: me.permissions.includes('trail_read'),
     asOf: () => sessionStorage.getItem(AS_OF_KEY) || today(),
   };
 }

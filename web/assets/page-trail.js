@@ -19,8 +19,7 @@ export async function show(el, ctx, params) {
   render(el, h('div', {class: 'page-head'}, h('h1', {}, '审计轨迹'),
     h('span', {class: 'muted'}, '哈希链 + Merkle 树（RFC 9162），每次变更一条，不可改写')));
   if (ctx.scoped) {
-    el.append(notice('warn', `审计轨迹覆盖全州，当前令牌限定于 ${ctx.scopeName}，服务器不向其开放轨迹（HTTP 403）。请使用未限定辖区的审计或监管令牌。`));
-    return;
+    el.append(notice('info', `当前令牌限定于 ${ctx.scopeName}：可查询本辖区记录的变更轨迹和包含证明；同时涉及其他辖区记录的变更集不予显示，验证整条轨迹须使用未限定辖区的令牌。`));
   }
   const typeSelect = h('select', {id: 'trail-type', 'aria-label': '类型'},
     Object.entries(TRAIL_TYPES).map(([k, v]) => h('option', {value: k, selected: k === type}, v)));
@@ -47,7 +46,8 @@ export async function show(el, ctx, params) {
       verifyButton.disabled = false;
     }
   });
-  el.append(section('查询记录的变更轨迹', form), section('完整性', h('div', {class: 'actions-bar'}, verifyButton), verifyOut));
+  el.append(section('查询记录的变更轨迹', form));
+  if (!ctx.scoped) el.append(section('完整性', h('div', {class: 'actions-bar'}, verifyButton), verifyOut));
   if (!id) return;
 
   const result = h('div', {id: 'trail-entries'});
@@ -57,7 +57,7 @@ export async function show(el, ctx, params) {
     history = await get(`/trail/entities/${encodeURIComponent(type)}/${encodeURIComponent(id)}`);
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) {
-      render(result, notice('info', `轨迹中没有${label(TRAIL_TYPES, type)} ${id} 的记录。`));
+      render(result, notice('info', `轨迹中没有${label(TRAIL_TYPES, type)} ${id} 的记录${ctx.scoped ? `（或该记录不在 ${ctx.scopeName}）` : ''}。`));
       return;
     }
     throw e;
@@ -81,7 +81,10 @@ export async function show(el, ctx, params) {
       field('签名检查点', proof.checkpoint ? `第 ${proof.checkpoint.tree_size} 条时签名（${instant(proof.checkpoint.time || proof.checkpoint.signed_at)}）` : '尚无覆盖此条的签名检查点（稍后自动签名）'),
       h('details', {}, h('summary', {}, '审计路径'), h('ol', {class: 'mono small'}, proof.audit_path.map((p) => h('li', {}, p))))));
   };
-  render(result, section(`${label(TRAIL_TYPES, type)}：${title}（${history.entries.length} 条变更）`, table([
+  const withheld = history.entries_withheld || 0;
+  render(result, section(`${label(TRAIL_TYPES, type)}：${title}（${history.entries.length} 条变更）`,
+    withheld ? notice('info', h('span', {id: 'trail-withheld'}, `另有 ${withheld} 条变更集同时涉及其他辖区的记录，不向本令牌显示。`)) : null,
+    table([
     {title: '#', cell: (e) => e.seq, class: 'num'},
     {title: '时间', cell: (e) => instant(e.time), class: 'nowrap'},
     {title: '操作', cell: (e) => h('code', {}, e.action)},
