@@ -93,9 +93,11 @@ constexpr std::array kCatalogue{
     // Found by the HTTP suites' untranslated-text check (tests/support/untranslated_messages.cpp).
     Entry{"If-Match does not match the current ETag {}", "If-Match 与当前 ETag {} 不符"},
     Entry{"No action {}; the actions are {}", "没有操作 {}；可用的操作有：{}"},
-    Entry{"The accountability trail covers the whole prefecture; it needs a token that is not scoped to a "
-          "region.",
-          "问责轨迹覆盖全州；需使用未限定辖区的令牌。"},
+    Entry{
+        "This route covers the whole prefecture's trail; it needs a token that is not scoped to a region. A "
+        "region-scoped token reads the entries, proofs and histories of its region's entities.",
+        "此接口覆盖全州的轨迹，需使用未限定辖区的令牌；限定辖区的令牌可查询本辖区记录的条目、证明和变更历史"
+        "。"},
     Entry{"This instance has no checkpoint signing key loaded.", "本实例未加载检查点签名密钥。"},
     Entry{"a region-scoped token must give at least one post at a body in its region",
           "限定辖区的令牌须至少给出一个位于本辖区主体的职务"},

@@ -24,13 +24,14 @@ after(async () => {
   await browser?.close();
 });
 
-async function newPage() {
+async function newPage({expected404 = false} = {}) {
   const context = await browser.newContext({viewport: {width: 1440, height: 1000}, locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai'});
   const page = await context.newPage();
   // The wrong token's 401, the provoked 412 and the refused re-processing's 422 are logged by the browser
-  // as failed loads: expected.
-  const expected = /Failed to load resource: the server responded with a status of (401|412|422)/;
+  // as failed loads: expected; so is, on the county-scoped page only, the 404 of another county's trail.
+  const expected = expected404 ? /Failed to load resource: the server responded with a status of (401|404|412|422)/
+    : /Failed to load resource: the server responded with a status of (401|412|422)/;
   page.on('console', (m) => { if (m.type() === 'error' && !expected.test(m.text())) problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('request', (r) => {
@@ -244,7 +245,7 @@ test('sync page: a run and its quarantine; only a platform token may re-process'
 });
 
 test('a token scoped to 元谋县 sees its county only and says so', async () => {
-  const scoped = await newPage();
+  const scoped = await newPage({expected404: true});
   await login(scoped, SCOPED_TOKEN);
   assert.match(await scoped.textContent('#scope'), /辖区：元谋县/);
   assert.match(await scoped.textContent('#scope-note'), /元谋县/);
