@@ -138,7 +138,7 @@ Response list(Api& api, const Request& request, const Principal& principal) {
                             {"region", "kind", "body_id", "counterparty_id", "platform_project_code",
                              "unified_deal_code", "ocid", "signed_after", "signed_before", "format"});
   store::AgreementFilter f;
-  f.region = region_filter(request, "region", params.errors);
+  f.region = region_filter(api, request, "region", params.errors);
   f.kind = enum_filter(request, "kind", store::parse_agreement_kind, kKinds, params.errors);
   f.body_id = text_filter(request, "body_id");
   f.counterparty_id = text_filter(request, "counterparty_id");

@@ -424,12 +424,19 @@ ListParams list_params(const Api& api, const Request& request,
   return params;
 }
 
-std::string region_filter(const Request& request, std::string_view name, std::vector<FieldError>& errors) {
+std::string region_filter(Api& api, const Request& request, std::string_view name,
+                          std::vector<FieldError>& errors) {
   auto value = request.query_param(name);
   if (!value) return {};
   auto code = d::RegionCode::parse(*value);
   if (!code) {
     errors.push_back({std::string(name), "must be a six-digit GB/T 2260 region code"});
+    return {};
+  }
+  // A well-formed code the regions table does not hold is a typo: say so rather than answer an empty list.
+  if (auto region = api.store.region(code->str());
+      !region && region.error().code == d::ErrorCode::not_found) {
+    errors.push_back({std::string(name), "names no region " + code->str() + " (see GET /api/v1/regions)"});
     return {};
   }
   return code->str();

@@ -141,8 +141,10 @@ struct ListParams {
  */
 ListParams list_params(const Api& api, const Request& request,
                        const std::set<std::string, std::less<>>& filters);
-/** A filter value: a region code (checked), an enum (checked with `parse`), a date, or any text. */
-std::string region_filter(const Request& request, std::string_view name, std::vector<FieldError>& errors);
+/** A filter value: a region code (checked: well-formed and in the regions table, else a field error), an enum
+ * (checked with `parse`), a date, or any text. */
+std::string region_filter(Api& api, const Request& request, std::string_view name,
+                          std::vector<FieldError>& errors);
 std::string date_filter(const Request& request, std::string_view name, std::vector<FieldError>& errors);
 std::string text_filter(const Request& request, std::string_view name);
 template <class Parse>

@@ -50,7 +50,7 @@ void check_body(store::LedgerTransaction& tx, const Principal& principal, const 
 Response list(Api& api, const Request& request, const Principal& principal) {
   auto params = list_params(api, request, {"region", "kind", "parent_id"});
   store::BodyFilter filter;
-  filter.region = region_filter(request, "region", params.errors);
+  filter.region = region_filter(api, request, "region", params.errors);
   filter.kind = enum_filter(request, "kind", store::parse_body_kind, kKinds, params.errors);
   filter.parent_id = text_filter(request, "parent_id");
   if (!params.errors.empty()) return validation_problem(request, std::move(params.errors));

@@ -83,7 +83,7 @@ Response list(Workflow& wf, const Request& request, const Principal& principal) 
   f.rule = enum_filter(
       request, "rule", [](std::string_view t) { return d::parse_rule_code(t).has_value(); }, kRules,
       params.errors);
-  f.region = region_filter(request, "region", params.errors);
+  f.region = region_filter(wf.api, request, "region", params.errors);
   f.obligor_id = text_filter(request, "obligor_id");
   f.official_id = text_filter(request, "official_id");
   f.body_id = text_filter(request, "body_id");

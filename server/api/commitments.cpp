@@ -163,7 +163,7 @@ Response list(Api& api, const Request& request, const Principal& principal) {
                             {"region", "kind", "agreement_id", "obligor_side", "obligor", "stage",
                              "due_after", "due_before", "status", "as_of", "format"});
   store::CommitmentFilter f;
-  f.region = region_filter(request, "region", params.errors);
+  f.region = region_filter(api, request, "region", params.errors);
   f.kind = enum_filter(request, "kind", store::parse_commitment_kind, kKinds, params.errors);
   f.agreement_id = text_filter(request, "agreement_id");
   f.obligor_side = enum_filter(request, "obligor_side", store::parse_obligor_side, kSides, params.errors);

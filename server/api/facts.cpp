@@ -138,7 +138,7 @@ const std::vector<std::string> kCsvColumns{"id",
 Response list(Api& api, const Request& request, const Principal& principal) {
   auto params = list_params(api, request, {"region", "kind", "commitment_id", "agreement_id", "format"});
   store::FactFilter f;
-  f.region = region_filter(request, "region", params.errors);
+  f.region = region_filter(api, request, "region", params.errors);
   f.kind = enum_filter(request, "kind", store::parse_fact_kind, kKinds, params.errors);
   f.commitment_id = text_filter(request, "commitment_id");
   f.agreement_id = text_filter(request, "agreement_id");

@@ -48,7 +48,7 @@ void check_post(store::LedgerTransaction& tx, const Principal& principal, const 
 Response list(Api& api, const Request& request, const Principal& principal) {
   auto params = list_params(api, request, {"region", "body_id"});
   store::OfficialFilter filter;
-  filter.region = region_filter(request, "region", params.errors);
+  filter.region = region_filter(api, request, "region", params.errors);
   filter.body_id = text_filter(request, "body_id");
   if (!params.errors.empty()) return validation_problem(request, std::move(params.errors));
   auto page = api.store.officials(scope_of(principal), filter, params.window);

@@ -22,7 +22,7 @@ using nlohmann::json;
 
 Response list(Workflow& wf, const Request& request) {
   auto params = list_params(wf.api, request, {"region"});
-  const std::string region = region_filter(request, "region", params.errors);
+  const std::string region = region_filter(wf.api, request, "region", params.errors);
   if (!params.errors.empty()) return validation_problem(request, std::move(params.errors));
   auto stored = wf.breaches.all(d::Scope{region});
   if (!stored) return read_error(request, stored.error());

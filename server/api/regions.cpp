@@ -9,7 +9,7 @@ namespace {
 
 Response list(Api& api, const Request& request, const Principal&) {
   auto params = list_params(api, request, {"within"});
-  const std::string within = region_filter(request, "within", params.errors);
+  const std::string within = region_filter(api, request, "within", params.errors);
   if (!params.errors.empty()) return validation_problem(request, std::move(params.errors));
   // One row more than asked tells whether another page follows.
   store::Window window = params.window;

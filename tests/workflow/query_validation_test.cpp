@@ -1,5 +1,6 @@
 // Query parameters of the evaluation routes that were read leniently (issue 13): std::stoi took "1abc" for 1,
-// and an unknown `format` silently answered JSON. Each is now a 422 naming the parameter.
+// an unknown `format` silently answered JSON, and a region code that names no region answered an empty list.
+// Each is now a 422 naming the parameter.
 #include <gmock/gmock.h>
 
 #include "tests/workflow/workflow_fixture.hpp"
@@ -34,6 +35,18 @@ TEST_F(QueryValidationTest, UnknownFormatIs422) {
   expect_field(get("/api/v1/breaches?format=xml"), "format");
   EXPECT_EQ(get("/api/v1/integrity?as_of=2026-03-01&format=json").status, 200);
   EXPECT_EQ(get("/api/v1/integrity?as_of=2026-03-01&format=csv").status, 200);
+}
+
+// Verifies a well-formed region code that names no region (a typo) is a 422 naming the parameter on every
+// list that filters by region, rather than an empty list that reads as "nothing there".
+TEST_F(QueryValidationTest, UnknownRegionIs422) {
+  for (const std::string list : {"agreements", "commitments", "facts", "breaches", "bodies", "officials"}) {
+    expect_field(get("/api/v1/" + list + "?region=532399"), "region");
+    EXPECT_EQ(get("/api/v1/" + list + "?region=532301").status, 200) << list;
+  }
+  expect_field(get("/api/v1/regions?within=999999"), "within");
+  const auto r = get("/api/v1/breaches?region=532399");
+  EXPECT_THAT(r.json().at("errors").at(0).at("message").get<std::string>(), ::testing::HasSubstr("532399"));
 }
 
 }  // namespace
