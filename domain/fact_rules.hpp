@@ -28,12 +28,13 @@ struct FactDraft {
 };
 
 /**
- * Which rules apply. `complete`: every rule (a fact posted to the API). `platform`: every rule but the two a
- * platform record cannot meet because its format has no field for them — an amended fact's new due date or
- * amount (an OCDS amendment does not say which obligation changed, nor to what) and a terminated fact's side
- * (OCDS does not say who ended a contract; an exchange row may say "mutual"). Enforcing those two on sync
- * would quarantine every OCDS amendment and termination (and break the OCDS export round trip); that is a
- * product decision left open (docs/ARCHITECTURE.md).
+ * Which rules apply. `complete`: every rule (a fact posted to the API: the person knows the new terms and who
+ * ended the agreement). `platform`: every rule but the two a platform record cannot always meet because its
+ * format has no field for them — an amended fact's new due date or amount (an OCDS amendment does not say
+ * which obligation changed, nor to what) and a terminated fact's side (OCDS does not say who ended a
+ * contract; an exchange row may say "mutual"). Such a fact is kept with the field empty rather than
+ * quarantined or guessed; the rules that need the field do not fire on it (docs/ARCHITECTURE.md, decision
+ * of 2026-12-05).
  */
 enum class FactRuleSet { complete, platform };
 

@@ -12,6 +12,7 @@
 #include "adapters/store/ledger_store.hpp"
 #include "adapters/sync/file_import.hpp"
 #include "server/api/ledger_routes.hpp"
+#include "server/api/workflow_support.hpp"
 #include "tests/cli/process.hpp"
 #include "tests/sync/sync_test_support.hpp"
 
@@ -126,8 +127,19 @@ void seed(SyncDb& db) {
     ok(tx.insert_commitment(commitment("com_5", "agr_2", S::government, "bod_b", K::milestone, "完成设计",
                                        day(2025, 9, 30), std::nullopt)));
     ok(tx.insert_fact(fact("fct_5", "com_5", F::fulfilled, day(2025, 9, 1), std::nullopt, "已完成")));
-    ok(tx.insert_fact(fact("fct_6", "com_4", F::amended, day(2025, 8, 1), std::nullopt, "因汛期延期")));
-    ok(tx.insert_fact(fact("fct_7", "com_5", F::amended, day(2025, 8, 1), std::nullopt, "因汛期延期")));
+    // One amendment of two commitments, each to its own new date, with its legal basis, authority,
+    // procedure and compensation decision.
+    auto postponed = fact("fct_6", "com_4", F::amended, day(2025, 8, 1), std::nullopt, "因汛期延期");
+    postponed.new_due = day(2026, 3, 31);
+    postponed.legal_basis = "合同第十二条（不可抗力）";
+    postponed.competent_authority = "元谋县人民政府";
+    postponed.procedure_reference = "元政复〔2025〕8号";
+    postponed.compensation_decision = "无需补偿";
+    ok(tx.insert_fact(postponed));
+    postponed.id = "fct_7";
+    postponed.commitment_id = "com_5";
+    postponed.new_due = day(2025, 10, 31);
+    ok(tx.insert_fact(postponed));
     auto failed = fact("fct_8", "com_4", F::not_performed, day(2026, 1, 2), std::nullopt, "暴雨停工");
     failed.reason = d::ReasonCode::force_majeure;
     ok(tx.insert_fact(failed));
@@ -144,8 +156,16 @@ void seed(SyncDb& db) {
                                        "缴纳履约保证金", day(2025, 7, 1), yuan("10000.00"))));
     ok(tx.insert_fact(fact("fct_9", "com_6", F::fulfilled, day(2025, 5, 1), yuan("2000000.00"), "部分到位")));
     ok(tx.insert_fact(fact("fct_10", "com_7", F::fulfilled, day(2025, 7, 5), yuan("10000.00"), "")));
-    ok(tx.insert_fact(fact("fct_11", "com_6", F::terminated, day(2025, 10, 1), std::nullopt, "企业退出")));
-    ok(tx.insert_fact(fact("fct_12", "com_7", F::terminated, day(2025, 10, 1), std::nullopt, "企业退出")));
+    auto reduced = fact("fct_14", "com_6", F::amended, day(2025, 4, 1), std::nullopt, "调减投资额");
+    reduced.new_amount = yuan("3000000.00");
+    ok(tx.insert_fact(reduced));
+    // The investor ended it: the side travels, so BC08 (the government's unlawful termination) stays off.
+    auto ended = fact("fct_11", "com_6", F::terminated, day(2025, 10, 1), std::nullopt, "企业退出");
+    ended.terminated_by = S::counterparty;
+    ok(tx.insert_fact(ended));
+    ended.id = "fct_12";
+    ended.commitment_id = "com_7";
+    ok(tx.insert_fact(ended));
   });
 }
 
@@ -231,10 +251,29 @@ std::vector<std::string> ledger_lines(SyncDb& db) {
     if (corrected.contains(f.id)) continue;
     lines.push_back("fact " + commitment_of[f.commitment_id] + " | " + std::string(d::to_string(f.kind)) +
                     " " + d::format_date(f.on) + " | " + money_text(f.amount) + " | " +
-                    std::string(d::to_string(f.reason)) + " | " + f.note);
+                    std::string(d::to_string(f.reason)) + " | " + f.note + " | new " +
+                    (f.new_due ? d::format_date(*f.new_due) : "-") + " " + money_text(f.new_amount) + " | " +
+                    f.legal_basis + " / " + f.competent_authority + " / " + f.procedure_reference + " / " +
+                    f.compensation_decision + " | by " +
+                    (f.terminated_by ? std::string(d::to_string(*f.terminated_by)) : "-"));
   }
   std::sort(lines.begin(), lines.end());
   return lines;
+}
+
+/**
+ * Detection over all of `db` as of 2026-06-30, its breaches as "rule | agreement title | commitment title
+ * due", sorted: what the office would see, modulo ids.
+ */
+std::vector<std::string> breach_lines(SyncDb& db) {
+  server::WorkflowOptions options;
+  server::api::Workflow wf(*db.db, options);
+  auto run = server::api::run_detection(wf, at("2026-06-30T08:00:00.000Z"), d::Scope{}, day(2026, 6, 30));
+  EXPECT_TRUE(run.has_value()) << run.error().message;
+  return joined_rows(db,
+                     "SELECT b.rule, a.title, c.title, c.due FROM breaches b JOIN commitments c ON "
+                     "c.id = b.commitment_id JOIN agreements a ON a.id = c.agreement_id "
+                     "ORDER BY b.rule, a.title, c.title, c.due");
 }
 
 class OcdsExportTest : public ::testing::Test {
@@ -300,8 +339,9 @@ std::vector<std::string> releases_of(const std::vector<std::string>& files) {
 
 // Verifies the round trip: the seeded agreements and the real OCDS files, exported two agreements per page,
 // are valid release packages (official schema and PPP profile, checked by ajv), and importing them into a
-// fresh database gives the same agreements, commitments and facts — all but the revocation, which OCDS has no
-// object for and the release names under pactwatch.notExported.
+// fresh database gives the same agreements, commitments and facts — amendments with their new due dates,
+// amounts and legality, terminations with their side — all but the revocation, which OCDS has no object for
+// and the release names under pactwatch.notExported.
 TEST_F(OcdsExportTest, ExportImportsBackAsTheSameLedger) {
   seed(source);
   import_reference_files(source);
@@ -319,7 +359,7 @@ TEST_F(OcdsExportTest, ExportImportsBackAsTheSameLedger) {
   auto expected = ledger_lines(source);
   const std::string revoked =
       "fact ocds-pactwatch-agr_1 办公楼维修工程 / 组织验收 2025-02-15 | revoked 2025-02-10 | null | "
-      "government_turnover | 换届";
+      "government_turnover | 换届 | new - null |  /  /  /  | by -";
   ASSERT_EQ(std::erase(expected, revoked), 1u);
   const auto actual = ledger_lines(target);
   std::vector<std::string> missing, extra;
@@ -332,12 +372,25 @@ TEST_F(OcdsExportTest, ExportImportsBackAsTheSameLedger) {
   EXPECT_EQ(actual.size(), expected.size());
   EXPECT_GT(actual.size(), 60u);
 
+  // The same breaches come out of both (the revoked acceptance apart): a lawful amendment stays lawful
+  // (no BC04), a postponed date is not overdue, and the investor's termination is no BC08.
+  auto source_breaches = breach_lines(source);
+  auto target_breaches = breach_lines(target);
+  const auto on_revoked = [](const std::string& line) { return line.find("组织验收") != std::string::npos; };
+  std::erase_if(source_breaches, on_revoked);
+  std::erase_if(target_breaches, on_revoked);
+  EXPECT_EQ(target_breaches, source_breaches);
+  EXPECT_FALSE(source_breaches.empty());
+
   std::ifstream first(files.front());
   const json package = json::parse(first);
   EXPECT_EQ(package["publisher"]["name"], "pactwatch");
   for (const auto& r : package["releases"]) {
     if (r["contracts"][0]["id"] == "agr_1") {
       EXPECT_EQ(r["pactwatch"]["notExported"]["fact revoked"], 1);
+    } else if (r["contracts"][0]["id"] == "agr_2" || r["contracts"][0]["id"] == "agr_3") {
+      // Amendments' new dates, amounts and legality, and the termination's side, all travel.
+      EXPECT_FALSE(r.contains("pactwatch")) << r.dump();
     }
   }
 }

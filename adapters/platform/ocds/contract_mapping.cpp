@@ -378,17 +378,38 @@ void ReleaseMapper::map_amendment(ContractContext& c, const json& a, const std::
   }
   if (!after.empty()) f.note += (f.note.empty() ? "" : "; ") + std::string("contract now: ") + after;
   if (auto note = extension_text(a, "note")) f.note = *note;
-  // An export names the commitments the amendment was recorded on: it applies to those only.
+  const std::pair<const char*, std::string*> legality[] = {
+      {"legalBasis", &f.value.legal_basis},
+      {"competentAuthority", &f.value.competent_authority},
+      {"procedureReference", &f.value.procedure_reference},
+      {"compensationDecision", &f.value.compensation_decision}};
+  for (const auto& [field, value] : legality) {
+    if (auto text = extension_text(a, field)) *value = *text;
+  }
+  // An export names the commitments the amendment was recorded on (an id, or {id, newDueDate, newAmount}):
+  // it applies to those only, with the new due date or amount each got.
   if (const json* ext = extension_of(a); ext && member(*ext, "commitments")) {
-    for_each_in_array(*ext, "commitments", path + "/" + kExtension, [&](const json& id, const std::string&) {
-      if (!id.is_string()) return;
-      MappedFact one = f;
-      one.key = f.key + "@" + id.get<std::string>();
-      one.value.id = one.key;
-      one.scope = FactScope::commitment;
-      one.value.commitment_id = c.key + "/milestones/" + id.get<std::string>();
-      out_.facts.push_back(std::move(one));
-    });
+    for_each_in_array(*ext, "commitments", path + "/" + kExtension,
+                      [&](const json& entry, const std::string& p) {
+                        const json* id = entry.is_object() ? member(entry, "id") : &entry;
+                        if (!id || !id->is_string()) return;
+                        MappedFact one = f;
+                        one.key = f.key + "@" + id->get<std::string>();
+                        one.value.id = one.key;
+                        one.scope = FactScope::commitment;
+                        one.value.commitment_id = c.key + "/milestones/" + id->get<std::string>();
+                        if (entry.is_object()) {
+                          auto due = date_member(entry, "newDueDate", p);
+                          if (!due) return quarantine(due.error(), p, entry);
+                          one.value.new_due = *due;
+                          if (const json* amount = member(entry, "newAmount")) {
+                            auto money_value = money(*amount, p + "/newAmount");
+                            if (!money_value) return quarantine(money_value.error(), p, entry);
+                            one.value.new_amount = *money_value;
+                          }
+                        }
+                        out_.facts.push_back(std::move(one));
+                      });
     return;
   }
   out_.facts.push_back(std::move(f));
@@ -425,6 +446,7 @@ void ReleaseMapper::map_termination(ContractContext& c) {
            (final_status.empty() ? "" : ", finalStatus \"" + final_status + "\"");
   if (const std::string d = text(contract, "finalStatusDetails"); !d.empty()) f.note += ": " + d;
   if (auto note = extension_text(contract, "terminationNote")) f.note = *note;
+  if (auto side = extension_text(contract, "terminatedBy")) f.value.terminated_by = parse_obligor_side(*side);
   out_.facts.push_back(std::move(f));
 }
 

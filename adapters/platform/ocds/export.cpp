@@ -4,6 +4,7 @@
 #include "adapters/platform/ocds/export.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <set>
 
@@ -219,38 +220,49 @@ class ReleaseWriter {
             {kExtension, {{"note", f.note}}}};
   }
 
+  /** An OCDS amendment for an amended fact; its legality fields travel in the extension when stated. */
+  static json amendment(const domain::Fact& f) {
+    json ext = {{"note", f.note}, {"commitments", json::array()}};
+    const std::pair<const char*, const std::string*> legality[] = {
+        {"legalBasis", &f.legal_basis},
+        {"competentAuthority", &f.competent_authority},
+        {"procedureReference", &f.procedure_reference},
+        {"compensationDecision", &f.compensation_decision}};
+    for (const auto& [field, value] : legality) {
+      if (!value->empty()) ext[field] = *value;
+    }
+    return {{"id", f.id}, {"date", date_time(f.on)}, {"rationale", f.note}, {kExtension, std::move(ext)}};
+  }
+
   /**
    * Facts the importer reads as agreement-wide (amendments, termination) are stored once per commitment: one
-   * amendment per date and note (its extension lists the commitments), one termination. Performance failures
+   * amendment per date, note and legality (its extension lists the commitments with the new due date or
+   * amount each got), one termination (with its side). Performance failures
    * name their milestone. Other kinds have no OCDS object.
    */
   void agreement_wide(json& contract, json& ext, json& failures, json& amendments) {
-    std::map<std::pair<std::string, std::string>, std::size_t> amendment_at;  // (date, note) -> index
+    // (date, note, legal basis, authority, procedure, compensation) -> index in `amendments`
+    std::map<std::array<std::string, 6>, std::size_t> amendment_at;
     const domain::Fact* termination = nullptr;
     for (const domain::Fact* f : facts_) {
       switch (f->kind) {
         case FactKind::fulfilled:
           break;
         case FactKind::amended: {
-          if (f->new_due || f->new_amount) lost("amendment's new due date or amount");
-          if (!f->legal_basis.empty() || !f->competent_authority.empty() || !f->procedure_reference.empty() ||
-              !f->compensation_decision.empty()) {
-            lost("amendment's legality fields");
-          }
-          // One amendment per date and note, naming the commitments it was recorded on.
-          const auto [at, added] =
-              amendment_at.try_emplace({domain::format_date(f->on), f->note}, amendments.size());
-          if (added) {
-            amendments.push_back({{"id", f->id},
-                                  {"date", date_time(f->on)},
-                                  {"rationale", f->note},
-                                  {kExtension, {{"note", f->note}, {"commitments", json::array()}}}});
-          }
-          amendments[at->second][kExtension]["commitments"].push_back(f->commitment_id);
+          // One amendment per date, note and legality, naming the commitments it was recorded on, each with
+          // the new due date or amount it set there.
+          const auto [at, added] = amendment_at.try_emplace(
+              {domain::format_date(f->on), f->note, f->legal_basis, f->competent_authority,
+               f->procedure_reference, f->compensation_decision},
+              amendments.size());
+          if (added) amendments.push_back(amendment(*f));
+          json change = {{"id", f->commitment_id}};
+          if (f->new_due) change["newDueDate"] = domain::format_date(*f->new_due);
+          if (f->new_amount) change["newAmount"] = value_of(*f->new_amount);
+          amendments[at->second][kExtension]["commitments"].push_back(std::move(change));
           break;
         }
         case FactKind::terminated:
-          if (f->terminated_by) lost("termination's side");
           if (!termination || f->on < termination->on) termination = f;
           break;
         case FactKind::not_performed: {
@@ -271,6 +283,8 @@ class ReleaseWriter {
       contract["finalStatusDate"] = date_time(termination->on);
       if (!termination->note.empty()) contract["finalStatusDetails"] = termination->note;
       ext["terminationNote"] = termination->note;
+      if (termination->terminated_by)
+        ext["terminatedBy"] = std::string(domain::to_string(*termination->terminated_by));
     }
   }
 
