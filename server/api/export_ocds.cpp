@@ -41,6 +41,17 @@ ocds::AgreementSnapshot snapshot_of(store::AgreementRecord&& r) {
   return s;
 }
 
+/**
+ * `path` (with its query) as an absolute URL on the host the client asked (its Host header; https when a
+ * proxy in front says so with X-Forwarded-Proto), as OCDS wants package links; the path alone without Host.
+ */
+std::string absolute_url(const Request& request, const std::string& path) {
+  const auto host = request.headers.get("Host");
+  if (path.empty() || !host || host->empty()) return path;
+  const auto proto = request.headers.get("X-Forwarded-Proto");
+  return std::string(proto && *proto == "https" ? "https" : "http") + "://" + std::string(*host) + path;
+}
+
 Response export_ocds(Api& api, const Request& request, const Principal& principal) {
   auto params = list_params(api, request, {"since"});
   if (!request.query_param("limit")) params.window.limit = api.options.ocds_export.page_agreements;
@@ -61,16 +72,19 @@ Response export_ocds(Api& api, const Request& request, const Principal& principa
   if (page->more && !page->items.empty()) next = encode_cursor(page->items.back().agreement.entity.id);
   const ocds::ExportOptions options{
       api.options.ocds_export.ocid_prefix, api.options.ocds_export.publisher_name, {}};
+  std::string link;
+  if (!next.empty()) {
+    link = request.path + "?limit=" + std::to_string(params.window.limit) + "&cursor=" + next;
+    if (!filter.changed_since.empty()) link += "&since=" + filter.changed_since;
+  }
   json releases = json::array();
   for (auto& record : page->items)
     releases.push_back(ocds::export_release(snapshot_of(std::move(record)), options).release);
   Response r;
-  r.body = ocds::release_package(std::move(releases), published, options)
+  r.body = ocds::release_package(std::move(releases), published, options, absolute_url(request, link))
                .dump(-1, ' ', false, json::error_handler_t::replace);
   r.headers.set("Content-Disposition", "inline; filename=\"pactwatch-ocds.json\"");
-  if (!next.empty()) {
-    std::string link = request.path + "?limit=" + std::to_string(params.window.limit) + "&cursor=" + next;
-    if (!filter.changed_since.empty()) link += "&since=" + filter.changed_since;
+  if (!link.empty()) {
     r.headers.set("Link", "<" + link + ">; rel=\"next\"");
     r.headers.set("X-Next-Cursor", next);
   }

@@ -298,6 +298,7 @@ class OcdsExportTest : public ::testing::Test {
     r.query = std::move(query);
     r.route = match.route;
     r.headers.set("Authorization", "Bearer secret");
+    r.headers.set("Host", "pactwatch.example:8080");
     return (*match.handler)(r);
   }
 
@@ -310,8 +311,17 @@ class OcdsExportTest : public ::testing::Test {
       if (r.status != 200) break;
       files.push_back(write_file(dir, "export-" + std::to_string(files.size()) + ".json", r.body));
       const auto next = r.headers.get("X-Next-Cursor");
-      if (!next) break;
+      // The package names the next one as OCDS's pagination extension does: links.next, an absolute URL.
+      const json package = json::parse(r.body);
+      if (!next) {
+        EXPECT_FALSE(package.contains("links"));
+        break;
+      }
       EXPECT_TRUE(r.headers.get("Link").has_value());
+      EXPECT_EQ(package["links"]["next"].get<std::string>(),
+                "http://pactwatch.example:8080/api/v1/export/ocds?limit=" +
+                    (query.contains("limit") ? query["limit"] : "100") + "&cursor=" + std::string(*next) +
+                    (query.contains("since") ? "&since=" + query["since"] : ""));
       query["cursor"] = std::string(*next);
     }
     return files;

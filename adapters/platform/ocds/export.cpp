@@ -306,11 +306,14 @@ ExportedRelease export_release(const AgreementSnapshot& snapshot, const ExportOp
   return ReleaseWriter(snapshot, options).run();
 }
 
-json release_package(json releases, const std::string& published_date, const ExportOptions& options) {
-  return {{"version", "1.1"},
-          {"publishedDate", published_date},
-          {"publisher", {{"name", options.publisher_name}}},
-          {"releases", std::move(releases)}};
+json release_package(json releases, const std::string& published_date, const ExportOptions& options,
+                     const std::string& next_page) {
+  json package = {{"version", "1.1"},
+                  {"publishedDate", published_date},
+                  {"publisher", {{"name", options.publisher_name}}},
+                  {"releases", std::move(releases)}};
+  if (!next_page.empty()) package["links"] = {{"next", next_page}};
+  return package;
 }
 
 }  // namespace pactwatch::platform::ocds

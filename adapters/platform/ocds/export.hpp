@@ -48,8 +48,12 @@ std::string export_ocid(const domain::Agreement& agreement, const ExportOptions&
 /** The release of one agreement (tags contract and implementation). */
 ExportedRelease export_release(const AgreementSnapshot& snapshot, const ExportOptions& options);
 
-/** A release package (OCDS 1.1) around `releases`, published at `published_date` (RFC 3339). */
+/**
+ * A release package (OCDS 1.1) around `releases`, published at `published_date` (RFC 3339). `next_page`, when
+ * not empty, is the URL of the next package: written as `links.next`, as OCDS's pagination extension has it,
+ * so that OCDS tools that page through a publisher (e.g. Kingfisher Collect) follow it.
+ */
 nlohmann::json release_package(nlohmann::json releases, const std::string& published_date,
-                               const ExportOptions& options);
+                               const ExportOptions& options, const std::string& next_page = {});
 
 }  // namespace pactwatch::platform::ocds
