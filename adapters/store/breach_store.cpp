@@ -6,6 +6,8 @@
 #include <array>
 #include <iterator>
 #include <map>
+#include <numeric>
+#include <optional>
 #include <tuple>
 #include <utility>
 
@@ -336,7 +338,19 @@ Result<OpenOutcome> BreachStore::open_findings(LedgerTransaction& tx, std::span<
                                                d::Date detected_on) {
   OpenOutcome outcome;
   soci::session& sql = tx.session();
-  for (const auto& f : findings) {
+  // Region by region (in order of first appearance), each region's breaches sealed into an entry of its own.
+  std::vector<std::size_t> order(findings.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::map<std::string_view, std::size_t> first_of_region;
+  for (std::size_t i = 0; i < findings.size(); ++i)
+    first_of_region.try_emplace(findings[i].region, i);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return first_of_region[findings[a].region] < first_of_region[findings[b].region];
+  });
+  std::vector<std::optional<d::Breach>> opened(findings.size());
+  const std::string* region = nullptr;
+  for (const std::size_t i : order) {
+    const auto& f = findings[i];
     const std::string key = f.finding.key();
     std::string existing;
     soci::indicator ind = soci::i_null;
@@ -347,6 +361,10 @@ Result<OpenOutcome> BreachStore::open_findings(LedgerTransaction& tx, std::span<
       ++outcome.already_open;
       continue;
     }
+    if (region && *region != f.region) {
+      if (auto sealed = tx.end_change_set(); !sealed) return std::unexpected(sealed.error());
+    }
+    region = &f.region;
     d::Breach b = d::open_breach(f.finding, new_id(), detected_on);
     for (const auto& o : f.officials) {
       if (o.role == "performing") b.performing_officials.push_back(o.official_id);
@@ -354,7 +372,13 @@ Result<OpenOutcome> BreachStore::open_findings(LedgerTransaction& tx, std::span<
     }
     auto stored = insert(tx, b, f, {}, "detect", "rule " + std::string(to_string(b.rule)) + " found " + key);
     if (!stored) return std::unexpected(stored.error());
-    outcome.opened.push_back(stored->breach);
+    opened[i] = stored->breach;
+  }
+  if (region) {
+    if (auto sealed = tx.end_change_set(); !sealed) return std::unexpected(sealed.error());
+  }
+  for (auto& b : opened) {
+    if (b) outcome.opened.push_back(std::move(*b));
   }
   return outcome;
 }

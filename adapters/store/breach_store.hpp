@@ -98,7 +98,11 @@ class BreachStore {
   explicit BreachStore(Database& database) : database_(database) {}
 
   // ---- inside a LedgerStore::write() transaction ----------------------------------------------------
-  /** Opens the findings whose key is new (state detected, with evidence and officials); idempotent. */
+  /**
+   * Opens the findings whose key is new (state detected, with evidence and officials); idempotent. The
+   * breaches of each region are one change set (one trail entry) of their own, so that a county's auditor
+   * sees the entry that opened each of the county's breaches (docs/TRAIL.md §2.4).
+   */
   static domain::Result<OpenOutcome> open_findings(LedgerTransaction& tx,
                                                    std::span<const FindingToOpen> findings,
                                                    const std::function<std::string()>& new_id,

@@ -228,6 +228,49 @@ TEST_F(TrailApiTest, EntrySpanningCountiesIsWithheldFromEach) {
   EXPECT_EQ(get("/api/v1/trail/entries/" + joint_seq, kAuditor).status, 200);
 }
 
+// Verifies one detection run that opens breaches in two counties records one entry per county, so that each
+// county's auditor reads the entry that opened its own breach (and only that one).
+TEST_F(TrailApiTest, DetectionOpensEachCountysBreachesInAnEntryOfItsOwn) {
+  const auto overdue_in = [&](const std::string& body_name, const std::string& region) {
+    const std::string body_id = new_body(body_name, region);
+    const std::string agreement = create("agreements", {{"kind", "pledge"},
+                                                        {"title", body_name + "公开承诺"},
+                                                        {"body_id", body_id},
+                                                        {"signed_on", "2026-01-05"}})["id"];
+    return create("commitments", {{"agreement_id", agreement},
+                                  {"obligor_side", "government"},
+                                  {"obligor_id", body_id},
+                                  {"kind", "pledge"},
+                                  {"title", "年中前完成"},
+                                  {"due", "2026-04-30"}})["id"]
+        .get<std::string>();
+  };
+  const std::string chuxiong = overdue_in("楚雄市住建局", "532301");
+  const std::string lufeng = overdue_in("禄丰市住建局", "532302");
+  const std::uint64_t before = head();
+  const auto detected = post("/api/v1/detection-runs", {{"as_of", "2026-06-01"}});
+  ASSERT_EQ(detected.status, 200) << detected.body;
+  ASSERT_EQ(detected.json().at("opened_ids").size(), 2u) << detected.body;
+  EXPECT_EQ(head(), before + 2);  // one change set per county
+
+  for (const auto& id : detected.json().at("opened_ids")) {
+    const std::string breach = id.get<std::string>();
+    const auto all = get("/api/v1/trail/entities/breach/" + breach, kAuditor).json();
+    ASSERT_EQ(all.at("entries").size(), 1u);
+    const std::string seq = std::to_string(all.at("entries")[0].at("seq").get<std::uint64_t>());
+    const bool in_chuxiong = all.at("state").at("commitment_id") == chuxiong;
+    EXPECT_EQ(in_chuxiong || all.at("state").at("commitment_id") == lufeng, true);
+    const auto& own = in_chuxiong ? kChuxiongAuditor : kLufeng;
+    const auto& other = in_chuxiong ? kLufeng : kChuxiongAuditor;
+    const auto scoped = get("/api/v1/trail/entities/breach/" + breach, own);
+    ASSERT_EQ(scoped.status, 200) << scoped.body;
+    EXPECT_EQ(scoped.json().at("entries").size(), 1u);
+    EXPECT_EQ(scoped.json().at("entries_withheld"), 0);
+    EXPECT_EQ(get("/api/v1/trail/entries/" + seq, own).status, 200);
+    EXPECT_EQ(get("/api/v1/trail/entries/" + seq, other).status, 404);
+  }
+}
+
 // Verifies the entity history and ?as_of: the state is rebuilt from the patches as it was at that instant.
 TEST_F(TrailApiTest, EntityStateAsOfIsRebuiltFromPatches) {
   const std::string id = new_body("旧名");
