@@ -17,6 +17,7 @@
 #include "adapters/store/guarded.hpp"
 #include "adapters/store/ledger_rows.hpp"
 #include "adapters/store/soci_errors.hpp"
+#include "adapters/store/statement_cache.hpp"
 #include "adapters/store/trail_state.hpp"
 #include "domain/responsibility.hpp"
 
@@ -184,17 +185,16 @@ Result<StoredBreach> read_one(soci::session& sql, const std::string& scope_like,
   return b;
 }
 
-void append_history(soci::session& sql, const std::string& breach_id, const HistoryEntry& h) {
-  long long seq = 1;
-  {
-    soci::indicator ind = soci::i_ok;
-    soci::statement st =
-        (sql.prepare << std::string(q::next_history_seq), soci::use(breach_id, "id"), soci::into(seq, ind));
-    st.execute(true);
-  }
+/**
+ * Appends `h` to the breach's history; `h.seq` 0: after its last entry (a new breach's first entry is 1).
+ * Through the transaction's statement cache: a detection run opens thousands of breaches.
+ */
+void append_history(StatementCache& statements, const std::string& breach_id, const HistoryEntry& h) {
+  long long seq = h.seq;
+  if (seq == 0) statements(q::next_history_seq).use(breach_id, "id").into(seq).one();
   const int seq_int = static_cast<int>(seq);
-  Nullable from(h.from_state);
-  Query(sql, q::insert_history)
+  const Nullable from(h.from_state);
+  statements(q::insert_history)
       .use(breach_id, "breach_id")
       .use(seq_int, "seq")
       .use(h.action, "action")
@@ -206,6 +206,35 @@ void append_history(soci::session& sql, const std::string& breach_id, const Hist
       .use(h.at, "at")
       .use(h.note, "detail")
       .exec();
+}
+
+/**
+ * What read_one gives for a breach insert() has just written, without reading it back (a detection run opens
+ * thousands): the record as the row stores it (through its JSON), version 1, the officials in the order
+ * officials_of reads them, the one history entry. Nullopt when that order is not certain (two officials with
+ * the same role and id), and the caller reads the row instead. tests/trail_db/breach_store_test.cpp checks it
+ * against read_one.
+ */
+std::optional<StoredBreach> as_inserted(const d::Breach& b, const FindingToOpen& where,
+                                        const std::string& complaint_id, const std::string& now,
+                                        HistoryEntry opening) {
+  auto breach = breach_from_json(breach_to_json(b));
+  if (!breach) return std::nullopt;
+  StoredBreach s;
+  s.breach = std::move(*breach);
+  s.body_id = where.body_id;
+  s.region = where.region;
+  s.complaint_id = complaint_id;
+  s.version = 1;
+  s.created_at = s.updated_at = now;
+  s.officials = where.officials;
+  const auto order = [](const TracedOfficial& o) { return std::tie(o.role, o.official_id); };
+  std::ranges::sort(s.officials, [&](const TracedOfficial& x, const TracedOfficial& y) {
+    return x.role != y.role ? x.role > y.role : x.official_id < y.official_id;
+  });
+  if (std::ranges::adjacent_find(s.officials, {}, order) != s.officials.end()) return std::nullopt;
+  s.history.push_back(std::move(opening));
+  return s;
 }
 
 /** Inserts the breach row with its evidence, officials and opening history entry; records the change. */
@@ -224,7 +253,8 @@ Result<StoredBreach> insert(LedgerTransaction& tx, const d::Breach& b, const Fin
       side(to_string(b.obligor_side)), due = d::format_date(b.due), detected = d::format_date(b.detected_on);
   const std::string record = breach_to_json(b).dump();
   const int days_late = b.days_late;
-  Query(sql, q::insert_breach)
+  StatementCache& statements = tx.statements();
+  statements(q::insert_breach)
       .use(b.id, "id")
       .use(key.value, key.ind, "breach_key")
       .use(rule, "rule")
@@ -248,9 +278,9 @@ Result<StoredBreach> insert(LedgerTransaction& tx, const d::Breach& b, const Fin
       .use(ctx.now, "now_")
       .exec();
   for (const auto& fact_id : b.evidence)
-    Query(sql, q::insert_evidence).use(b.id, "breach_id").use(fact_id, "fact_id").exec();
+    statements(q::insert_evidence).use(b.id, "breach_id").use(fact_id, "fact_id").exec();
   for (const auto& o : where.officials) {
-    Query(sql, q::insert_official)
+    statements(q::insert_official)
         .use(b.id, "breach_id")
         .use(o.official_id, "official_id")
         .use(o.role, "role")
@@ -259,6 +289,7 @@ Result<StoredBreach> insert(LedgerTransaction& tx, const d::Breach& b, const Fin
         .exec();
   }
   HistoryEntry h;
+  h.seq = 1;
   h.action = opening_action;
   h.actor = ctx.actor_name;
   h.reason = opening_reason;
@@ -266,8 +297,9 @@ Result<StoredBreach> insert(LedgerTransaction& tx, const d::Breach& b, const Fin
   h.as_of = detected;
   h.at = ctx.now;
   h.note = b.summary;
-  append_history(sql, b.id, h);
-  auto stored = read_one(sql, "%", b.id);
+  append_history(statements, b.id, h);
+  auto known = as_inserted(b, where, complaint_id, ctx.now, std::move(h));
+  Result<StoredBreach> stored = known ? Result<StoredBreach>(std::move(*known)) : read_one(sql, "%", b.id);
   if (!stored) return stored;
   if (auto r = tx.record_external_change({opening_action, "breach", b.id, nullptr, to_json(*stored)}); !r)
     return std::unexpected(r.error());
@@ -337,7 +369,6 @@ Result<OpenOutcome> BreachStore::open_findings(LedgerTransaction& tx, std::span<
                                                const std::function<std::string()>& new_id,
                                                d::Date detected_on) {
   OpenOutcome outcome;
-  soci::session& sql = tx.session();
   // Region by region (in order of first appearance), each region's breaches sealed into an entry of its own.
   std::vector<std::size_t> order(findings.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
@@ -353,11 +384,7 @@ Result<OpenOutcome> BreachStore::open_findings(LedgerTransaction& tx, std::span<
     const auto& f = findings[i];
     const std::string key = f.finding.key();
     std::string existing;
-    soci::indicator ind = soci::i_null;
-    soci::statement st =
-        (sql.prepare << std::string(q::select_by_key), soci::use(key, "key"), soci::into(existing, ind));
-    st.execute(false);
-    if (st.fetch()) {
+    if (tx.statements()(q::select_by_key).use(key, "key").into(existing).one()) {
       ++outcome.already_open;
       continue;
     }
@@ -497,7 +524,7 @@ Result<StoredBreach> BreachStore::save_transition(LedgerTransaction& tx, const d
   h.as_of = d::format_date(t.change.as_of);
   h.at = tx.context().now;
   h.note = t.change.note;
-  append_history(sql, b.id, h);
+  append_history(tx.statements(), b.id, h);
   auto after = read_one(sql, "%", b.id);
   if (!after) return after;
   if (auto r = tx.record_external_change({h.action, "breach", b.id, to_json(*before), to_json(*after)}); !r)
