@@ -32,6 +32,8 @@ expect_refused app/bad.cpp '#include "adapters/store/ledger_store.hpp"' "app/bad
 expect_refused app/bad.hpp '#include "server/http_message.hpp"' "app/ may not include server/http_message.hpp"
 expect_refused adapters/store/bad.cpp '#include "server/api/api_support.hpp"' "adapters/store/bad.cpp:2: adapters/ may not include server/api/api_support.hpp"
 expect_refused adapters/store/bad2.cpp '#include "app/detection.hpp"' "adapters/ may not include app/detection.hpp"
+expect_refused adapters/store/bad3.cpp '#include "../../server/config.hpp"' "adapters/store/bad3.cpp:2: adapters/ may not include a relative path with ../"
+expect_refused domain/bad3.cpp '#include "../domain/money.hpp"' "domain/bad3.cpp:2: domain/ may not include a relative path with ../"
 
 "$check" "$tree" >/dev/null || { echo "FAIL: the tree with the breaks removed was refused"; exit 1; }
 echo "planted_break_test: every planted break was refused"
