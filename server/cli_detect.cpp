@@ -135,8 +135,7 @@ void DailyDetection::loop() {
     const auto wake_at = next - hours(8);
     if (wake_.wait_until(lock, wake_at, [this] { return stop_; })) break;
     lock.unlock();
-    auto summary =
-        api::run_detection(wf, system_context("daily detection"), d::Scope{}, clock::system_clock().today());
+    auto summary = api::run_detection(wf, system_context("daily detection"), d::Scope{}, wf.today());
     if (summary) {
       log_event("info", "daily_detection", {{"summary", summary->to_json()}});
     } else {

@@ -20,7 +20,7 @@ void build_router(Router& router, Metrics& metrics, SystemProbes probes, const A
   register_openapi_route(router);
   api::ApiOptions ledger_options;
   ledger_options.after_fact = fact_detection_hook(database, workflow);  // issue #5: detection on new facts
-  ledger_options.today = workflow.today;  // commitment statuses default to the workflow's today
+  ledger_options.clock = workflow.clock;  // commitment statuses default to the workflow's today
   ledger_options.idempotency.keep = ledger.idempotency_retention;
   ledger_options.max_status_scan = ledger.status_scan_rows;
   ledger_options.ocds_export = ledger.ocds_export;

@@ -222,7 +222,8 @@ class SyncRunStats {
       sql << "SELECT MAX(id) FROM sync_runs", soci::into(max_id, max_ind);
       if (max_ind == soci::i_null) max_id = 0;
       // A run row left `running` by a process that died stays so: after a day it no longer holds the mark.
-      const std::string day_ago = domain::format_instant(sync::system_now() - std::chrono::hours{24});
+      const std::string day_ago =
+          domain::format_instant(pactwatch::clock::system_clock().now() - std::chrono::hours{24});
       sql << "SELECT MIN(id) FROM sync_runs WHERE id >= :from_id AND status = 'running' AND started_at > "
              ":since",
           soci::use(watermark_, "from_id"), soci::use(day_ago, "since"), soci::into(open_id, open_ind);

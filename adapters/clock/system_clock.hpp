@@ -1,11 +1,13 @@
 #pragma once
 // The one real clock: domain::Clock (domain/ports.hpp) on std::chrono::system_clock. Every default "now" and
 // "today" of the service reads it — request and write times, Asia/Shanghai "today" of detection and the
-// workflow, sync leases and runs, the credit push, token times, new ids, trail checkpoints. Tests inject a
-// fake through the same hooks as before (WorkflowOptions::today, SyncStore's clock, Dispatcher's now;
-// tests/fakes SimulatedClock for the domain::Clock port). Header only: no target of its own.
+// workflow, sync leases and runs, the credit push, token times, new ids, trail checkpoints. Everything that
+// takes time from outside takes it the one way, as a domain::Clock: WorkflowOptions::clock,
+// ApiOptions::clock, DispatchOptions::clock, SyncStore's constructor; tests pass tests/fakes SimulatedClock.
+// Header only: no target of its own.
 
 #include <chrono>
+#include <memory>
 
 #include "domain/ports.hpp"
 
@@ -24,6 +26,11 @@ class SystemClock final : public domain::Clock {
 inline const domain::Clock& system_clock() {
   static const SystemClock clock;
   return clock;
+}
+
+/** The process's clock as a shared handle, for options that are copied by value (it owns nothing). */
+inline std::shared_ptr<const domain::Clock> shared_system_clock() {
+  return {std::shared_ptr<const void>{}, &system_clock()};
 }
 
 }  // namespace pactwatch::clock

@@ -66,8 +66,7 @@ Dispatcher::Dispatcher(store::OutboxStore& store, DispatchOptions options)
 }
 
 d::Instant Dispatcher::now() const {
-  if (options_.now) return options_.now();
-  return clock::system_clock().now();
+  return options_.clock->now();
 }
 
 Result<DispatchReport> Dispatcher::run_once(const std::function<bool()>& should_stop,

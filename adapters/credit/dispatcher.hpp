@@ -10,11 +10,13 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "adapters/clock/system_clock.hpp"
 #include "adapters/http/http_client.hpp"
 #include "adapters/store/credit_outbox.hpp"
 #include "domain/date.hpp"
@@ -35,8 +37,8 @@ struct DispatchOptions {
   std::chrono::milliseconds initial_backoff{30'000};  ///< the first retry waits up to this
   std::chrono::milliseconds max_backoff{3'600'000};   ///< no wait is longer (Retry-After included)
   std::string owner;  ///< the name claims are made in (host and process); empty: sync::default_owner style
-  /** "Now"; empty: the system clock. Tests step it. */
-  std::function<domain::Instant()> now;
+  /** "Now"; tests step a SimulatedClock. */
+  std::shared_ptr<const domain::Clock> clock = pactwatch::clock::shared_system_clock();
   /** Fault injection for the crash tests: runs after the endpoint acknowledged a row, before it is settled.
    */
   std::function<void(const store::OutboxRow&)> after_delivery;

@@ -821,7 +821,7 @@ Result<BatchCounts> SyncStore::write_batch(const Lease& lease, std::span<SyncRec
                                            std::span<const SyncQuarantine> problems,
                                            const std::string& cursor_after, const StoreOptions& options,
                                            bool force) {
-  const d::Instant now = clock_();
+  const d::Instant now = clock_->now();
   const std::string now_text = d::format_instant(now);
   const std::string expires = d::format_instant(now + options.lease_ttl);
   store::WriteContext context{

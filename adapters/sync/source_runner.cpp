@@ -50,7 +50,8 @@ domain::Result<RunReport> run_source(SyncStore& store, const RunOptions& options
     run.errors = static_cast<std::int64_t>(result->errors);
     if (result->newest) {
       run.lag_seconds =
-          std::chrono::duration_cast<std::chrono::seconds>(system_now() - *result->newest).count();
+          std::chrono::duration_cast<std::chrono::seconds>(clock::system_clock().now() - *result->newest)
+              .count();
     }
   } else {
     run.status = "failed";

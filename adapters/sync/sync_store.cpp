@@ -57,10 +57,6 @@ void RunReport::set_counts(const BatchCounts& total) {
   region = enclosing ? enclosing->str() : std::string{};
 }
 
-d::Instant system_now() {
-  return clock::system_clock().now();
-}
-
 void BatchCounts::add(const BatchCounts& o) {
   records += o.records;
   created += o.created;
@@ -99,16 +95,16 @@ std::string BatchCounts::describe() const {
   return text;
 }
 
-SyncStore::SyncStore(store::Database& database, SyncClock clock)
-    : database_(database), ledger_(database), clock_(std::move(clock)) {}
+SyncStore::SyncStore(store::Database& database, const d::Clock& clock)
+    : database_(database), ledger_(database), clock_(&clock) {}
 
 std::string SyncStore::now_text() const {
-  return d::format_instant(clock_());
+  return d::format_instant(clock_->now());
 }
 
 Result<Lease> SyncStore::acquire_lease(const std::string& source, const std::string& owner,
                                        std::chrono::seconds ttl) {
-  const d::Instant now = clock_();
+  const d::Instant now = clock_->now();
   const std::string now_text = d::format_instant(now);
   const std::string expires = d::format_instant(now + ttl);
   return guarded(database_, "taking the sync lease", [&](soci::session& sql) -> Result<Lease> {

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/clock/system_clock.hpp"
 #include "adapters/store/database.hpp"
 #include "adapters/store/ledger_store.hpp"
 #include "adapters/sync/sync_record.hpp"
@@ -25,11 +26,6 @@
 #include "domain/result.hpp"
 
 namespace pactwatch::sync {
-
-/** "Now" for leases and timestamps; tests step it. */
-using SyncClock = std::function<domain::Instant()>;
-/** The system clock, to the millisecond. */
-domain::Instant system_now();
 
 /** The right to sync one source until `expires_at`; `epoch` fences out a holder whose lease was taken over.
  */
@@ -140,7 +136,9 @@ struct PendingDetection {
 /** The sync tables on a Database. Thread-safe: each call borrows its own session. */
 class SyncStore {
  public:
-  explicit SyncStore(store::Database& database, SyncClock clock = system_now);
+  /** `clock` ("now" for leases and timestamps; tests step a SimulatedClock) must outlive the store. */
+  explicit SyncStore(store::Database& database,
+                     const domain::Clock& clock = pactwatch::clock::system_clock());
 
   /**
    * Takes the lease of `source` for `owner` when it is free, expired, or already `owner`'s; every taking
@@ -197,7 +195,7 @@ class SyncStore {
  private:
   store::Database& database_;
   store::LedgerStore ledger_;
-  SyncClock clock_;
+  const domain::Clock* clock_;
 };
 
 }  // namespace pactwatch::sync

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/clock/system_clock.hpp"
 #include "adapters/store/ledger_json.hpp"
 #include "adapters/store/ledger_store.hpp"
 #include "domain/date.hpp"
@@ -42,8 +43,8 @@ struct ApiOptions {
   /// Rows a commitment list with a `status` filter judges at most per page (configuration key
   /// status_scan_rows; store::CommitmentFilter::max_scan).
   int max_status_scan = 5000;
-  /// Today's date in Asia/Shanghai, the default `as_of` of commitment statuses; empty: the system clock.
-  std::function<domain::Date()> today;
+  /// "Now"; its date in Asia/Shanghai is the default `as_of` of commitment statuses.
+  std::shared_ptr<const domain::Clock> clock = pactwatch::clock::shared_system_clock();
   /// Hook (issue #5): called after a fact was appended (201), e.g. to run detection for its commitment.
   std::function<void(const Request&, const Principal&, const std::string& commitment_id)> after_fact;
   OcdsExportSettings ocds_export;

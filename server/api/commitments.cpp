@@ -98,7 +98,7 @@ constexpr std::string_view kStatuses = "open, fulfilled, overdue, excused";
 
 /** The list's `as_of`: the date statuses are judged at (default: today in Asia/Shanghai). */
 d::Date status_date(const Api& api, const Request& request, std::vector<FieldError>& errors) {
-  const d::Date today = api.options.today ? api.options.today() : shanghai_today();
+  const d::Date today = api.options.clock->today();
   auto text = request.query_param("as_of");
   if (!text) return today;
   auto date = d::parse_date(*text);

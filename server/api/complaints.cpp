@@ -117,7 +117,7 @@ Response file(Workflow& wf, const Request& request) {
   }
   const std::string ip = client_ip(request.client_address);
   const auto since = d::format_instant(std::chrono::floor<std::chrono::seconds>(
-      clock::system_clock().now() - std::chrono::seconds(kWindowSeconds)));
+      wf.options.clock->now() - std::chrono::seconds(kWindowSeconds)));
   auto recent = wf.breaches.complaints_since(ip, since);
   if (!recent) return read_error(request, recent.error());
   if (*recent >= wf.options.complaints_per_hour)

@@ -4,7 +4,9 @@
 // once; `pactwatch detect --as-of DATE` (server/cli_detect.hpp) runs the same detection as the API.
 
 #include <functional>
+#include <memory>
 
+#include "adapters/clock/system_clock.hpp"
 #include "adapters/store/database.hpp"
 #include "domain/calendar.hpp"
 #include "domain/date.hpp"
@@ -18,16 +20,14 @@ namespace pactwatch::server {
 struct WorkflowOptions {
   domain::DomainPolicy policy;                                          ///< thresholds, periods, weights
   domain::WorkingCalendar calendar = domain::WorkingCalendar::plain();  ///< official working days
-  std::function<domain::Date()> today;  ///< the date in Asia/Shanghai; empty: the system clock
+  /// "Now", and today in Asia/Shanghai: the default as-of date of detection, statuses and deadlines.
+  std::shared_ptr<const domain::Clock> clock = pactwatch::clock::shared_system_clock();
   bool publish_official_names = true;   ///< public list shows the name/post of officials on recorded breaches
   int complaints_per_hour = 5;          ///< anonymous complaints accepted per client address per hour
   int complaint_lookups_per_hour = 60;  ///< look-ups by receipt code accepted per client address per hour
   std::size_t complaint_max_bytes = 16 * 1024;  ///< a larger complaint body is a 413
   int public_cache_seconds = 300;               ///< Cache-Control max-age of the public breach list
 };
-
-/** The calendar date in Asia/Shanghai (UTC+8, no daylight saving) of the system clock. */
-domain::Date shanghai_today();
 
 /**
  * The ledger API's after_fact hook (server/api/api_support.hpp): runs detection as of today for the

@@ -9,14 +9,6 @@
 #include "app/detection.hpp"
 #include "server/csv.hpp"
 
-namespace pactwatch::server {
-
-domain::Date shanghai_today() {
-  return clock::system_clock().today();
-}
-
-}  // namespace pactwatch::server
-
 namespace pactwatch::server::api {
 
 namespace d = pactwatch::domain;

@@ -31,8 +31,10 @@ struct Workflow {
   WorkflowOptions options;
 
   Workflow(store::Database& db, WorkflowOptions opts)
-      : database(db), ledger(db), breaches(db), api{ledger, ApiOptions{}}, options(std::move(opts)) {}
-  domain::Date today() const { return options.today ? options.today() : shanghai_today(); }
+      : database(db), ledger(db), breaches(db), api{ledger, ApiOptions{}}, options(std::move(opts)) {
+    api.options.clock = options.clock;
+  }
+  domain::Date today() const { return options.clock->today(); }
 };
 
 /** What one detection run found and opened (app::DetectionSummary), with its JSON form. */

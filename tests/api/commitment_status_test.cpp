@@ -6,6 +6,7 @@
 
 #include "domain/identifiers.hpp"
 #include "tests/api/api_fixture.hpp"
+#include "tests/fakes/simulated_clock.hpp"
 
 namespace pactwatch::testing {
 namespace {
@@ -35,7 +36,7 @@ json lawful(json fact) {
 class CommitmentStatusTest : public ApiFixture {
  protected:
   void SetUp() override {
-    options_.today = [] { return domain::Date{std::chrono::year{2026} / 7 / 15}; };
+    options_.clock = pactwatch::testing::clock_on(domain::Date{std::chrono::year{2026} / 7 / 15});
     ApiFixture::SetUp();
     chuxiong_ = create("bodies", body_json("楚雄市财政局", "532301"))["id"];
     lufeng_body_ = create("bodies", body_json("禄丰市财政局", "532302"))["id"];

@@ -9,6 +9,7 @@
 
 #include "server/credit_push.hpp"
 #include "tests/credit/credit_fixture.hpp"
+#include "tests/fakes/simulated_clock.hpp"
 
 namespace pactwatch::testing {
 namespace {
@@ -33,7 +34,7 @@ class DispatcherTest : public CreditFixture {
     o.initial_backoff = 1s;
     o.max_backoff = 2s;
     o.owner = "test-dispatcher";
-    o.now = [this] { return clock_; };
+    o.clock = clock_;
     return o;
   }
   /** Passes until nothing is pending (at most `passes`), the clock an hour further each time. */
@@ -41,11 +42,11 @@ class DispatcherTest : public CreditFixture {
     for (int i = 0; i < passes && count("credit_outbox", "state = 'pending'") > 0; ++i) {
       auto report = dispatcher.run_once();
       ASSERT_TRUE(report.has_value()) << report.error().message;
-      clock_ += 1h;
+      clock_->advance(1h);
     }
   }
   void start_clock() {
-    clock_ = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    clock_->set(std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
   }
   json row(const std::string& id) {
     for (const auto& r : outbox())
@@ -53,7 +54,8 @@ class DispatcherTest : public CreditFixture {
     return json::object();
   }
 
-  d::Instant clock_;
+  std::shared_ptr<pactwatch::testing::SimulatedClock> clock_ =
+      std::make_shared<pactwatch::testing::SimulatedClock>(d::Instant{});
 };
 
 // Verifies a 503, a stall past the request timeout and then success deliver every event exactly once as
@@ -111,8 +113,8 @@ TEST_F(DispatcherTest, ATimedOutAttemptIsRescheduled) {
   EXPECT_THAT(r["last_error"].get<std::string>(), HasSubstr("timed out"));
   const auto next = d::parse_instant(r["next_attempt_at"].get<std::string>());
   ASSERT_TRUE(next.has_value());
-  EXPECT_GE(*next, clock_ + 500ms);  // the first retry: half to all of credit_push_backoff_initial_ms
-  EXPECT_LE(*next, clock_ + 1s);
+  EXPECT_GE(*next, clock_->now() + 500ms);  // the first retry: half to all of credit_push_backoff_initial_ms
+  EXPECT_LE(*next, clock_->now() + 1s);
 }
 
 // Verifies a 4xx fails the row after one attempt and holds back the breach's repair; only an admin may
@@ -180,7 +182,7 @@ TEST_F(DispatcherTest, ClaimsAreExclusiveUntilTheLeaseExpires) {
   const std::string id = recorded_breach();
   store::OutboxStore store(database());
   start_clock();
-  const auto at = [this](std::chrono::seconds later) { return d::format_instant(clock_ + later); };
+  const auto at = [this](std::chrono::seconds later) { return d::format_instant(clock_->now() + later); };
   auto a = store.claim("instance-a", at(0s), at(10s));
   ASSERT_TRUE(a.has_value()) << a.error().message;
   ASSERT_TRUE(a->has_value());

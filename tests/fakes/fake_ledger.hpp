@@ -13,22 +13,11 @@
 #include "domain/identifiers.hpp"
 #include "domain/ports.hpp"
 #include "domain/responsibility.hpp"
+#include "tests/fakes/simulated_clock.hpp"
 
 namespace pactwatch::testing {
 
 using namespace pactwatch::domain;
-
-/** A clock set by the test. today() is the Asia/Shanghai date of now(). */
-class SimulatedClock final : public Clock {
- public:
-  explicit SimulatedClock(Instant start) : now_(start) {}
-  Instant now() const override { return now_; }
-  Date today() const override { return shanghai_date(now_); }
-  void advance(std::chrono::milliseconds d) { now_ += d; }
-
- private:
-  Instant now_;
-};
 
 /** The whole ledger in vectors; scope filtering by the region of the government body. */
 class FakeLedger final : public LedgerReader, public BreachWriter {

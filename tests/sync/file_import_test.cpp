@@ -20,7 +20,7 @@ class FileImportTest : public ::testing::Test {
  protected:
   SyncDb db;
   ManualClock clock;
-  SyncStore store{*db.db, clock.fn()};
+  SyncStore store{*db.db, clock};
   std::filesystem::path dir = pactwatch::testing::make_temp_dir("pactwatch-file-import");
 
   ~FileImportTest() override { std::filesystem::remove_all(dir); }

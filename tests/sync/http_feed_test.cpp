@@ -78,7 +78,7 @@ TEST(HttpFeed, PagesRetriesAndQuarantinesAMalformedPage) {
   Feed feed;
   SyncDb db;
   ManualClock clock;
-  SyncStore store(*db.db, clock.fn());
+  SyncStore store(*db.db, clock);
   auto lease = store.acquire_lease("feed", "test", 60s);
   ASSERT_TRUE(lease.has_value());
   std::vector<std::chrono::milliseconds> waits;

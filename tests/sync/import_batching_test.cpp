@@ -43,7 +43,7 @@ std::string join(const std::vector<std::string>& lines, std::size_t from, std::s
 struct Target {
   SyncDb db;
   ManualClock clock;
-  SyncStore store{*db.db, clock.fn()};
+  SyncStore store{*db.db, clock};
   Lease lease = store.acquire_lease("file", "batching-test", 600s).value();
 
   BatchCounts import(const std::string& path, std::size_t batch_size) {

@@ -17,7 +17,7 @@ namespace {
 std::vector<BatchCounts> import_files(SyncDb& db, const std::vector<std::string>& files,
                                       ImportOptions options = {}) {
   ManualClock clock;
-  SyncStore store(*db.db, clock.fn());
+  SyncStore store(*db.db, clock);
   auto lease = store.acquire_lease(options.source, "test", std::chrono::seconds{60});
   if (!lease) throw std::runtime_error(lease.error().message);
   std::vector<BatchCounts> out;

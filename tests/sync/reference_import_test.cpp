@@ -83,7 +83,7 @@ TEST_P(ReferenceImport, StoresWithTheExpectedCounts) {
   const Expected& e = GetParam();
   SyncDb db;
   ManualClock clock;
-  SyncStore store(*db.db, clock.fn());
+  SyncStore store(*db.db, clock);
   auto lease = store.acquire_lease("file", "test", std::chrono::seconds{60});
   ASSERT_TRUE(lease.has_value());
   auto report = import_ocds_file(store, *lease, ocds_data(e.file), ImportOptions{});

@@ -18,7 +18,7 @@ class SyncStoreTest : public ::testing::Test {
  protected:
   SyncDb db;
   ManualClock clock;
-  SyncStore store{*db.db, clock.fn()};
+  SyncStore store{*db.db, clock};
   std::filesystem::path dir = pactwatch::testing::make_temp_dir("pactwatch-sync");
 
   ~SyncStoreTest() override { std::filesystem::remove_all(dir); }
@@ -183,7 +183,7 @@ TEST_F(SyncStoreTest, TwoSyncersOneLease) {
   EXPECT_EQ(refused.error().code, domain::ErrorCode::conflict);
   EXPECT_NE(refused.error().message.find("syncer-a"), std::string::npos);
 
-  clock.now += 61s;  // syncer-a stopped renewing
+  clock.advance(61s);  // syncer-a stopped renewing
   const Lease b = take("syncer-b");
   EXPECT_GT(b.epoch, a.epoch);
 
@@ -209,7 +209,7 @@ TEST_F(SyncStoreTest, TwoSyncersOneLease) {
 // Verifies an expired lease cannot write even when nobody took it over (the check compares with now).
 TEST_F(SyncStoreTest, ExpiredLeaseCannotWrite) {
   const Lease a = take("syncer-a");
-  clock.now += 61s;
+  clock.advance(61s);
   std::vector<SyncRecord> none;
   auto r = store.write_batch(a, none, {}, "x", StoreOptions{});
   ASSERT_FALSE(r.has_value());

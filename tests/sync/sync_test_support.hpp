@@ -17,17 +17,16 @@
 
 #include "adapters/platform/ocds/reader.hpp"
 #include "adapters/sync/sync_store.hpp"
+#include "tests/fakes/simulated_clock.hpp"
 #include "tests/support/test_database.hpp"
 
 namespace pactwatch::sync::testing {
 
 /** A clock the test moves by hand, starting 2026-03-02T08:00:00Z. */
-struct ManualClock {
-  domain::Instant now =
-      domain::Instant{std::chrono::sys_days{std::chrono::year{2026} / 3 / 2} + std::chrono::hours{8}};
-  SyncClock fn() {
-    return [this] { return now; };
-  }
+struct ManualClock : pactwatch::testing::SimulatedClock {
+  ManualClock()
+      : SimulatedClock(domain::Instant{std::chrono::sys_days{std::chrono::year{2026} / 3 / 2} +
+                                       std::chrono::hours{8}}) {}
 };
 
 /** A fresh, migrated database. */

@@ -59,7 +59,7 @@ server::WorkflowOptions options_with_calendar(d::Date today) {
   text << in.rdbuf();
   server::WorkflowOptions options;
   options.calendar = *d::WorkingCalendar::parse_csv(text.str());
-  options.today = [today] { return today; };
+  options.clock = pactwatch::testing::clock_on(today);
   return options;
 }
 

@@ -10,6 +10,7 @@
 #include "domain/date.hpp"
 #include "server/api/workflow_routes.hpp"
 #include "tests/api/api_fixture.hpp"
+#include "tests/fakes/simulated_clock.hpp"
 
 namespace pactwatch::testing {
 
@@ -28,7 +29,7 @@ class WorkflowFixture : public ApiFixture {
     ASSERT_TRUE(calendar) << calendar.error().message;
     server::WorkflowOptions options;
     options.calendar = *calendar;
-    options.today = [] { return workflow_today(); };
+    options.clock = pactwatch::testing::clock_on(workflow_today());
     options.complaints_per_hour = 2;
     options.publish_official_names = publish_names_;
     if (fact_hook_) {
