@@ -224,5 +224,27 @@ TEST_F(InputValidationTest, NonUtf8IdsAndFiltersAreNotServerErrors) {
   }
 }
 
+// Verifies that a text as long as the API accepts (max_text_length, 500 bytes)
+// is stored on both backends: an official's name, an agreement's ocid and platform codes, an assignment's
+// role. MariaDB's columns were narrower (100 or 200) than what the API let through.
+TEST_F(InputValidationTest, TextsAtTheLengthLimitAreStoredOnEveryBackend) {
+  const std::string long_text(500, 'x');
+  auto official = post("/api/v1/officials", {{"name", long_text}});
+  EXPECT_EQ(official.status, 201) << official.body;
+  auto agreement = post("/api/v1/agreements", {{"kind", "procurement"},
+                                               {"title", long_text},
+                                               {"body_id", body_},
+                                               {"counterparty_id", supplier_},
+                                               {"value", cny("1000.00")},
+                                               {"signed_on", "2026-03-02"},
+                                               {"ocid", "ocds-" + long_text.substr(0, 495)},
+                                               {"platform_project_code", long_text},
+                                               {"unified_deal_code", long_text}});
+  EXPECT_EQ(agreement.status, 201) << agreement.body;
+  if (agreement.status == 201) {
+    EXPECT_EQ(agreement.json()["unified_deal_code"], long_text);
+  }
+}
+
 }  // namespace
 }  // namespace pactwatch::testing

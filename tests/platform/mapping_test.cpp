@@ -147,6 +147,22 @@ TEST(OcdsMapping, ReleaseWithoutOcidIsQuarantinedWhole) {
   EXPECT_EQ(c.summary.releases_imported, 1u);
 }
 
+// Verifies an ocid longer than an agreement keeps (500 bytes) quarantines its release whole with the reason,
+// and one of exactly 500 bytes maps (on MariaDB a longer one used to fail the whole import batch).
+TEST(OcdsMapping, OcidLongerThanAnAgreementKeepsIsQuarantined) {
+  const std::string too_long(501, 'x');
+  const std::string longest(500, 'y');
+  const Collected c = import_text(R"({"releases": [{"ocid": ")" + too_long + R"(", "id": "r1"}, {"ocid": ")" +
+                                  longest + R"(", "id": "r2"}]})");
+  ASSERT_EQ(c.results.size(), 2u);
+  EXPECT_TRUE(c.results[0].quarantined);
+  ASSERT_EQ(c.results[0].quarantine.size(), 1u);
+  EXPECT_EQ(c.results[0].quarantine[0].reason, QuarantineReason::malformed_field);
+  EXPECT_NE(c.results[0].quarantine[0].message.find("501 bytes"), std::string::npos);
+  EXPECT_FALSE(c.results[1].quarantined);
+  EXPECT_EQ(c.summary.releases_quarantined, 1u);
+}
+
 // Verifies missing dueDate, unparsable dates and missing ids each quarantine with their own reason.
 TEST(OcdsMapping, MilestoneProblemsHaveTheirOwnReasons) {
   const Collected c = import_text(release_with("", R"({"milestones":[
