@@ -137,7 +137,7 @@ domain::Result<DrainReport> drain_detection_pending(store::Database& database, a
                                         "platform",
                                         "sync-detection",
                                         "detection after a sync batch, as of " + domain::format_date(as_of),
-                                        domain::format_instant(pactwatch::clock::system_clock().now())};
+                                        domain::format_instant(wf.options.clock->now())};
       // The breaches and the deletion of the rows that asked for them commit together, or neither does.
       auto summary = api::run_detection(
           wf, context, domain::Scope{}, as_of, &commitments,

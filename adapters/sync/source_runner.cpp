@@ -50,8 +50,7 @@ domain::Result<RunReport> run_source(SyncStore& store, const RunOptions& options
     run.errors = static_cast<std::int64_t>(result->errors);
     if (result->newest) {
       run.lag_seconds =
-          std::chrono::duration_cast<std::chrono::seconds>(clock::system_clock().now() - *result->newest)
-              .count();
+          std::chrono::duration_cast<std::chrono::seconds>(store.clock().now() - *result->newest).count();
     }
   } else {
     run.status = "failed";

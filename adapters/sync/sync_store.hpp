@@ -10,7 +10,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -182,6 +181,8 @@ class SyncStore {
 
   /** RFC 3339 text of the clock's now. */
   std::string now_text() const;
+  /** The store's clock. */
+  const domain::Clock& clock() const { return *clock_; }
 
   /** Up to `limit` rows of detection_pending, oldest as-of first. */
   domain::Result<std::vector<PendingDetection>> pending_detection(std::size_t limit);

@@ -20,6 +20,7 @@
 #include "adapters/store/ledger_store.hpp"
 #include "domain/date.hpp"
 #include "domain/money.hpp"
+#include "domain/text.hpp"
 #include "server/auth.hpp"
 #include "server/http_message.hpp"
 
@@ -34,9 +35,9 @@ struct OcdsExportSettings {
 
 /** User-visible limits of the ledger API. */
 struct ApiOptions {
-  int default_limit = 50;             ///< items per page when `limit` is absent
-  int max_limit = 500;                ///< larger `limit` values are a 422
-  std::size_t max_text_length = 500;  ///< longest name, title or reference accepted
+  int default_limit = 50;                               ///< items per page when `limit` is absent
+  int max_limit = 500;                                  ///< larger `limit` values are a 422
+  std::size_t max_text_length = domain::kMaxTextBytes;  ///< longest name, title or reference accepted
   std::size_t max_idempotency_key_length = 255;
   /// How long Idempotency-Key answers are kept (configuration key idempotency_retention_hours).
   store::IdempotencyRetention idempotency;

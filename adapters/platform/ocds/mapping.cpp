@@ -4,6 +4,7 @@
 
 #include "adapters/platform/ocds/extension.hpp"
 #include "adapters/platform/ocds/release_mapper.hpp"
+#include "domain/text.hpp"
 
 namespace pactwatch::platform::ocds {
 
@@ -17,10 +18,6 @@ MappingResult map_release(const RawRelease& release, const MappingOptions& optio
 }
 
 namespace detail {
-
-// The longest ocid an agreement keeps: the API's max_text_length and the width of agreements.ocid on
-// MySQL (migration 0015). A longer one is quarantined with its release rather than failing its batch.
-constexpr std::size_t kMaxOcidBytes = 500;
 
 MappingResult ReleaseMapper::run() {
   const json& doc = r_.json;
@@ -36,10 +33,11 @@ MappingResult ReleaseMapper::run() {
   out_.ocid = ocid_;
   out_.release_id = identifier(doc).value_or("");
   if (ocid_.empty()) return reject(QuarantineReason::missing_ocid, "the release has no `ocid`");
-  if (ocid_.size() > kMaxOcidBytes) {
+  // Longer than an agreement keeps (domain::kMaxTextBytes): quarantined here rather than failing its batch.
+  if (ocid_.size() > domain::kMaxTextBytes) {
     return reject(QuarantineReason::malformed_field, "the `ocid` is " + std::to_string(ocid_.size()) +
                                                          " bytes long; at most " +
-                                                         std::to_string(kMaxOcidBytes) + " are kept");
+                                                         std::to_string(domain::kMaxTextBytes) + " are kept");
   }
   if (out_.release_id.empty()) return reject(QuarantineReason::missing_id, "the release has no `id`");
   if (auto d = date_member(doc, "date", ""); !d) {
