@@ -14,9 +14,9 @@
 #include "adapters/platform/ocds/values.hpp"
 #include "adapters/store/ids.hpp"
 #include "adapters/store/statement_cache.hpp"
+#include "adapters/sync/external_key.hpp"
 #include "adapters/sync/sync_sql.hpp"
 #include "adapters/sync/sync_store.hpp"
-#include "adapters/trail/hash.hpp"
 #include "domain/fact_rules.hpp"
 #include "domain/identifiers.hpp"
 
@@ -39,12 +39,6 @@ std::string utf8_prefix(const std::string& text, std::size_t bytes) {
   while (n > 0 && n < text.size() && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80)
     --n;
   return text.substr(0, n);
-}
-
-/** The SHA-256 (lower-case hex) an external key is stored under (OpenSSL's direct calls: see trail/hash.cpp).
- */
-std::string key_sha(std::string_view key) {
-  return trail::sha256_hex(key);
 }
 
 /** What an external key points at. */
@@ -132,7 +126,7 @@ class BatchApplier {
       for (std::size_t i = 0; i < rows; ++i) {
         const PendingKey& k = pending_keys_[start + i];
         call.use_row(k.shared ? shared_source_ : source_, "source", i)
-            .use_row(k.sha, "key_sha256", i)
+            .use_row(k.lookup, "lookup_key", i)
             .use_row(k.key, "external_key", i)
             .use_row(k.type, "entity_type", i)
             .use_row(k.id, "entity_id", i)
@@ -292,25 +286,25 @@ class BatchApplier {
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
     std::erase_if(keys, [this](const std::string& k) { return keys_.contains(k); });
-    std::unordered_map<std::string, const std::string*> by_sha;
-    std::vector<std::string> shas;
+    std::unordered_map<std::string, const std::string*> by_lookup;
+    std::vector<std::string> lookups;
     for (const auto& key : keys) {
-      shas.push_back(key_sha(key));
-      by_sha.emplace(shas.back(), &key);
+      lookups.push_back(external_key_lookup(key));
+      by_lookup.emplace(lookups.back(), &key);
       keys_.emplace(key, std::nullopt);
     }
-    std::string sha, id, hash;
-    for (std::size_t start = 0; start < shas.size(); start += kRowsPerStatement) {
-      const std::size_t rows = std::min(kRowsPerStatement, shas.size() - start);
+    std::string lookup, id, hash;
+    for (std::size_t start = 0; start < lookups.size(); start += kRowsPerStatement) {
+      const std::size_t rows = std::min(kRowsPerStatement, lookups.size() - start);
       std::string text(sql::select_keys_in);
       for (std::size_t i = 0; i < rows; ++i)
         text += (i ? ", :k_" : ":k_") + std::to_string(i);
       text += ")";
       auto call = sql_(text).use(source_, "source");
       for (std::size_t i = 0; i < rows; ++i)
-        call.use_row(shas[start + i], "k", i);
-      call.into(sha).into(id).into(hash).each([&] {
-        if (auto it = by_sha.find(sha); it != by_sha.end()) keys_[*it->second] = KeyRow{id, hash};
+        call.use_row(lookups[start + i], "k", i);
+      call.into(lookup).into(id).into(hash).each([&] {
+        if (auto it = by_lookup.find(lookup); it != by_lookup.end()) keys_[*it->second] = KeyRow{id, hash};
       });
     }
   }
@@ -377,11 +371,11 @@ class BatchApplier {
   std::optional<KeyRow> find_key(const std::string& key) {
     if (auto it = keys_.find(key); it != keys_.end()) return it->second;
     KeyRow row;
-    const std::string sha = key_sha(key);
+    const std::string lookup = external_key_lookup(key);
     std::optional<KeyRow> found;
     if (sql_(sql::select_key)
             .use(source_, "source")
-            .use(sha, "key_sha256")
+            .use(lookup, "lookup_key")
             .into(row.entity_id)
             .into(row.content_hash)
             .one()) {
@@ -400,18 +394,18 @@ class BatchApplier {
       k.hash = hash;
       return;
     }
-    const std::string sha = key_sha(key);
+    const std::string lookup = external_key_lookup(key);
     if (exists) {
       sql_(sql::update_key)
           .use(id, "entity_id")
           .use(hash, "content_hash")
           .use(now_, "now")
           .use(source_, "source")
-          .use(sha, "key_sha256")
+          .use(lookup, "lookup_key")
           .exec();
     } else {
       pending_index_.emplace(key, pending_keys_.size());
-      pending_keys_.push_back(PendingKey{sha, key, type, id, hash});
+      pending_keys_.push_back(PendingKey{lookup, key, type, id, hash});
     }
   }
 
@@ -430,8 +424,13 @@ class BatchApplier {
     if (!key.starts_with("uscc:")) return "";
     if (auto it = shared_keys_.find(key); it != shared_keys_.end()) return it->second;
     std::string id, hash;
-    const std::string sha = key_sha(key);
-    if (!sql_(sql::select_key).use(shared_source_, "source").use(sha, "key_sha256").into(id).into(hash).one())
+    const std::string lookup = external_key_lookup(key);
+    if (!sql_(sql::select_key)
+             .use(shared_source_, "source")
+             .use(lookup, "lookup_key")
+             .into(id)
+             .into(hash)
+             .one())
       id.clear();
     return shared_keys_[key] = id;
   }
@@ -439,7 +438,7 @@ class BatchApplier {
   void put_shared(const std::string& key, const std::string& type, const std::string& id) {
     if (!key.starts_with("uscc:") || !shared_entity(key).empty()) return;
     shared_keys_[key] = id;
-    pending_keys_.push_back(PendingKey{key_sha(key), key, type, id, "", true});
+    pending_keys_.push_back(PendingKey{external_key_lookup(key), key, type, id, "", true});
   }
 
   void count(bool created) { ++(created ? counts_.entities_created : counts_.entities_updated); }
@@ -801,7 +800,7 @@ class BatchApplier {
   BatchCounts counts_;
   /** An external key created in this batch, written by flush_keys(). */
   struct PendingKey {
-    std::string sha, key, type, id, hash;
+    std::string lookup, key, type, id, hash;
     bool shared = false;  ///< under shared_source_ rather than this batch's source
   };
   /** The pseudo-source under which shared parties' keys are recorded once for every source. */

@@ -36,17 +36,17 @@ inline constexpr std::string_view insert_cursor =
 
 // ---- external keys -------------------------------------------------------------------------------------
 inline constexpr std::string_view select_key =
-    "SELECT entity_id, content_hash FROM external_keys WHERE source = :source AND key_sha256 = :key_sha256";
+    "SELECT entity_id, content_hash FROM external_keys WHERE source = :source AND lookup_key = :lookup_key";
 inline constexpr std::string_view insert_key =
-    "INSERT INTO external_keys (source, key_sha256, external_key, entity_type, entity_id, content_hash, "
-    "updated_at) VALUES (:source, :key_sha256, :external_key, :entity_type, :entity_id, :content_hash, :now)";
+    "INSERT INTO external_keys (source, lookup_key, external_key, entity_type, entity_id, content_hash, "
+    "updated_at) VALUES (:source, :lookup_key, :external_key, :entity_type, :entity_id, :content_hash, :now)";
 /** The start of a lookup of many keys at once; the caller appends ":k_0, :k_1, …)" (at most 100). */
 inline constexpr std::string_view select_keys_in =
-    "SELECT key_sha256, entity_id, content_hash FROM external_keys WHERE source = :source AND key_sha256 IN "
+    "SELECT lookup_key, entity_id, content_hash FROM external_keys WHERE source = :source AND lookup_key IN "
     "(";
 inline constexpr std::string_view update_key =
     "UPDATE external_keys SET entity_id = :entity_id, content_hash = :content_hash, updated_at = :now "
-    "WHERE source = :source AND key_sha256 = :key_sha256";
+    "WHERE source = :source AND lookup_key = :lookup_key";
 
 // ---- ledger lookups the ledger store has no function for -----------------------------------------------
 inline constexpr std::string_view organization_by_credit_code =

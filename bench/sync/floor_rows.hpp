@@ -82,7 +82,7 @@ struct TrailRow {
   std::vector<std::pair<std::string, std::string>> index;  ///< (entity type, id) of each change
 };
 struct KeyRow {
-  std::string source, sha, key, type, id, hash;
+  std::string source, lookup, key, type, id, hash;  ///< lookup: the key itself (external_key.hpp)
 };
 struct CommitmentRow {
   std::string id, agreement, side, obligor, kind, title, due;
@@ -130,13 +130,14 @@ class Generator {
       b.parties.push_back(
           {ids[pick], v_.text(12), v_.id("x").substr(2, 18), body});  // an 18-character credit code
       change(body ? "body" : "organization", ids[pick], 236);
-      key(b, body ? "body" : "organization", ids[pick], 34);
-      if (body) key(b, "body", ids[pick], 34, "*");  // a credit-code body, for every source
+      credit_code_key(b, body ? "body" : "organization", ids[pick]);
+      if (body) credit_code_key(b, "body", ids[pick], "*");  // a credit-code body, for every source
     }
     key(b, body ? "body" : "organization", ids[pick], 34);  // the release's local alias
     return ids[pick];
   }
   void release(Batch& b, std::size_t r) {
+    release_ = r;
     key(b, "record", "", 46);
     const std::string body = party(b, buyers_, v_.next() % buyers_.size(), true);
     const std::string supplier = party(b, suppliers_, v_.next() % suppliers_.size(), false);
@@ -204,14 +205,22 @@ class Generator {
     changes_.clear();
     patch_ = 0;
   }
-  void key(Batch& b, std::string type, std::string id, std::size_t length, std::string source = "bench") {
-    b.keys.push_back({std::move(source), v_.hex64(), "ocds:ocds-pw5323-" + v_.text(length - 17),
-                      std::move(type), std::move(id), v_.hex64()});
+  /** A key of the release's ocid, `length` bytes or so: the platform hands ocids out in order. */
+  void key(Batch& b, std::string type, std::string id, std::size_t length) {
+    std::string text = "ocds:ocds-pw5323-" + std::to_string(release_) + ":";
+    text += v_.text(length > text.size() + 10 ? length - text.size() : 10);
+    b.keys.push_back({"bench", text, text, std::move(type), std::move(id), v_.hex64()});
+  }
+  /** A party's credit-code key: in no order. */
+  void credit_code_key(Batch& b, std::string type, std::string id, std::string source = "bench") {
+    const std::string text = "uscc:" + v_.hex64().substr(0, 18);
+    b.keys.push_back({std::move(source), text, text, std::move(type), std::move(id), v_.hex64()});
   }
   Values v_;
   std::vector<std::string> buyers_ = std::vector<std::string>(270);
   std::vector<std::string> suppliers_ = std::vector<std::string>(3000);
   long long seq_ = 0;
+  std::size_t release_ = 0;  ///< the release being generated
   std::string head_ = std::string(64, '0');
   std::vector<std::pair<std::string, std::string>> changes_;  ///< the release's changes so far
   std::size_t patch_ = 0;                                     ///< its patch length so far

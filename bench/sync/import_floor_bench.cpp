@@ -127,7 +127,7 @@ struct Statements {
         index(db, "INSERT INTO trail_index (entity_type, entity_id, seq) VALUES (?, ?, ?)"),
         head(db, "UPDATE trail_head SET seq = ?, hash = ? WHERE id = 1"),
         key(db,
-            "INSERT INTO external_keys (source, key_sha256, external_key, entity_type, entity_id, "
+            "INSERT INTO external_keys (source, lookup_key, external_key, entity_type, entity_id, "
             "content_hash, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
         lease(db, "UPDATE sync_leases SET expires_at = ?, checks = checks + 1 WHERE source = 'bench'"),
         cursor(db,
@@ -165,7 +165,7 @@ void store(Statements& s, const Batch& b, const std::string& now) {
       s.index.run(type, id, t.seq);
   }
   for (const auto& k : b.keys)
-    s.key.run(k.source, k.sha, k.key, k.type, k.id, k.hash, now);
+    s.key.run(k.source, k.lookup, k.key, k.type, k.id, k.hash, now);
   s.head.run(b.trail.empty() ? 0LL : b.trail.back().seq,
              b.trail.empty() ? std::string() : b.trail.back().hash);
   s.cursor.run(b.cursor, now);

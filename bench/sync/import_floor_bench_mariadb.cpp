@@ -180,10 +180,10 @@ void store(MYSQL* db, const Batch& b, const std::string& now) {
   entries.flush();
   index.flush();
   MultiRowInsert keys(db,
-                      "INSERT INTO external_keys (source, key_sha256, external_key, entity_type, entity_id, "
+                      "INSERT INTO external_keys (source, lookup_key, external_key, entity_type, entity_id, "
                       "content_hash, updated_at)");
   for (const auto& k : b.keys)
-    keys.row().text(k.source).text(k.sha).text(k.key).text(k.type).text(k.id).text(k.hash).text(now);
+    keys.row().text(k.source).text(k.lookup).text(k.key).text(k.type).text(k.id).text(k.hash).text(now);
   keys.flush();
   if (!b.trail.empty()) {
     exec(db, "UPDATE trail_head SET seq = " + std::to_string(b.trail.back().seq) + ", hash = '" +

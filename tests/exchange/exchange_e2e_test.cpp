@@ -16,6 +16,7 @@
 #include "adapters/store/breach_store.hpp"
 #include "adapters/store/ids.hpp"
 #include "adapters/store/ledger_store.hpp"
+#include "adapters/sync/external_key.hpp"
 #include "adapters/sync/sync_store.hpp"
 #include "tests/cli/process.hpp"
 #include "tests/exchange/exchange_database.hpp"
@@ -60,11 +61,11 @@ void fill_ledger(SyncDb& db, const std::string& body_id) {
   {
     auto session = db.db->acquire();
     const std::string key = "uscc:" + pactwatch::testing::purchaser_code();
-    const std::string sha = platform::ocds::sha256_hex(key);
-    *session
-        << "INSERT INTO external_keys (source, key_sha256, external_key, entity_type, entity_id, "
-           "content_hash, updated_at) VALUES ('*', :sha, :key, 'body', :id, '', '2026-03-02T08:00:00.000Z')",
-        soci::use(sha, "sha"), soci::use(key, "key"), soci::use(body_id, "id");
+    const std::string lookup = external_key_lookup(key);
+    *session << "INSERT INTO external_keys (source, lookup_key, external_key, entity_type, entity_id, "
+                "content_hash, updated_at) VALUES ('*', :lookup, :key, 'body', :id, '', "
+                "'2026-03-02T08:00:00.000Z')",
+        soci::use(lookup, "lookup"), soci::use(key, "key"), soci::use(body_id, "id");
   }
   store::LedgerStore ledger(*db.db);
   auto written = ledger.write(
