@@ -113,7 +113,6 @@ TEST_F(ExternalKeyMigrationTest, KeysStoredBeforeTheRebuildAreFoundAfterIt) {
 
   {
     auto session = db->acquire();
-    std::size_t checked = 0;
     for (const KeyRow& r : rows) {
       std::string lookup, id;
       soci::indicator found = soci::i_null;
@@ -122,9 +121,7 @@ TEST_F(ExternalKeyMigrationTest, KeysStoredBeforeTheRebuildAreFoundAfterIt) {
       ASSERT_EQ(found, soci::i_ok) << r.external_key;
       EXPECT_EQ(lookup, external_key_lookup(r.external_key)) << r.external_key;
       EXPECT_EQ(id, r.entity_id);
-      ++checked;
     }
-    EXPECT_EQ(checked, rows.size());
   }
   EXPECT_EQ(external_key_lookup(long_key).size(), 465u);
   EXPECT_EQ(key_rows(*db).size(), rows.size());
